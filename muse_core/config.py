@@ -1,0 +1,115 @@
+"""Run configuration: one pydantic model, loaded from TOML, with the paper's defaults.
+
+API keys are never part of the configuration: providers read them from the environment.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+OFFLINE_MODEL = "muse-offline-rules-v1"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoleConfig(Section):
+    """Which provider and model plays a role, and how it is sampled."""
+
+    provider: str = "litellm"
+    model: str
+    temperature: float = Field(0.1, ge=0, le=2)
+    max_tokens: int | None = Field(None, gt=0)
+    api_base: str | None = None
+    timeout_s: float = Field(60.0, gt=0)
+    # Send the skill's structured inputs in the request body (`extra_body`). Only the muse offline
+    # server understands them; real APIs reject unknown fields, so this stays off for them.
+    send_inputs: bool = False
+
+    @field_validator("api_base")
+    @classmethod
+    def _no_credentials_in_url(cls, value: str | None) -> str | None:
+        if value and "@" in value.split("//", 1)[-1].split("/", 1)[0]:
+            raise ValueError("api_base must not carry credentials; put keys in the environment")
+        return value
+
+
+def _paper_roles() -> dict[str, RoleConfig]:
+    # Paper A.5: gpt-4o-mini at 0.1-0.2 for agents, claude-3.5-haiku at 0.9 for the rewriter,
+    # gpt-4o-mini for the rewrite check; design.md: backstories at 0.7.
+    return {
+        "agent": RoleConfig(model="gpt-4o-mini", temperature=0.1),
+        "backstory": RoleConfig(model="gpt-4o-mini", temperature=0.7),
+        "rewriter": RoleConfig(model="anthropic/claude-3-5-haiku-20241022", temperature=0.9),
+        "checker": RoleConfig(model="gpt-4o-mini", temperature=0.1),
+        "reviewer": RoleConfig(model="gpt-4o-mini", temperature=0.2),
+    }
+
+
+class GatewayConfig(Section):
+    max_concurrency: int = Field(8, ge=1)
+    requests_per_minute: float | None = Field(500, gt=0)
+    tokens_per_minute: float | None = Field(200_000, gt=0)
+    max_retries: int = Field(6, ge=0)
+    backoff_base_s: float = Field(1.0, ge=0)
+    backoff_max_s: float = Field(60.0, gt=0)
+    structured_retries: int = Field(2, ge=0)
+
+
+class IngestConfig(Section):
+    allow_text_only: bool = False
+    max_line_bytes: int = Field(1_048_576, gt=0)
+    max_title_chars: int = Field(1_000, gt=0)
+    max_image_bytes: int = Field(10_000_000, gt=0)
+    max_image_pixels: int = Field(40_000_000, gt=0)
+    image_timeout_s: float = Field(10.0, gt=0)
+    download_concurrency: int = Field(16, ge=1)
+
+
+class RetrievalConfig(Section):
+    retriever: str = "hybrid"
+    embedder: str = "minilm"
+    top_k: int = Field(8, ge=1)
+
+
+class MuseConfig(Section):
+    db: Path = Path("muse.duckdb")
+    seed: int = 0
+    domain: str = "fashion"
+    roles: dict[str, RoleConfig] = Field(default_factory=_paper_roles)
+    gateway: GatewayConfig = Field(default_factory=GatewayConfig)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+
+    def role(self, name: str) -> RoleConfig:
+        try:
+            return self.roles[name]
+        except KeyError:
+            raise KeyError(f"no role '{name}' in the configuration; known roles: {', '.join(sorted(self.roles))}") from None
+
+    def offline(self) -> MuseConfig:
+        """The same configuration with every role played by the rule-based offline engine."""
+        roles = {
+            name: role.model_copy(update={"provider": "offline", "model": OFFLINE_MODEL, "api_base": None})
+            for name, role in self.roles.items()
+        }
+        return self.model_copy(update={"roles": roles})
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> MuseConfig:
+    """Read a TOML file (or the defaults) and apply command-line overrides that are not None."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text())
+        except FileNotFoundError:
+            raise FileNotFoundError(f"config file not found: {path}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path} is not valid TOML: {exc}") from None
+    data.update({key: value for key, value in overrides.items() if value is not None})
+    return MuseConfig.model_validate(data)

@@ -1,0 +1,351 @@
+"""The LLM gateway: every model call of muse goes through `Gateway.run`.
+
+It renders a skill, attaches product images from DuckDB as base64 data URLs, looks the call
+up in the `llm_calls` cache, and on a miss calls the configured provider under a concurrency
+limit and a requests/tokens-per-minute limiter, retrying transient failures with exponential
+backoff and jitter. Every provider attempt becomes a row of `llm_calls` (tokens, cost,
+latency, redacted error). Structured answers are validated with pydantic and re-asked a
+bounded number of times before the call fails loudly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import random
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from muse_core.config import MuseConfig, RoleConfig
+from muse_core.ratelimit import RateLimiter
+from muse_core.secrets import redact
+from muse_core.seeding import derive_seed
+from muse_core.skills import Skill, load_skill
+from muse_core.store import Store
+
+T = TypeVar("T", bound=BaseModel)
+
+
+# -- what providers see and return -----------------------------------------------------------
+@dataclass
+class LLMRequest:
+    model: str
+    messages: list[dict[str, Any]]
+    temperature: float
+    seed: int
+    skill: str
+    skill_version: int
+    inputs: dict[str, Any]
+    json_schema: dict[str, Any] | None = None
+    max_tokens: int | None = None
+    api_base: str | None = None
+    timeout_s: float = 60.0
+    send_inputs: bool = False
+
+
+@dataclass
+class LLMResponse:
+    text: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float = 0.0
+
+
+class ProviderError(Exception):
+    """A provider attempt failed. `retryable` covers 429, 5xx, timeouts and connection errors."""
+
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None, status: int | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.status = status
+
+
+class LLMProvider(Protocol):
+    name: str
+
+    async def complete(self, request: LLMRequest) -> LLMResponse: ...
+
+
+class LLMCallError(RuntimeError):
+    """A call failed for good: retries exhausted, a permanent provider error, or invalid answers."""
+
+
+# -- pure helpers (tested on their own) --------------------------------------------------------
+def data_url(image: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(image).decode('ascii')}"
+
+
+def images_from_messages(messages: list[dict[str, Any]]) -> list[bytes]:
+    """Decode every base64 data-URL image of a chat request, in order."""
+    found = []
+    for message in messages:
+        content = message.get("content")
+        if not isinstance(content, list):
+            continue
+        for part in content:
+            url = part.get("image_url", {}).get("url", "") if part.get("type") == "image_url" else ""
+            if url.startswith("data:") and ";base64," in url:
+                found.append(base64.b64decode(url.split(";base64,", 1)[1]))
+    return found
+
+
+def cache_key(provider: str, request: LLMRequest, messages_by_hash: list[dict[str, Any]]) -> str:
+    """Hash of everything that determines an answer; images enter by their sha256."""
+    material = {
+        "provider": provider,
+        "model": request.model,
+        "messages": messages_by_hash,
+        "params": {"temperature": request.temperature, "max_tokens": request.max_tokens, "schema": request.json_schema},
+        "skill": [request.skill, request.skill_version],
+        "seed": request.seed,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+_FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.S)
+
+
+def extract_json(text: str) -> str:
+    """The JSON object in a model answer: strips code fences and prose around the outer braces."""
+    stripped = text.strip()
+    fenced = _FENCE.match(stripped)
+    if fenced:
+        stripped = fenced.group(1).strip()
+    start, end = stripped.find("{"), stripped.rfind("}")
+    if start == -1 or end < start:
+        raise ValueError("the answer contains no JSON object")
+    return stripped[start : end + 1]
+
+
+def parse_structured(text: str, output: type[T]) -> T:
+    """Validate a model answer against `output`; raises ValueError with a message fit to re-ask with."""
+    try:
+        return output.model_validate_json(extract_json(text))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in exc.errors()[:8])
+        raise ValueError(f"the JSON does not match the schema: {problems}") from None
+
+
+def estimate_tokens(messages: list[dict[str, Any]], max_tokens: int | None) -> int:
+    """Rough prompt+completion size for the tokens-per-minute limiter (about 4 characters a token)."""
+    chars, images = 0, 0
+    for message in messages:
+        content = message["content"]
+        if isinstance(content, str):
+            chars += len(content)
+            continue
+        for part in content:
+            if part.get("type") == "text":
+                chars += len(part["text"])
+            else:
+                images += 1
+    return chars // 4 + 850 * images + (max_tokens or 500)
+
+
+# -- the gateway ---------------------------------------------------------------------------
+@dataclass
+class SkillResult(Generic[T]):
+    value: T | str  # the validated model, or the text for free-form skills
+    cache_key: str  # key of the final (valid) answer
+    cache_hit: bool
+    cost_usd: float
+
+
+@dataclass
+class _Call:
+    """One provider question: what is asked, of whom, and under which cache key."""
+
+    provider: LLMProvider
+    role: str
+    request: LLMRequest
+    key: str
+    messages_by_hash: list[dict[str, Any]]
+    entity_id: str
+    output: type[BaseModel] | None
+
+
+@dataclass
+class CallStats:
+    hits: int = 0
+    misses: int = 0
+    errors: int = 0
+    cost_usd: float = 0.0
+    by_skill: dict[str, int] = field(default_factory=dict)
+
+
+class Gateway:
+    """One per task. Holds the store's single writer connection; not shared across processes."""
+
+    def __init__(self, store: Store, config: MuseConfig, run_id: str, *, registry: Any = None) -> None:
+        from muse_core.plugins import registry as default_registry
+
+        self.store = store
+        self.config = config
+        self.run_id = run_id
+        self.registry = registry or default_registry()
+        gw = config.gateway
+        self.semaphore = asyncio.Semaphore(gw.max_concurrency)
+        self.limiter = RateLimiter(gw.requests_per_minute, gw.tokens_per_minute)
+        self.stats = CallStats()
+        self.skill_dirs: tuple = ()
+        self._jitter = random.Random(derive_seed(config.seed, run_id, "backoff"))
+
+    # public API ------------------------------------------------------------------------
+    async def run(
+        self,
+        skill_name: str,
+        inputs: dict[str, Any],
+        *,
+        output: type[T] | None = None,
+        image_product_ids: list[str] = (),
+        entity_id: str = "",
+    ) -> SkillResult[T]:
+        skill = load_skill(skill_name, self.skill_dirs)
+        role = self.config.role(skill.role)
+        provider = self.registry.get("llm_provider", role.provider)
+        system, user = skill.render(inputs)
+        schema = output.model_json_schema() if output else None
+        if schema is not None:
+            user += "\n\nAnswer with one JSON object that matches this JSON schema, and nothing else:\n" + json.dumps(schema)
+        images = [self._image(pid) for pid in image_product_ids]
+        content = [{"type": "text", "text": user}] + [
+            {"type": "image_url", "image_url": {"url": data_url(blob, mime)}} for blob, mime, _ in images
+        ]
+        hashed = [{"type": "text", "text": user}] + [
+            {"type": "image_url", "image_url": {"url": f"sha256:{sha}"}} for _, _, sha in images
+        ]
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": content}]
+        messages_by_hash = [{"role": "system", "content": system}, {"role": "user", "content": hashed}]
+        request = self._request(role, skill, messages, inputs, schema, entity_id)
+
+        total_cost, all_hits = 0.0, True
+        for _ in range(self.config.gateway.structured_retries + 1):
+            call = _Call(provider, skill.role, request, cache_key(provider.name, request, messages_by_hash),
+                         messages_by_hash, entity_id, output)
+            text, hit, cost = await self._complete(call)
+            total_cost += cost
+            all_hits &= hit
+            if output is None:
+                return SkillResult(text, call.key, all_hits, total_cost)
+            try:
+                return SkillResult(parse_structured(text, output), call.key, all_hits, total_cost)
+            except ValueError as problem:
+                last_problem = problem
+                fix = f"Your previous answer was invalid: {problem}. Reply again with only the corrected JSON object."
+                for convo in (request.messages, messages_by_hash):
+                    convo += [{"role": "assistant", "content": text}, {"role": "user", "content": fix}]
+        raise LLMCallError(
+            f"skill '{skill.name}' v{skill.version} gave no valid answer after "
+            f"{self.config.gateway.structured_retries + 1} tries (entity {entity_id or '-'}); last problem: {last_problem}"
+        )
+
+    def flush_stats(self) -> None:
+        """Add this gateway's hit/miss counts to the run's row."""
+        self.store.con.execute(
+            "UPDATE runs SET cache_hits = cache_hits + ?, cache_misses = cache_misses + ? WHERE run_id = ?",
+            [self.stats.hits, self.stats.misses, self.run_id],
+        )
+        self.stats.hits = self.stats.misses = 0
+
+    # internals ---------------------------------------------------------------------------
+    def _request(self, role: RoleConfig, skill: Skill, messages, inputs, schema, entity_id: str) -> LLMRequest:
+        return LLMRequest(
+            model=role.model,
+            messages=messages,
+            temperature=role.temperature,
+            seed=derive_seed(self.config.seed, entity_id, skill.name),
+            skill=skill.name,
+            skill_version=skill.version,
+            inputs=inputs,
+            json_schema=schema,
+            max_tokens=role.max_tokens,
+            api_base=role.api_base,
+            timeout_s=role.timeout_s,
+            send_inputs=role.send_inputs,
+        )
+
+    def _image(self, product_id: str) -> tuple[bytes, str, str]:
+        row = self.store.con.execute(
+            "SELECT image, mime, sha256 FROM product_images WHERE product_id = ? AND variant = 'MAIN'", [product_id]
+        ).fetchone()
+        if row is None:
+            raise LLMCallError(f"product {product_id} has no stored image to attach")
+        return bytes(row[0]), row[1], row[2]
+
+    def _cached(self, key: str) -> str | None:
+        row = self.store.con.execute(
+            "SELECT response FROM llm_calls WHERE cache_key = ? AND status IN ('ok', 'invalid') "
+            "ORDER BY created_at LIMIT 1",
+            [key],
+        ).fetchone()
+        return None if row is None else row[0]
+
+    async def _complete(self, call: _Call) -> tuple[str, bool, float]:
+        """The answer for one cache key: replayed from llm_calls, or fetched with retries."""
+        cached = self._cached(call.key)
+        if cached is not None:
+            self.stats.hits += 1
+            return cached, True, 0.0
+        self.stats.misses += 1
+        gw = self.config.gateway
+        tokens = estimate_tokens(call.request.messages, call.request.max_tokens)
+        for attempt in range(gw.max_retries + 1):
+            async with self.semaphore:
+                await self.limiter.acquire(tokens)
+                started = time.perf_counter()
+                try:
+                    response = await call.provider.complete(call.request)
+                except ProviderError as exc:
+                    message = redact(f"{type(exc).__name__}: {exc}")
+                    self._record(call, attempt, started, status="error", error=message)
+                    self.stats.errors += 1
+                    if not exc.retryable or attempt == gw.max_retries:
+                        raise LLMCallError(
+                            f"{call.provider.name}/{call.request.model} failed for skill '{call.request.skill}' "
+                            f"after {attempt + 1} attempt(s): {message}"
+                        ) from None
+                    delay = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
+                else:
+                    status, error = "ok", None
+                    if call.output is not None:
+                        try:
+                            parse_structured(response.text, call.output)
+                        except ValueError as problem:
+                            status, error = "invalid", str(problem)
+                    self._record(call, attempt, started, status=status, error=error, response=response)
+                    self.stats.cost_usd += response.cost_usd
+                    return response.text, False, response.cost_usd
+            await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot
+        raise AssertionError("unreachable: the retry loop returns or raises")
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter, capped."""
+        gw = self.config.gateway
+        return min(gw.backoff_max_s, gw.backoff_base_s * 2**attempt) * (0.5 + self._jitter.random() / 2)
+
+    def _record(self, call: _Call, attempt: int, started: float, *, status: str, error: str | None = None,
+                response: LLMResponse | None = None) -> None:
+        request = call.request
+        params = {"temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed,
+                  "api_base": request.api_base}
+        self.store.con.execute(
+            "INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, entity_id, provider,"
+            " model, params, request, response, status, error, attempt, prompt_tokens, completion_tokens,"
+            " cost_usd, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                uuid.uuid4().hex, call.key, self.run_id, call.role, request.skill, request.skill_version,
+                call.entity_id or None, call.provider.name, request.model, json.dumps(params),
+                redact(json.dumps(call.messages_by_hash, ensure_ascii=False)),
+                redact(response.text) if response else None, status, error, attempt,
+                response.prompt_tokens if response else None, response.completion_tokens if response else None,
+                response.cost_usd if response else 0.0, (time.perf_counter() - started) * 1000,
+            ],
+        )

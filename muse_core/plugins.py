@@ -1,0 +1,99 @@
+"""The plugin manager: built-ins from `plugins/`, third-party packages from entry points."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pluggy
+
+from muse_core import hookspecs
+
+ENTRY_POINT_GROUP = "muse"
+
+# Built-in plugins load by default; each module implements some hooks of muse_core.hookspecs.
+DEFAULT_PLUGINS = (
+    "plugins.offline",
+    "plugins.litellm_provider",
+    "plugins.minilm_embedder",
+    "plugins.bge_m3_embedder",
+    "plugins.bm25",
+    "plugins.dense",
+    "plugins.hybrid",
+    "plugins.fashion",
+)
+
+# kind shown to users -> hook that registers it
+KINDS = {
+    "llm_provider": "muse_llm_providers",
+    "embedder": "muse_embedders",
+    "retriever": "muse_retrievers",
+    "dedup_metric": "muse_dedup_metrics",
+    "action_policy": "muse_action_policies",
+    "domain": "muse_domains",
+}
+
+
+class UnknownPluginError(LookupError):
+    """A configuration names a plugin that no loaded package registers."""
+
+
+@dataclass(frozen=True)
+class PluginEntry:
+    kind: str
+    name: str
+    obj: Any
+    origin: str  # "builtin" or "<distribution> <version>"
+    module: str
+
+
+def get_plugin_manager(load_entry_points: bool = True) -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("muse")
+    pm.add_hookspecs(hookspecs)
+    for module_name in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(module_name), name=module_name)
+    if load_entry_points:
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    return pm
+
+
+class Registry:
+    """Every plugin object by kind and name, with where it came from."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        origins = {id(plugin): f"{dist.project_name} {dist.version}" for plugin, dist in pm.list_plugin_distinfo()}
+        self.entries: dict[str, dict[str, PluginEntry]] = {kind: {} for kind in KINDS}
+        for kind, hook_name in KINDS.items():
+            for impl in getattr(pm.hook, hook_name).get_hookimpls():
+                origin = origins.get(id(impl.plugin), "builtin")
+                for obj in impl.function() or []:
+                    name = getattr(obj, "name", None)
+                    if not isinstance(name, str) or not name:
+                        raise TypeError(f"{impl.plugin_name} registered a {kind} without a `name`: {obj!r}")
+                    if name in self.entries[kind]:
+                        other = self.entries[kind][name]
+                        raise ValueError(
+                            f"two {kind} plugins are named '{name}': {other.module} ({other.origin}) "
+                            f"and {impl.plugin_name} ({origin})"
+                        )
+                    self.entries[kind][name] = PluginEntry(kind, name, obj, origin, impl.plugin_name)
+
+    def get(self, kind: str, name: str) -> Any:
+        if kind not in self.entries:
+            raise KeyError(f"unknown plugin kind '{kind}'; kinds: {', '.join(KINDS)}")
+        try:
+            return self.entries[kind][name].obj
+        except KeyError:
+            known = ", ".join(sorted(self.entries[kind])) or "none"
+            raise UnknownPluginError(f"no {kind} plugin named '{name}'; known: {known}") from None
+
+    def names(self, kind: str) -> list[str]:
+        return sorted(self.entries[kind])
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The process-wide registry (plugins are loaded once)."""
+    return Registry(get_plugin_manager())

@@ -1,0 +1,27 @@
+"""The `runs` table: one row per command invocation, with its configuration and outcome."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from muse_core import __version__
+from muse_core.config import MuseConfig
+from muse_core.secrets import redact
+from muse_core.store import Store
+
+
+def start_run(store: Store, command: str, config: MuseConfig) -> str:
+    run_id = uuid.uuid4().hex[:16]
+    store.con.execute(
+        "INSERT INTO runs (run_id, command, config, seed, code_version, status) VALUES (?, ?, ?, ?, ?, 'running')",
+        [run_id, command, json.dumps(config.model_dump(mode="json")), config.seed, __version__],
+    )
+    return run_id
+
+
+def finish_run(store: Store, run_id: str, error: str | None = None) -> None:
+    store.con.execute(
+        "UPDATE runs SET status = ?, error = ?, finished_at = current_timestamp WHERE run_id = ?",
+        ["failed" if error else "finished", redact(error) if error else None, run_id],
+    )

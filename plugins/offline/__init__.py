@@ -1,0 +1,36 @@
+"""`offline` LLM provider: the rule-based offline engine, in process. See engine.py."""
+
+from __future__ import annotations
+
+import asyncio
+
+from muse_core.hookspecs import hookimpl
+from muse_core.llm import LLMRequest, LLMResponse, ProviderError, images_from_messages
+from plugins.offline import engine
+
+
+class OfflineProvider:
+    name = "offline"
+    description = "rule-based simulator (no model, no key, deterministic); see docs/offline-engine.md"
+
+    async def complete(self, request: LLMRequest) -> LLMResponse:
+        try:
+            text = engine.answer(request.skill, request.inputs, images_from_messages(request.messages), request.seed)
+        except engine.UnknownSkill as exc:
+            raise ProviderError(str(exc), retryable=False) from None
+        await asyncio.sleep(0)  # yield like a real provider would, so concurrency behaves the same
+        return LLMResponse(text, engine.count_tokens(prompt_text(request.messages)), engine.count_tokens(text), 0.0)
+
+
+def prompt_text(messages: list[dict]) -> str:
+    """The text parts of a chat request (images excluded), for token accounting."""
+    parts = []
+    for message in messages:
+        content = message["content"]
+        parts += [content] if isinstance(content, str) else [p["text"] for p in content if p.get("type") == "text"]
+    return "\n".join(parts)
+
+
+@hookimpl
+def muse_llm_providers() -> list:
+    return [OfflineProvider()]

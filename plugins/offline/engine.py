@@ -1,0 +1,41 @@
+"""The offline engine: a rule-based, seeded, deterministic stand-in for an MLLM.
+
+It is a simulator, not a model. It answers each muse skill from the structured inputs the
+gateway passes alongside the prompt, and reads attached images with Pillow. Its answers let
+the pipeline run, be tested and be demonstrated without an API key; they are not LLM output.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from typing import Any
+
+from plugins.offline import product_summary
+from plugins.offline.vision import ImageFacts, analyze_image
+
+SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random], dict[str, Any] | str]
+
+# skill name -> rule. Later stages add theirs here.
+RULES: dict[str, SkillRule] = {
+    "product_summary": product_summary.answer,
+}
+
+
+class UnknownSkill(LookupError):
+    pass
+
+
+def answer(skill: str, inputs: dict[str, Any], images: list[bytes], seed: int) -> str:
+    """The engine's answer text (JSON for structured skills) for one skill call."""
+    rule = RULES.get(skill)
+    if rule is None:
+        raise UnknownSkill(f"the offline engine has no rule for skill '{skill}'; it knows: {', '.join(sorted(RULES))}")
+    result = rule(inputs, [analyze_image(blob) for blob in images], random.Random(seed))
+    return result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
+
+
+def count_tokens(text: str) -> int:
+    """Approximate tokens (about 4 characters each) so offline runs report plausible usage."""
+    return max(1, len(text) // 4)

@@ -1,0 +1,85 @@
+"""Words the offline engine recognises in product text. Plain lists, longest phrases first."""
+
+from __future__ import annotations
+
+import re
+
+PRODUCT_TYPES = {
+    # phrase -> (product type, group)
+    "t-shirt": ("t-shirt", "clothing"), "tee": ("t-shirt", "clothing"), "blouse": ("blouse", "clothing"),
+    "button-down": ("shirt", "clothing"), "shirt": ("shirt", "clothing"), "polo": ("polo shirt", "clothing"),
+    "tank top": ("tank top", "clothing"), "top": ("top", "clothing"),
+    "sweater": ("sweater", "clothing"), "cardigan": ("cardigan", "clothing"), "hoodie": ("hoodie", "clothing"),
+    "sweatshirt": ("sweatshirt", "clothing"), "jacket": ("jacket", "clothing"), "coat": ("coat", "clothing"),
+    "parka": ("parka", "clothing"), "vest": ("vest", "clothing"), "blazer": ("blazer", "clothing"),
+    "suit": ("suit", "clothing"), "dress": ("dress", "clothing"), "jumpsuit": ("jumpsuit", "clothing"),
+    "romper": ("romper", "clothing"), "skirt": ("skirt", "clothing"), "jeans": ("jeans", "clothing"),
+    "trousers": ("trousers", "clothing"), "pants": ("trousers", "clothing"), "chinos": ("trousers", "clothing"),
+    "shorts": ("shorts", "clothing"), "leggings": ("leggings", "clothing"), "joggers": ("joggers", "clothing"),
+    "swimsuit": ("swimsuit", "clothing"), "bikini": ("swimsuit", "clothing"), "swim trunks": ("swim trunks", "clothing"),
+    "pajama": ("pajamas", "clothing"), "socks": ("socks", "clothing"), "bra": ("bra", "clothing"),
+    "running shoes": ("running shoes", "shoes"), "sneakers": ("sneakers", "shoes"), "sneaker": ("sneakers", "shoes"),
+    "hiking boots": ("hiking boots", "shoes"), "boots": ("boots", "shoes"), "boot": ("boots", "shoes"),
+    "sandals": ("sandals", "shoes"), "sandal": ("sandals", "shoes"), "heels": ("heels", "shoes"),
+    "pumps": ("heels", "shoes"), "loafers": ("loafers", "shoes"), "flats": ("flats", "shoes"),
+    "slippers": ("slippers", "shoes"), "clogs": ("clogs", "shoes"), "oxfords": ("oxford shoes", "shoes"),
+    "shoes": ("shoes", "shoes"),
+    "necklace": ("necklace", "jewelry"), "pendant": ("necklace", "jewelry"), "earrings": ("earrings", "jewelry"),
+    "ring": ("ring", "jewelry"), "bracelet": ("bracelet", "jewelry"), "anklet": ("anklet", "jewelry"),
+    "watch": ("watch", "accessories"), "handbag": ("handbag", "accessories"), "tote": ("tote bag", "accessories"),
+    "crossbody": ("crossbody bag", "accessories"), "purse": ("purse", "accessories"),
+    "backpack": ("backpack", "accessories"), "wallet": ("wallet", "accessories"),
+    "card holder": ("card holder", "accessories"), "belt": ("belt", "accessories"), "hat": ("hat", "accessories"),
+    "cap": ("cap", "accessories"), "beanie": ("beanie", "accessories"), "scarf": ("scarf", "accessories"),
+    "sunglasses": ("sunglasses", "accessories"), "gloves": ("gloves", "accessories"), "tie": ("tie", "accessories"),
+    "bag": ("bag", "accessories"),
+}
+
+MATERIALS = [
+    "sterling silver", "stainless steel", "gold-plated", "rose gold", "faux leather", "vegan leather",
+    "merino wool", "organic cotton", "cotton", "linen", "polyester", "nylon", "spandex", "elastane", "rayon",
+    "viscose", "modal", "wool", "cashmere", "silk", "satin", "denim", "leather", "suede", "canvas", "mesh",
+    "fleece", "velvet", "corduroy", "acrylic", "rubber", "titanium", "brass", "alloy", "pearl", "cubic zirconia",
+]
+
+COLORS = [
+    "light blue", "navy blue", "royal blue", "sky blue", "dark green", "rose gold", "off-white",
+    "black", "white", "grey", "gray", "silver", "navy", "blue", "teal", "turquoise", "green", "olive", "yellow",
+    "gold", "orange", "red", "burgundy", "maroon", "wine", "pink", "purple", "lavender", "beige", "cream",
+    "ivory", "tan", "camel", "brown", "khaki", "charcoal", "coral", "mint",
+]
+
+PATTERNS = {
+    "striped": "striped", "stripe": "striped", "plaid": "checked", "checked": "checked", "check": "checked",
+    "gingham": "checked", "polka dot": "polka dot", "dots": "polka dot", "floral": "floral", "flower": "floral",
+    "leopard": "animal print", "camo": "camouflage", "color block": "colour-block", "colour-block": "colour-block",
+    "colorblock": "colour-block", "solid": "solid", "print": "printed", "graphic": "graphic print",
+}
+
+OCCASIONS = {
+    "work": "work", "office": "work", "business": "work", "wedding": "weddings", "party": "parties",
+    "cocktail": "parties", "beach": "the beach", "vacation": "travel", "travel": "travel", "hiking": "hiking",
+    "trail": "hiking", "running": "running", "gym": "the gym", "workout": "workouts", "yoga": "yoga",
+    "winter": "winter", "summer": "summer", "casual": "casual wear", "everyday": "everyday wear",
+    "formal": "formal events", "school": "school", "holiday": "holidays", "date": "date nights",
+}
+
+# Sentences that sell rather than describe: the summary leaves them out (paper A.1).
+MARKETING = re.compile(
+    r"(!|perfect gift|great gift|best gift|\bgift\b|satisf|guarantee|money back|customer service|buy now|"
+    r"don't miss|order now|limited time|100%|must-have|must have|\bbest\b|hurry|amazing|exclusive)",
+    re.IGNORECASE,
+)
+
+
+def find_all(text: str, phrases) -> list[str]:
+    """Phrases of `phrases` that occur in `text` as whole words, in order of first occurrence."""
+    lowered = text.lower()
+    hits = []
+    for phrase in phrases:
+        match = re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered)
+        if match:
+            hits.append((match.start(), phrase))
+    # A phrase inside a longer hit ("blue" in "navy blue") is not a separate mention.
+    kept = [p for s, p in sorted(hits) if not any(p != q and p in q for _, q in hits)]
+    return list(dict.fromkeys(kept))
