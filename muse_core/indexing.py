@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -69,15 +70,20 @@ def rebuild_fts(store: Store) -> None:
     store.con.execute("PRAGMA create_fts_index('product_docs', 'product_id', 'doc', overwrite = 1)")
 
 
-def embed_docs(store: Store, embedder: Embedder, progress: Progress | None = None) -> int:
-    """Embed every doc whose text has no vector yet for this embedder's model."""
-    progress = progress or Progress.silent()
-    todo = store.con.execute(
+def docs_to_embed(store: Store, model_id: str) -> list[tuple[str, str, str]]:
+    """(product_id, doc, doc_sha256) of docs with no vector of their current text for `model_id`."""
+    return store.con.execute(
         "SELECT d.product_id, d.doc, d.doc_sha256 FROM product_docs d LEFT JOIN product_embeddings e"
         " ON e.product_id = d.product_id AND e.model = ? AND e.doc_sha256 = d.doc_sha256"
         " WHERE e.product_id IS NULL ORDER BY d.product_id",
-        [embedder.model_id],
+        [model_id],
     ).fetchall()
+
+
+def embed_docs(store: Store, embedder: Embedder, progress: Progress | None = None) -> int:
+    """Embed every doc whose text has no vector yet for this embedder's model."""
+    progress = progress or Progress.silent()
+    todo = docs_to_embed(store, embedder.model_id)
     with progress.task(f"embedding ({embedder.name})", total=len(todo)):
         for start in range(0, len(todo), EMBED_BATCH):
             batch = todo[start : start + EMBED_BATCH]
@@ -97,11 +103,14 @@ def embed_docs(store: Store, embedder: Embedder, progress: Progress | None = Non
     return len(todo)
 
 
-def build_index(store: Store, embedder: Embedder, progress: Progress | None = None) -> IndexReport:
+def build_index(store: Store, load_embedder: Callable[[], Embedder], model_id: str,
+                progress: Progress | None = None) -> IndexReport:
+    """Refresh docs, the BM25 index and vectors. The embedder is loaded only if vectors are missing:
+    loading a model costs seconds that an unchanged catalog should not pay."""
     changed = refresh_docs(store)
     rebuilt = changed > 0 or not fts_exists(store)
     if rebuilt:
         rebuild_fts(store)
-    embedded = embed_docs(store, embedder, progress)
+    embedded = embed_docs(store, load_embedder(), progress) if docs_to_embed(store, model_id) else 0
     store.con.execute("DELETE FROM product_embeddings WHERE product_id NOT IN (SELECT product_id FROM products)")
     return IndexReport(changed, int(store.scalar("SELECT count(*) FROM product_docs")), embedded, rebuilt)

@@ -29,6 +29,7 @@ BATCH = 500
 @dataclass
 class IngestReport:
     source: str
+    run_id: str  # the run that did the work (a cached result names an earlier run)
     lines: int = 0
     new: int = 0
     updated: int = 0
@@ -132,7 +133,7 @@ async def ingest_catalog(store: Store, path: Path, domain: Domain, limits: Inges
         raise FileNotFoundError(f"catalog file not found: {path}")
     progress = progress or Progress.silent()
     source = str(path)
-    report = IngestReport(source=source)
+    report = IngestReport(source=source, run_id=run_id)
     records, rejects, report.lines = parse_lines(path, domain, limits)
     with progress.task("reading images", total=len(records)):
         images = await _images(records, path.parent, limits, progress)

@@ -14,6 +14,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import logging
 import random
 import re
 import time
@@ -31,6 +32,7 @@ from muse_core.skills import Skill, load_skill
 from muse_core.store import Store
 
 T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger("muse.llm")
 
 
 # -- what providers see and return -----------------------------------------------------------
@@ -313,6 +315,8 @@ class Gateway:
                             f"after {attempt + 1} attempt(s): {message}"
                         ) from None
                     delay = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
+                    log.warning("%s/%s skill %s attempt %d failed, retrying in %.2fs: %s", call.provider.name,
+                                call.request.model, call.request.skill, attempt + 1, delay, message)
                 else:
                     status, error = "ok", None
                     if call.output is not None:

@@ -37,6 +37,8 @@ class BGEM3Embedder:
 
 class BGEM3:
     name = "bge-m3"
+    model_id = BGEM3Embedder.model_id
+    dim = BGEM3Embedder.dim
     description = "BAAI/bge-m3 (1024-d) from a local folder given by MUSE_BGE_M3_PATH"
 
     @staticmethod

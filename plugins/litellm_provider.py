@@ -3,6 +3,7 @@ an OpenAI-compatible server such as `muse offline-server`...). Keys come from th
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
@@ -35,6 +36,7 @@ class LiteLLMProvider:
         import litellm  # imported lazily: it takes seconds, and offline runs never need it
 
         litellm.drop_params = True  # e.g. `seed` for providers that lack it
+        litellm.suppress_debug_info = True  # no "Give Feedback" banners on stdout
         kwargs: dict[str, Any] = {
             "model": request.model,
             "messages": request.messages,
@@ -56,7 +58,9 @@ class LiteLLMProvider:
                          "inputs": request.inputs, "seed": request.seed}
             }
         try:
-            response = await litellm.acompletion(**kwargs)
+            # The sync client in a worker thread: litellm's async client ties a global logging
+            # queue to the first event loop it sees and then hangs the shutdown of later loops.
+            response = await asyncio.to_thread(litellm.completion, **kwargs)
         except (litellm.RateLimitError, litellm.Timeout, litellm.APIConnectionError,
                 litellm.InternalServerError, litellm.ServiceUnavailableError, litellm.BadGatewayError) as exc:
             raise ProviderError(str(exc), retryable=True, retry_after=_retry_after(exc),

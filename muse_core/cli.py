@@ -1,0 +1,242 @@
+"""The `muse` command. Every command takes --db; long work shows progress bars on stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from muse_core.config import MuseConfig, load_config
+from muse_core.secrets import RedactingFilter
+
+# Before Prefect or litellm are imported: quiet Prefect's own logging unless asked, give its
+# ephemeral server time to start on a 2-core machine, never fetch litellm's price map.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+app = typer.Typer(help="muse: synthesize multimodal conversational-recommendation datasets.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default: muse.duckdb, or the config's).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML configuration file.")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Play every role with the rule-based offline engine (no key).")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Run seed (every random choice derives from it).")]
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = RichHandler(console=err, show_path=False)
+    handler.addFilter(RedactingFilter())
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler], format="%(message)s")
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more, Prefect included.")] = False) -> None:
+    if verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    _setup_logging(verbose)
+
+
+def _config(config: Path | None, db: Path | None, offline: bool, **overrides: Any) -> MuseConfig:
+    try:
+        cfg = load_config(config, db=db, **overrides)
+    except (FileNotFoundError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    return cfg.offline() if offline else cfg
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(1)
+
+
+def _print_ingest(result: dict, cfg: MuseConfig) -> None:
+    ingest, summaries, index = result["ingest"], result["summaries"], result["index"]
+    table = Table(title=f"ingest of {ingest['source']}", show_header=False)
+    if ingest["run_id"] != result["run_id"]:
+        table.add_row("catalog", f"unchanged since run {ingest['run_id']}: its ingest result is reused")
+    table.add_row("lines read", str(ingest["lines"]))
+    table.add_row("products", f"{ingest['products']} (new {ingest['new']}, updated {ingest['updated']}, "
+                              f"unchanged {ingest['unchanged']}, text-only {ingest['text_only']})")
+    table.add_row("rejected lines", str(ingest["rejected"]))
+    for reason, n in ingest["reasons"].items():
+        table.add_row("", f"{n} × {reason}")
+    table.add_row("summaries", f"{summaries['summarized']} new ({summaries['cache_hits']} replayed from cache), "
+                               f"{summaries['already']} already done")
+    table.add_row("index", f"{index['docs_total']} docs ({index['docs_changed']} changed), "
+                           f"{index['embedded']} embedded")
+    table.add_row("model cost", f"${summaries['cost_usd']:.4f}")
+    table.add_row("database", str(Path(cfg.db).resolve()))
+    console.print(table)
+    if summaries["failures"]:
+        err.print(f"[yellow]{len(summaries['failures'])} products have no summary yet (rerun to retry):[/yellow]")
+        for pid, why in list(summaries["failures"].items())[:5]:
+            err.print(f"  {pid}: {why}")
+    console.print(f"Try: muse sql --db {cfg.db} \"SELECT outcome, detail, n FROM ingest_summary\"")
+
+
+def _run_ingest(cfg: MuseConfig, catalog: Path, command: str) -> None:
+    from flows.ingest import ingest_flow  # Prefect takes a second to import: only when needed
+
+    from muse_core.store import StoreError
+
+    try:
+        result = ingest_flow(cfg.model_dump(mode="json"), str(catalog), command=command)
+    except (FileNotFoundError, StoreError) as exc:
+        _fail(str(exc))
+    _print_ingest(result, cfg)
+
+
+@app.command()
+def run(
+    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    domain: Annotated[Optional[str], typer.Option(help="Domain plugin (default fashion).")] = None,
+    catalog: Annotated[Optional[Path], typer.Option(help="Catalog file (default: the domain's bundled sample).")] = None,
+) -> None:
+    """The main job: ingest and index a catalog (the bundled sample by default)."""
+    from muse_core.plugins import UnknownPluginError, registry
+
+    cfg = _config(config, db, offline, seed=seed, domain=domain)
+    try:
+        chosen = registry().get("domain", cfg.domain)
+    except UnknownPluginError as exc:
+        _fail(str(exc))
+    _run_ingest(cfg, catalog or chosen.sample_catalog, "run")
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="Catalog JSONL (Amazon Reviews 2023 item metadata, raw or HF).")],
+    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    domain: Annotated[Optional[str], typer.Option(help="Domain plugin whose adapter reads the file.")] = None,
+    text_only: Annotated[bool, typer.Option("--text-only", help="Keep products whose image is unusable.")] = False,
+) -> None:
+    """Ingest a catalog file: products, images, rejects; then summaries and the retrieval index."""
+    cfg = _config(config, db, offline, seed=seed, domain=domain)
+    if text_only:
+        cfg = cfg.model_copy(update={"ingest": cfg.ingest.model_copy(update={"allow_text_only": True})})
+    _run_ingest(cfg, path, "ingest")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What a shopper is looking for.")],
+    db: DbOpt = None, config: ConfigOpt = None,
+    retriever: Annotated[Optional[str], typer.Option(help="bm25, dense, hybrid, or a plugin's name.")] = None,
+    k: Annotated[int, typer.Option("-k", help="How many products.")] = 8,
+) -> None:
+    """Search the indexed catalog, as the querier agent does."""
+    from muse_core.plugins import UnknownPluginError
+    from muse_core.retrieval import get_retriever
+    from muse_core.store import Store, StoreError
+
+    cfg = _config(config, db, False)
+    try:
+        with Store(cfg.db, read_only=True) as store:
+            hits = get_retriever(store, cfg, retriever).search(query, k)
+            titles = dict(store.con.execute(
+                "SELECT product_id, title FROM products WHERE list_contains(?::VARCHAR[], product_id)",
+                [[h.product_id for h in hits]]).fetchall())
+    except (StoreError, UnknownPluginError, RuntimeError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    table = Table("rank", "product_id", "score", "title", title=f"{retriever or cfg.retrieval.retriever}: {query}")
+    for hit in hits:
+        table.add_row(str(hit.rank), hit.product_id, f"{hit.score:.4f}", titles.get(hit.product_id, ""))
+    console.print(table)
+
+
+@app.command()
+def plugins() -> None:
+    """List every plugin by kind, with where it comes from."""
+    from muse_core.plugins import KINDS, registry
+
+    reg = registry()
+    table = Table("kind", "name", "origin", "module", "description")
+    for kind in KINDS:
+        entries = reg.entries[kind]
+        if not entries:
+            table.add_row(kind, "[dim](none yet)[/dim]", "", "", "")
+        for name in sorted(entries):
+            entry = entries[name]
+            table.add_row(kind, name, entry.origin, entry.module, getattr(entry.obj, "description", ""))
+    console.print(table)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL statement; the file is opened read-only.")],
+    db: DbOpt = None, config: ConfigOpt = None,
+    max_rows: Annotated[int, typer.Option(help="Rows to print.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines instead of a table.")] = False,
+) -> None:
+    """Run SQL on the database, read-only, and print the result."""
+    import duckdb
+
+    from muse_core.store import Store, StoreError
+
+    cfg = _config(config, db, False)
+    try:
+        with Store(cfg.db, read_only=True) as store:
+            cursor = store.con.execute(query)
+            if cursor.description is None:
+                return
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchmany(max_rows + 1)
+    except StoreError as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(f"SQL error: {exc}")
+    if as_json:
+        for row in rows[:max_rows]:
+            console.print_json(json.dumps(dict(zip(names, row)), default=str))
+        return
+    table = Table(*names)
+    for row in rows[:max_rows]:
+        table.add_row(*("NULL" if v is None else f"<{len(v)} bytes>" if isinstance(v, (bytes, bytearray)) else str(v)
+                        for v in row))
+    console.print(table)
+    if len(rows) > max_rows:
+        err.print(f"[dim](first {max_rows} rows shown; use --max-rows)[/dim]")
+
+
+@app.command("offline-server")
+def offline_server(
+    host: Annotated[str, typer.Option(help="Loopback address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8765,
+    fault_429: Annotated[float, typer.Option("--fault-429", help="Share of requests answered 429 + Retry-After.")] = 0.0,
+    fault_500: Annotated[float, typer.Option("--fault-500", help="Share answered 500.")] = 0.0,
+    fault_slow: Annotated[float, typer.Option("--fault-slow", help="Share answered after --slow-seconds.")] = 0.0,
+    fault_malformed: Annotated[float, typer.Option("--fault-malformed", help="Share answered with broken JSON.")] = 0.0,
+    slow_seconds: Annotated[float, typer.Option(help="Delay of slow answers (set above the client timeout).")] = 5.0,
+    seed: Annotated[int, typer.Option(help="Seed of the fault draws.")] = 0,
+) -> None:
+    """Serve the offline engine as an OpenAI-compatible API on loopback, optionally with faults."""
+    import uvicorn
+
+    from plugins.offline.server import Faults, check_loopback, create_app
+
+    try:
+        check_loopback(host)
+        faults = Faults(rate_429=fault_429, rate_500=fault_500, rate_slow=fault_slow, rate_malformed=fault_malformed,
+                        slow_seconds=slow_seconds, seed=seed)
+    except ValueError as exc:
+        _fail(str(exc))
+    err.print(f"muse offline engine (rule-based simulator) on http://{host}:{port}/v1 — "
+              f"use model 'openai/<any>' with api_base and send_inputs = true")
+    uvicorn.run(create_app(faults), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+
+from muse_core.store import SQL_DIR, Store, StoreError
+
+
+def test_new_store_applies_every_migration_once(tmp_path: Path) -> None:
+    db = tmp_path / "m.duckdb"
+    with Store(db) as store:
+        versions = [r["version"] for r in store.rows("SELECT version FROM schema_migrations ORDER BY version")]
+        expected = sorted(int(p.name[:3]) for p in (SQL_DIR / "schema").glob("[0-9][0-9][0-9]_*.sql"))
+        assert versions == expected
+        store_id = store.store_id
+        assert store_id and len(store_id) == 32
+    with Store(db) as again:  # reopening applies nothing and keeps the identity
+        assert again.migrate() == []
+        assert again.store_id == store_id
+
+
+def test_tables_views_and_extensions_are_there(store: Store) -> None:
+    tables = {r["table_name"] for r in store.rows("SELECT table_name FROM information_schema.tables")}
+    for name in ("runs", "products", "product_images", "product_embeddings", "ingest_rejects", "llm_calls",
+                 "ingest_summary", "llm_usage", "catalog"):
+        assert name in tables
+    loaded = {r["extension_name"] for r in store.rows("SELECT extension_name FROM duckdb_extensions() WHERE loaded")}
+    assert {"fts", "vss"} <= loaded
+
+
+def test_transaction_rolls_back_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction() as con:
+            con.execute("INSERT INTO store_meta VALUES ('probe', 'x')")
+            raise RuntimeError("boom")
+    assert store.scalar("SELECT count(*) FROM store_meta WHERE key = 'probe'") == 0
+
+
+def test_read_only_open_of_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="muse run --offline"):
+        Store(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_a_second_writer_gets_an_actionable_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "locked.duckdb"
+    Store(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(StoreError, match="one writer"):
+            Store(db)
+    finally:
+        holder.kill()
