@@ -57,47 +57,64 @@ def read_local(ref: str, base_dir: Path, max_bytes: int) -> bytes:
     return path.read_bytes()
 
 
-async def fetch_url(client: httpx.AsyncClient, url: str, max_bytes: int) -> bytes:
-    """Download with a size cap and a content-type check (the client carries the timeout)."""
-    try:
-        async with client.stream("GET", url) as response:
-            if response.status_code != 200:
-                raise ImageError(f"image download failed: HTTP {response.status_code}")
-            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if not kind.startswith("image/"):
-                raise ImageError(f"image download failed: content-type {kind or 'missing'} is not an image")
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise ImageError(f"image download too big ({int(declared):,} bytes > {max_bytes:,})")
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ImageError(f"image download too big (over {max_bytes:,} bytes)")
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except httpx.TimeoutException:
-        raise ImageError("image download failed: timed out") from None
-    except httpx.HTTPError as exc:
-        raise ImageError(f"image download failed: {type(exc).__name__}") from None
+class ImageLoader:
+    """Reads images for one ingest. A host that refused a connection once is not asked again in
+    the same ingest: a catalog of URLs on an unreachable host fails fast instead of line by line."""
 
+    def __init__(self, limits: IngestConfig) -> None:
+        self.limits = limits
+        self.client = httpx.AsyncClient(
+            timeout=httpx.Timeout(limits.image_timeout_s, connect=min(5.0, limits.image_timeout_s)),
+            follow_redirects=True,
+            max_redirects=3,
+            headers={"User-Agent": "muse-ingest"},
+        )
+        self.unreachable: dict[str, str] = {}
 
-async def load_image(ref: str, base_dir: Path, client: httpx.AsyncClient, limits: IngestConfig) -> ImageBlob:
-    """Read and validate the image at `ref`: an http(s) URL or a path relative to `base_dir`."""
-    scheme = urlparse(ref).scheme.lower()
-    if scheme in ("http", "https"):
-        data = await fetch_url(client, ref, limits.max_image_bytes)
-    elif scheme == "":
-        data = read_local(ref, base_dir, limits.max_image_bytes)
-    else:
-        raise ImageError(f"unsupported image URL scheme '{scheme}:' (use http, https or a local path)")
-    return validate_image(data, ref, limits.max_image_pixels)
+    async def __aenter__(self) -> ImageLoader:
+        return self
 
+    async def __aexit__(self, *exc: object) -> None:
+        await self.client.aclose()
 
-def http_client(limits: IngestConfig) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(limits.image_timeout_s, connect=min(5.0, limits.image_timeout_s)),
-        follow_redirects=True,
-        max_redirects=3,
-        headers={"User-Agent": "muse-ingest"},
-    )
+    async def load(self, ref: str, base_dir: Path) -> ImageBlob:
+        """Read and validate the image at `ref`: an http(s) URL or a path relative to `base_dir`."""
+        scheme = urlparse(ref).scheme.lower()
+        if scheme in ("http", "https"):
+            data = await self.fetch(ref)
+        elif scheme == "":
+            data = read_local(ref, base_dir, self.limits.max_image_bytes)
+        else:
+            raise ImageError(f"unsupported image URL scheme '{scheme}:' (use http, https or a local path)")
+        return validate_image(data, ref, self.limits.max_image_pixels)
+
+    async def fetch(self, url: str) -> bytes:
+        """Download with a size cap and a content-type check."""
+        host = urlparse(url).netloc
+        if host in self.unreachable:
+            raise ImageError(self.unreachable[host])
+        max_bytes = self.limits.max_image_bytes
+        try:
+            async with self.client.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise ImageError(f"image download failed: HTTP {response.status_code}")
+                kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                if not kind.startswith("image/"):
+                    raise ImageError(f"image download failed: content-type {kind or 'missing'} is not an image")
+                declared = response.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > max_bytes:
+                    raise ImageError(f"image download too big ({int(declared):,} bytes > {max_bytes:,})")
+                chunks, size = [], 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ImageError(f"image download too big (over {max_bytes:,} bytes)")
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except httpx.TimeoutException:
+            raise ImageError("image download failed: timed out") from None
+        except httpx.ConnectError:
+            self.unreachable[host] = f"image download failed: cannot connect to {host}"
+            raise ImageError(self.unreachable[host]) from None
+        except httpx.HTTPError as exc:
+            raise ImageError(f"image download failed: {type(exc).__name__}") from None

@@ -18,7 +18,7 @@ from typing import Any
 from muse_core.amazon2023 import RecordError
 from muse_core.config import IngestConfig
 from muse_core.domain import Domain
-from muse_core.images import ImageError, http_client, load_image
+from muse_core.images import ImageError, ImageLoader
 from muse_core.progress import Progress
 from muse_core.records import ImageBlob, ProductRecord
 from muse_core.store import Store
@@ -111,13 +111,13 @@ def content_hash(record: ProductRecord, image: ImageBlob | None) -> str:
 async def _images(records: list[_Parsed], base_dir: Path, limits: IngestConfig,
                   progress: Progress) -> list[ImageBlob | ImageError]:
     semaphore = asyncio.Semaphore(limits.download_concurrency)
-    async with http_client(limits) as client:
+    async with ImageLoader(limits) as loader:
         async def one(record: ProductRecord) -> ImageBlob | ImageError:
             async with semaphore:
                 try:
                     if not record.image_ref:
                         raise ImageError("no main image in the record")
-                    return await load_image(record.image_ref, base_dir, client, limits)
+                    return await loader.load(record.image_ref, base_dir)
                 except ImageError as exc:
                     return exc
                 finally:

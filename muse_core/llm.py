@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from muse_core.config import MuseConfig, RoleConfig
 from muse_core.ratelimit import RateLimiter
-from muse_core.secrets import redact
+from muse_core.secrets import guard_loggers, redact
 from muse_core.seeding import derive_seed
 from muse_core.skills import Skill, load_skill
 from muse_core.store import Store
@@ -199,6 +199,7 @@ class Gateway:
         self.stats = CallStats()
         self.skill_dirs: tuple = ()
         self._jitter = random.Random(derive_seed(config.seed, run_id, "backoff"))
+        guard_loggers()
 
     # public API ------------------------------------------------------------------------
     async def run(

@@ -41,3 +41,16 @@ class RedactingFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+# Loggers of muse and of the libraries that see requests and raw provider errors. A filter on a
+# logger rewrites its records before any handler (console, file, pytest's caplog) formats them.
+GUARDED_LOGGERS = ("muse", "LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "openai", "anthropic", "httpx", "httpcore")
+
+
+def guard_loggers(names: tuple[str, ...] = GUARDED_LOGGERS) -> None:
+    """Attach a RedactingFilter to each named logger (once)."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())

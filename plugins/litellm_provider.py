@@ -9,6 +9,7 @@ from typing import Any
 
 from muse_core.hookspecs import hookimpl
 from muse_core.llm import LLMRequest, LLMResponse, ProviderError
+from muse_core.secrets import guard_loggers
 
 # Never fetch litellm's price map from the network at import: use the copy in the wheel.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -37,6 +38,7 @@ class LiteLLMProvider:
 
         litellm.drop_params = True  # e.g. `seed` for providers that lack it
         litellm.suppress_debug_info = True  # no "Give Feedback" banners on stdout
+        guard_loggers()  # litellm logs raw provider errors at DEBUG, and those may quote a key
         kwargs: dict[str, Any] = {
             "model": request.model,
             "messages": request.messages,

@@ -1,0 +1,52 @@
+import json
+
+import pytest
+
+from plugins.offline import engine
+from plugins.offline.lexicon import find_all, COLORS
+from plugins.offline.product_summary import clean_features
+from plugins.offline.vision import analyze_image
+from tests.conftest import draw_product
+
+PRODUCT = {"title": "Men's Navy Striped Linen Shirt for Summer Beach", "features": ["Linen", "Perfect gift!"],
+           "description": [], "categories": [], "details": {"Color": "Navy"}, "price": 30.0, "store": "S"}
+
+
+def test_vision_reads_colour_and_pattern_from_pixels(tmp_path) -> None:
+    red = analyze_image(draw_product(tmp_path / "r.png", (200, 30, 40)).read_bytes())
+    striped = analyze_image(draw_product(tmp_path / "s.png", (25, 35, 90), stripes=True).read_bytes())
+    assert red.colors[0] == "red" and red.pattern == "solid"
+    assert striped.colors[0] == "navy" and "white" in striped.colors and striped.pattern == "striped"
+    assert red.tone == "dark" and 0.3 < red.coverage < 0.5
+
+
+def test_summary_is_deterministic_per_seed_and_reads_text_and_image(tmp_path) -> None:
+    image = draw_product(tmp_path / "s.png", (25, 35, 90), stripes=True).read_bytes()
+    first = json.loads(engine.answer("product_summary", {"product": PRODUCT}, [image], seed=7))
+    again = json.loads(engine.answer("product_summary", {"product": PRODUCT}, [image], seed=7))
+    assert first == again
+    assert first["product_type"] == "shirt" and first["group"] == "clothing"
+    assert first["colors"][0] == "navy" and "linen" in first["materials"] and first["pattern"] == "striped"
+    assert "gift" not in first["summary"].lower()  # marketing is left out
+    summaries = {json.loads(engine.answer("product_summary", {"product": PRODUCT}, [image], seed=s))["summary"]
+                 for s in range(12)}
+    assert len(summaries) > 1  # phrasing varies with the seed
+
+
+def test_text_only_product_is_summarised_from_text() -> None:
+    answer = json.loads(engine.answer("product_summary", {"product": PRODUCT}, [], seed=1))
+    assert answer["colors"] == ["navy"]
+
+
+def test_unknown_skill_is_refused_by_name() -> None:
+    with pytest.raises(engine.UnknownSkill, match="product_summary"):
+        engine.answer("write_poem", {}, [], 0)
+
+
+def test_find_all_prefers_longer_phrases() -> None:
+    assert find_all("A navy blue and light blue scarf", COLORS) == ["navy blue", "light blue"]
+
+
+def test_clean_features_drops_selling_sentences() -> None:
+    kept = clean_features(["GREAT FIT: Soft cotton. Buy now!", "Satisfaction guaranteed", "Machine wash"])
+    assert kept == ["Soft cotton", "Machine wash"]
