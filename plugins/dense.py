@@ -36,8 +36,9 @@ def top_k(matrix: np.ndarray, query: np.ndarray, k: int, banned: np.ndarray | No
     k = min(k, int(np.isfinite(scores).sum()))
     if k <= 0:
         return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
-    part = np.argpartition(-scores, k - 1)[:k]
-    order = part[np.lexsort((part, -scores[part]))]  # ties broken by row order: deterministic
+    kth = -np.partition(-scores, k - 1)[k - 1]
+    candidates = np.flatnonzero(scores >= kth)  # every row tied with the k-th competes
+    order = candidates[np.lexsort((candidates, -scores[candidates]))][:k]  # ties: lower row first
     return order, scores[order]
 
 
