@@ -27,7 +27,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 app = typer.Typer(help="muse: synthesize multimodal conversational-recommendation datasets.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages stay whole lines: easy to grep and copy
 
 DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (default: muse.duckdb, or the config's).")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML configuration file.")]

@@ -1,0 +1,74 @@
+"""End to end through the `muse` command: Prefect flow, offline engine, DuckDB file."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plugins.fashion import FASHION
+
+MUSE = [sys.executable, "-m", "muse_core.cli"]
+
+
+def muse(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    result = subprocess.run([*MUSE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def sql(db: Path, query: str, cwd: Path) -> list[dict]:
+    out = muse("sql", "--db", str(db), "--json", query, cwd=cwd).stdout
+    decoder, rows, text = json.JSONDecoder(), [], out.strip()
+    while text:
+        row, end = decoder.raw_decode(text)
+        rows.append(row)
+        text = text[end:].strip()
+    return rows
+
+
+@pytest.mark.slow
+def test_main_job_on_the_bundled_sample_then_a_free_rerun(tmp_path: Path) -> None:
+    db = tmp_path / "muse.duckdb"
+    first = muse("run", "--offline", "--db", str(db), cwd=tmp_path)
+    assert "lines read" in first.stdout
+    counts = sql(db, "SELECT count(*) AS products, count(i.product_id) AS images, count(s.product_id) AS summaries,"
+                     " count(d.product_id) AS docs FROM products p LEFT JOIN product_images i USING (product_id)"
+                     " LEFT JOIN product_summaries s USING (product_id) LEFT JOIN product_docs d USING (product_id)",
+                 tmp_path)[0]
+    lines = sum(1 for _ in FASHION.sample_catalog.open())
+    assert counts["products"] >= 200 and counts["products"] == lines
+    assert counts["images"] == counts["summaries"] == counts["docs"] == counts["products"]
+    calls = sql(db, "SELECT count(*) AS n FROM llm_calls", tmp_path)[0]["n"]
+    assert calls == counts["products"]
+
+    second = muse("run", "--offline", "--db", str(db), cwd=tmp_path)
+    assert "unchanged since run" in second.stdout
+    assert sql(db, "SELECT count(*) AS n FROM llm_calls", tmp_path)[0]["n"] == calls  # no new provider call
+    runs = sql(db, "SELECT status, cache_misses FROM runs ORDER BY started_at", tmp_path)
+    assert [r["status"] for r in runs] == ["finished", "finished"] and runs[1]["cache_misses"] == 0
+
+
+@pytest.mark.slow
+def test_search_and_plugins_commands(tmp_path: Path, tiny_catalog: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    muse("ingest", str(tiny_catalog), "--offline", "--db", str(db), cwd=tmp_path)
+    found = muse("search", "hiking boots", "--db", str(db), "--retriever", "bm25", "-k", "2", cwd=tmp_path).stdout
+    assert "T3" in found and "Hiking Boots" in found
+    listing = muse("plugins", cwd=tmp_path).stdout
+    for name in ("offline", "litellm", "bm25", "dense", "hybrid", "minilm", "fashion"):
+        assert name in listing
+
+
+def test_errors_are_actionable(tmp_path: Path) -> None:
+    missing = subprocess.run([*MUSE, "sql", "--db", str(tmp_path / "none.duckdb"), "SELECT 1"], capture_output=True,
+                             text=True, cwd=tmp_path)
+    assert missing.returncode == 1 and "muse run --offline" in missing.stderr
+    bad_config = tmp_path / "bad.toml"
+    bad_config.write_text("[gateway]\nmax_concurrency = 0\n")
+    result = subprocess.run([*MUSE, "sql", "--config", str(bad_config), "SELECT 1"], capture_output=True, text=True,
+                            cwd=tmp_path)
+    assert result.returncode == 2 and "max_concurrency" in result.stderr
