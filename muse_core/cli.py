@@ -49,12 +49,16 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more
 
 
 def _config(config: Path | None, db: Path | None, offline: bool, **overrides: Any) -> MuseConfig:
+    from muse_core.plugins import UnknownPluginError, check_config_plugins
+
     try:
         cfg = load_config(config, db=db, **overrides)
-    except (FileNotFoundError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        cfg = cfg.offline() if offline else cfg
+        check_config_plugins(cfg)
+    except (FileNotFoundError, ValueError, UnknownPluginError) as exc:  # ValidationError is a ValueError
         err.print(f"[red]configuration error:[/red] {exc}")
         raise typer.Exit(2) from None
-    return cfg.offline() if offline else cfg
+    return cfg
 
 
 def _fail(message: str) -> None:
@@ -106,14 +110,10 @@ def run(
     catalog: Annotated[Optional[Path], typer.Option(help="Catalog file (default: the domain's bundled sample).")] = None,
 ) -> None:
     """The main job: ingest and index a catalog (the bundled sample by default)."""
-    from muse_core.plugins import UnknownPluginError, registry
+    from muse_core.plugins import registry
 
     cfg = _config(config, db, offline, seed=seed, domain=domain)
-    try:
-        chosen = registry().get("domain", cfg.domain)
-    except UnknownPluginError as exc:
-        _fail(str(exc))
-    _run_ingest(cfg, catalog or chosen.sample_catalog, "run")
+    _run_ingest(cfg, catalog or registry().get("domain", cfg.domain).sample_catalog, "run")
 
 
 @app.command()

@@ -97,3 +97,13 @@ class Registry:
 def registry() -> Registry:
     """The process-wide registry (plugins are loaded once)."""
     return Registry(get_plugin_manager())
+
+
+def check_config_plugins(config, reg: Registry | None = None) -> None:
+    """Fail before any work if the configuration names a plugin that is not installed."""
+    reg = reg or registry()
+    reg.get("domain", config.domain)
+    reg.get("retriever", config.retrieval.retriever)
+    reg.get("embedder", config.retrieval.embedder)
+    for role in config.roles.values():
+        reg.get("llm_provider", role.provider)
