@@ -42,8 +42,7 @@ def summarize_task(config: dict, run_id: str, show_progress: bool) -> dict:
     cfg = MuseConfig.model_validate(config)
     domain = registry().get("domain", cfg.domain)
     with Store(cfg.db) as store:
-        gateway = Gateway(store, cfg, run_id)
-        gateway.skill_dirs = (domain.skills_dir,) if domain.skills_dir else ()
+        gateway = Gateway(store, cfg, run_id, skill_dirs=(domain.skills_dir,) if domain.skills_dir else ())
         report = asyncio.run(summarize_products(gateway, progress(show_progress)))
     return {"summarized": report.summarized, "already": report.already, "cache_hits": report.cache_hits,
             "cost_usd": report.cost_usd, "failures": report.failures}

@@ -19,7 +19,8 @@ import random
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -178,15 +179,14 @@ class _Call:
 class CallStats:
     hits: int = 0
     misses: int = 0
-    errors: int = 0
-    cost_usd: float = 0.0
-    by_skill: dict[str, int] = field(default_factory=dict)
 
 
 class Gateway:
     """One per task. Holds the store's single writer connection; not shared across processes."""
 
-    def __init__(self, store: Store, config: MuseConfig, run_id: str, *, registry: Any = None) -> None:
+    def __init__(self, store: Store, config: MuseConfig, run_id: str, *, skill_dirs: tuple[Path, ...] = (),
+                 registry: Any = None) -> None:
+        """`skill_dirs`: folders of prompt overrides (a domain's) searched before the built-in skills."""
         from muse_core.plugins import registry as default_registry
 
         self.store = store
@@ -197,7 +197,7 @@ class Gateway:
         self.semaphore = asyncio.Semaphore(gw.max_concurrency)
         self.limiter = RateLimiter(gw.requests_per_minute, gw.tokens_per_minute)
         self.stats = CallStats()
-        self.skill_dirs: tuple = ()
+        self.skill_dirs = skill_dirs
         self._jitter = random.Random(derive_seed(config.seed, run_id, "backoff"))
         guard_loggers()
 
@@ -309,7 +309,6 @@ class Gateway:
                 except ProviderError as exc:
                     message = redact(f"{type(exc).__name__}: {exc}")
                     self._record(call, attempt, started, status="error", error=message)
-                    self.stats.errors += 1
                     if not exc.retryable or attempt == gw.max_retries:
                         raise LLMCallError(
                             f"{call.provider.name}/{call.request.model} failed for skill '{call.request.skill}' "
@@ -326,7 +325,6 @@ class Gateway:
                         except ValueError as problem:
                             status, error = "invalid", str(problem)
                     self._record(call, attempt, started, status=status, error=error, response=response)
-                    self.stats.cost_usd += response.cost_usd
                     return response.text, False, response.cost_usd
             await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot
         raise AssertionError("unreachable: the retry loop returns or raises")

@@ -60,9 +60,8 @@ def gateway(store: Store, provider, **gateway_settings) -> Gateway:
         roles={"agent": RoleConfig(provider="scripted", model="m")},
         gateway={"backoff_base_s": 0.0, "requests_per_minute": None, "tokens_per_minute": None, **gateway_settings},
     )
-    gw = Gateway(store, config, start_run(store, "test", config), registry=OneProvider(provider))
-    gw.skill_dirs = (skills,)
-    return gw
+    return Gateway(store, config, start_run(store, "test", config), skill_dirs=(skills,),
+                   registry=OneProvider(provider))
 
 
 def ask(gw: Gateway, entity: str = "e1", images=()):
