@@ -23,9 +23,20 @@ def test_unknown_name_lists_the_known_ones() -> None:
     assert "bm25" in str(info.value) and "hybrid" in str(info.value)
 
 
+def install_fake_distribution(folder: Path, module: str, dist_name: str, version: str, source: str, monkeypatch) -> None:
+    """A real (if tiny) installed distribution: a module and a dist-info folder with an entry point
+    in the `muse` group, on sys.path for this test only."""
+    (folder / f"{module}.py").write_text(textwrap.dedent(source))
+    dist = folder / f"{module}-{version}.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist_name}\nVersion: {version}\n")
+    (dist / "entry_points.txt").write_text(f"[muse]\n{module} = {module}\n")
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+
+
 def test_third_party_plugin_loads_through_the_entry_point_group(tmp_path: Path, monkeypatch) -> None:
-    # A real (if tiny) installed distribution: a dist-info folder with an entry point in group `muse`.
-    (tmp_path / "muse_fake_plugin.py").write_text(textwrap.dedent("""
+    install_fake_distribution(tmp_path, "muse_fake_plugin", "muse-fake-plugin", "0.3", """
         from muse_core.hookspecs import hookimpl
 
         class EchoRetriever:
@@ -35,21 +46,15 @@ def test_third_party_plugin_loads_through_the_entry_point_group(tmp_path: Path, 
         @hookimpl
         def muse_retrievers():
             return [EchoRetriever]
-    """))
-    dist = tmp_path / "muse_fake_plugin-0.3.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: muse-fake-plugin\nVersion: 0.3\n")
-    (dist / "entry_points.txt").write_text("[muse]\nfake = muse_fake_plugin\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    """, monkeypatch)
     reg = Registry(get_plugin_manager())
     entry = reg.entries["retriever"]["echo"]
     assert entry.origin == "muse-fake-plugin 0.3"
     assert reg.get("retriever", "echo").__name__ == "EchoRetriever"
-    sys.modules.pop("muse_fake_plugin", None)
 
 
 def test_duplicate_names_are_refused(tmp_path: Path, monkeypatch) -> None:
-    (tmp_path / "muse_clash_plugin.py").write_text(textwrap.dedent("""
+    install_fake_distribution(tmp_path, "muse_clash_plugin", "muse-clash-plugin", "1.0", """
         from muse_core.hookspecs import hookimpl
 
         class Clash:
@@ -58,12 +63,6 @@ def test_duplicate_names_are_refused(tmp_path: Path, monkeypatch) -> None:
         @hookimpl
         def muse_retrievers():
             return [Clash]
-    """))
-    dist = tmp_path / "muse_clash_plugin-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: muse-clash-plugin\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[muse]\nclash = muse_clash_plugin\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    """, monkeypatch)
     with pytest.raises(ValueError, match="two retriever plugins are named 'bm25'"):
         Registry(get_plugin_manager())
-    sys.modules.pop("muse_clash_plugin", None)
