@@ -67,15 +67,17 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random)
     pattern = text_patterns[0] if text_patterns else (image.pattern if image else "solid")
     occasions = list(dict.fromkeys(OCCASIONS[o] for o in find_all(text, OCCASIONS)))[:3]
 
-    colour = colours[0] if colours else "neutral"
-    article = _article(colour, ptype)
+    colour = colours[0] if colours else ""
+    pattern_word = "" if pattern == "solid" else pattern + " "
+    article = _article(colour or pattern_word or ptype, ptype)
     slots = {
         "A": article.capitalize(), "a": article,
-        "colour": colour + " ", "colour_plain": colour,
-        "pattern": "" if pattern == "solid" else pattern + " ",
+        "colour": f"{colour} " if colour else "", "colour_plain": colour,
+        "pattern": pattern_word,
         "ptype": ptype, "material": f" made of {' and '.join(materials[:2])}" if materials else "",
     }
-    opener = " ".join(rng.choice(OPENERS).format(**slots).split())  # no double space when article is empty
+    openers = OPENERS if colour else OPENERS[:2]  # "in {colour}" needs a colour
+    opener = " ".join(rng.choice(openers).format(**slots).split())  # no double spaces from empty slots
     sentences = [opener[0].upper() + opener[1:]]
     if image:
         sentences.append(rng.choice(VISUAL).format(
