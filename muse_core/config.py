@@ -93,12 +93,14 @@ class MuseConfig(Section):
             raise KeyError(f"no role '{name}' in the configuration; known roles: {', '.join(sorted(self.roles))}") from None
 
     def offline(self) -> MuseConfig:
-        """The same configuration with every role played by the rule-based offline engine."""
+        """The same configuration with every role played by the rule-based offline engine, which
+        has no provider rate limits to respect."""
         roles = {
             name: role.model_copy(update={"provider": "offline", "model": OFFLINE_MODEL, "api_base": None})
             for name, role in self.roles.items()
         }
-        return self.model_copy(update={"roles": roles})
+        gateway = self.gateway.model_copy(update={"requests_per_minute": None, "tokens_per_minute": None})
+        return self.model_copy(update={"roles": roles, "gateway": gateway})
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> MuseConfig:

@@ -16,7 +16,7 @@ from muse_core.progress import Progress
 from muse_core.retrieval import Embedder
 from muse_core.store import Store
 
-EMBED_BATCH = 256
+EMBED_BATCH = 64  # texts per model call; also the progress step
 
 
 @dataclass

@@ -21,11 +21,15 @@ class FlagEmbedder:
         self.name, self.model_id, self.dim = name, model_id, dim
         self.model = FlagModel(path, pooling_method=pooling, normalize_embeddings=True, use_fp16=False, devices="cpu")
 
+    # One model batch per call (callers batch, and show their own progress): FlagEmbedding
+    # draws tqdm bars whenever a call spans more than one batch.
     def encode_documents(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.model.encode_corpus(texts, batch_size=64), dtype=np.float32).reshape(len(texts), self.dim)
+        vectors = self.model.encode_corpus(texts, batch_size=len(texts) + 1)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.model.encode_queries(texts, batch_size=64), dtype=np.float32).reshape(len(texts), self.dim)
+        vectors = self.model.encode_queries(texts, batch_size=len(texts) + 1)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
 
 class MiniLM:

@@ -17,7 +17,9 @@ def test_vision_reads_colour_and_pattern_from_pixels(tmp_path) -> None:
     striped = analyze_image(draw_product(tmp_path / "s.png", (25, 35, 90), stripes=True).read_bytes())
     assert red.colors[0] == "red" and red.pattern == "solid"
     assert striped.colors[0] == "navy" and "white" in striped.colors and striped.pattern == "striped"
-    assert red.tone == "dark" and 0.3 < red.coverage < 0.5
+    assert 0.3 < red.coverage < 0.5
+    assert analyze_image(draw_product(tmp_path / "k.png", (20, 20, 20)).read_bytes()).tone == "dark"
+    assert analyze_image(draw_product(tmp_path / "w.png", (255, 255, 180)).read_bytes()).tone == "light"
 
 
 def test_summary_is_deterministic_per_seed_and_reads_text_and_image(tmp_path) -> None:
@@ -50,3 +52,22 @@ def test_find_all_prefers_longer_phrases() -> None:
 def test_clean_features_drops_selling_sentences() -> None:
     kept = clean_features(["GREAT FIT: Soft cotton. Buy now!", "Satisfaction guaranteed", "Machine wash"])
     assert kept == ["Soft cotton", "Machine wash"]
+
+
+def test_vision_agrees_with_the_bundled_sample_listings() -> None:
+    """The sample's drawn images show the colour and pattern the listing names; the engine must see them."""
+    from plugins.fashion import FASHION
+
+    expected_pattern = {"striped": "striped", "color block": "colour-block", "plaid": "patterned",
+                        "polka dot": "patterned", "floral": "patterned"}
+    rows = [json.loads(line) for line in FASHION.sample_catalog.open()]
+    colour_hits = pattern_hits = 0
+    for row in rows:
+        facts = analyze_image((FASHION.sample_catalog.parent / row["images"][0]["large"]).read_bytes())
+        listed = row["details"]["Color"].lower()
+        pattern = next((p for word, p in expected_pattern.items() if word in listed), "solid")
+        colour = listed.removesuffix(" " + next((w for w in expected_pattern if listed.endswith(w)), "")).strip()
+        colour_hits += colour in facts.colors
+        pattern_hits += facts.pattern == pattern
+    assert colour_hits / len(rows) >= 0.9, colour_hits
+    assert pattern_hits / len(rows) >= 0.85, pattern_hits

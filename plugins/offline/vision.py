@@ -30,7 +30,7 @@ class ImageFacts:
     height: int
     colors: list[str]  # dominant named colours of the product (not the background), largest first
     tone: str  # light | medium | dark
-    pattern: str  # solid | striped | checked | patterned
+    pattern: str  # solid | colour-block | striped | patterned
     coverage: float  # share of the frame the product fills
 
 
@@ -40,14 +40,50 @@ def nearest_colors(pixels: np.ndarray) -> np.ndarray:
     return distances.argmin(axis=1)
 
 
+def _erode(mask: np.ndarray, times: int = 1) -> np.ndarray:
+    for _ in range(times):
+        inner = mask.copy()
+        inner[1:, :] &= mask[:-1, :]
+        inner[:-1, :] &= mask[1:, :]
+        inner[:, 1:] &= mask[:, :-1]
+        inner[:, :-1] &= mask[:, 1:]
+        mask = inner
+    return mask
+
+
+def _dilate(mask: np.ndarray, times: int = 1) -> np.ndarray:
+    return ~_erode(~mask, times)
+
+
+def _grow_within(seed: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Flood fill: the pixels of `allowed` connected to `seed`."""
+    region = seed & allowed
+    while True:
+        grown = _dilate(region) & allowed
+        if (grown == region).all():
+            return region
+        region = grown
+
+
+def product_mask(small: np.ndarray) -> np.ndarray:
+    """Pixels of the product. The background is the border's colour, grown from the edges. Narrow
+    background-coloured areas inside the product (white stripes, dots) belong to it; wide ones
+    (the hole of a ring or a bracelet) are background seen through it."""
+    border = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
+    near_background = np.abs(small - np.median(border, axis=0)).sum(axis=2) <= 36  # tight: white on light grey
+    edges = np.zeros_like(near_background)
+    edges[0] = edges[-1] = edges[:, 0] = edges[:, -1] = True
+    outside = _grow_within(edges, near_background)
+    enclosed = near_background & ~outside
+    holes = _dilate(_erode(enclosed, 2), 2) & enclosed
+    return ~(outside | holes)
+
+
 def analyze_image(data: bytes) -> ImageFacts:
     with Image.open(io.BytesIO(data)) as img:
         width, height = img.size
         small = np.asarray(img.convert("RGB").resize((64, 64)), dtype=np.float32)
-    # The background is the colour most of the border has; the product is what differs from it.
-    border = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
-    background = np.median(border, axis=0)
-    foreground = ~_background_region(np.abs(small - background).sum(axis=2) <= 60)
+    foreground = product_mask(small)
     if foreground.mean() < 0.02:  # nothing stands out: describe the whole frame
         foreground[:] = True
     labels = np.full((64, 64), -1)
@@ -57,45 +93,23 @@ def analyze_image(data: bytes) -> ImageFacts:
     colors = [_NAMES[i] for i in order[:3] if counts[i] >= 0.12] or [_NAMES[order[0]]]
     luminance = float((small[foreground] @ np.array([0.299, 0.587, 0.114])).mean())
     tone = "light" if luminance > 170 else "dark" if luminance < 85 else "medium"
-    return ImageFacts(width, height, colors, tone, _pattern(labels, foreground), round(float(foreground.mean()), 3))
+    pattern = _pattern(labels, foreground, second_share=float(counts[order[1]]))
+    return ImageFacts(width, height, colors, tone, pattern, round(float(foreground.mean()), 3))
 
 
-def _background_region(near_background: np.ndarray) -> np.ndarray:
-    """Background-coloured pixels connected to the border. Background-coloured pixels enclosed
-    by the product (white stripes on a shirt) belong to the product."""
-    region = np.zeros_like(near_background)
-    region[0], region[-1], region[:, 0], region[:, -1] = (
-        near_background[0], near_background[-1], near_background[:, 0], near_background[:, -1])
-    while True:
-        grown = region.copy()
-        grown[1:] |= region[:-1]
-        grown[:-1] |= region[1:]
-        grown[:, 1:] |= region[:, :-1]
-        grown[:, :-1] |= region[:, 1:]
-        grown &= near_background
-        if (grown == region).all():
-            return region
-        region = grown
-
-
-def _pattern(labels: np.ndarray, foreground: np.ndarray) -> str:
-    """Colour changes between neighbouring product pixels: along one axis means stripes.
-    Only interior pixels count, so a drawn outline or a soft edge is not mistaken for a pattern."""
-    inner = foreground.copy()
-    inner[1:, :] &= foreground[:-1, :]
-    inner[:-1, :] &= foreground[1:, :]
-    inner[:, 1:] &= foreground[:, :-1]
-    inner[:, :-1] &= foreground[:, 1:]
-    if inner.sum() >= 16:
-        foreground = inner
+def _pattern(labels: np.ndarray, foreground: np.ndarray, second_share: float) -> str:
+    """Colour changes between neighbouring product pixels: few means solid (or colour-block when a
+    second colour covers a quarter of the product), along one axis means stripes. Pixels near the
+    outline are left out, so edges and anti-aliasing are not taken for a pattern."""
+    foreground = _erode(foreground, 2)
+    if foreground.sum() < 64:  # a thin product (a chain, a strap): too little surface to see a pattern
+        return "solid"
     across = (labels[:, 1:] != labels[:, :-1]) & foreground[:, 1:] & foreground[:, :-1]
     down = (labels[1:, :] != labels[:-1, :]) & foreground[1:, :] & foreground[:-1, :]
     area = max(int(foreground.sum()), 1)
     rate_across, rate_down = across.sum() / area, down.sum() / area
-    if max(rate_across, rate_down) < 0.04:
-        return "solid"
-    if rate_across > 2.5 * rate_down or rate_down > 2.5 * rate_across:
+    if max(rate_across, rate_down) < 0.06:
+        return "colour-block" if second_share >= 0.25 else "solid"
+    if max(rate_across, rate_down) > 3 * min(rate_across, rate_down) and max(rate_across, rate_down) > 0.1:
         return "striped"
-    if min(rate_across, rate_down) > 0.08:
-        return "checked" if abs(rate_across - rate_down) < 0.3 * max(rate_across, rate_down) else "patterned"
     return "patterned"
