@@ -103,17 +103,68 @@ def _run_ingest(cfg: MuseConfig, catalog: Path, command: str) -> None:
     _print_ingest(result, cfg)
 
 
+def _print_profiles(result: dict, cfg: MuseConfig) -> None:
+    scenarios, profiles = result["scenarios"], result["profiles"]
+    table = Table(title=f"profiles ({profiles['profile_set']})", show_header=False)
+    table.add_row("scenarios", f"{scenarios['total']} ({scenarios['added']} new from {scenarios['proposed']} proposed "
+                               f"in {scenarios['rounds']} self-instruct rounds)")
+    table.add_row("profiles", f"{profiles['profiles']} ({profiles['new_profiles']} new) from "
+                              f"{profiles['candidates']} candidates")
+    for rate in profiles["pass_rates"]:
+        table.add_row(f"  {rate['stage']} / {rate['screen']}",
+                      f"{rate['passed']} of {rate['seen']} passed ({rate['pass_rate']:.1%})")
+    console.print(table)
+    if scenarios["total"] < cfg.profiles.scenarios:
+        err.print(f"[yellow]only {scenarios['total']} of {cfg.profiles.scenarios} scenarios: the dedup screen "
+                  "rejected most proposals; see SELECT * FROM scenario_rounds[/yellow]")
+    console.print(f"Try: muse sql --db {cfg.db} \"SELECT * FROM screen_pass_rates\"")
+
+
+def _run_profiles(cfg: MuseConfig, command: str) -> None:
+    from flows.profiles import profiles_flow
+
+    from muse_core.store import StoreError
+
+    try:
+        result = profiles_flow(cfg.model_dump(mode="json"), command=command)
+    except (ValueError, RuntimeError, StoreError) as exc:
+        _fail(str(exc))
+    _print_profiles(result, cfg)
+
+
 @app.command()
 def run(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
     domain: Annotated[Optional[str], typer.Option(help="Domain plugin (default fashion).")] = None,
     catalog: Annotated[Optional[Path], typer.Option(help="Catalog file (default: the domain's bundled sample).")] = None,
+    profiles: Annotated[Optional[int], typer.Option("--profiles", help="User profiles to build (default 200).")] = None,
 ) -> None:
-    """The main job: ingest and index a catalog (the bundled sample by default)."""
+    """The main job: ingest and index a catalog (the bundled sample by default), then build profiles."""
     from muse_core.plugins import registry
 
     cfg = _config(config, db, offline, seed=seed, domain=domain)
+    if profiles is not None:
+        cfg = cfg.model_copy(update={"profiles": cfg.profiles.model_copy(update={"n": profiles})})
     _run_ingest(cfg, catalog or registry().get("domain", cfg.domain).sample_catalog, "run")
+    _run_profiles(cfg, "run")
+
+
+@app.command("profiles")
+def profiles_command(
+    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    n: Annotated[Optional[int], typer.Option("--n", help="How many profiles (default: config, 200).")] = None,
+    scenarios: Annotated[Optional[int], typer.Option(help="Basic scenarios to collect first (default 200).")] = None,
+    target: Annotated[Optional[str], typer.Option(help="Target selection: retrieval or category.")] = None,
+) -> None:
+    """Build scenario-grounded user profiles from the ingested catalog (resumable)."""
+    cfg = _config(config, db, offline, seed=seed)
+    updates = {k: v for k, v in {"n": n, "scenarios": scenarios, "target_selection": target}.items() if v is not None}
+    try:
+        cfg = cfg.model_copy(update={"profiles": type(cfg.profiles).model_validate({**cfg.profiles.model_dump(),
+                                                                                    **updates})})
+    except ValueError as exc:
+        _fail(str(exc))
+    _run_profiles(cfg, "profiles")
 
 
 @app.command()

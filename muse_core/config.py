@@ -44,6 +44,7 @@ def _paper_roles() -> dict[str, RoleConfig]:
     # gpt-4o-mini for the rewrite check; design.md: backstories at 0.7.
     return {
         "agent": RoleConfig(model="gpt-4o-mini", temperature=0.1),
+        "scenarios": RoleConfig(model="gpt-4o-mini", temperature=0.7),  # self-instruct wants variety
         "backstory": RoleConfig(model="gpt-4o-mini", temperature=0.7),
         "rewriter": RoleConfig(model="anthropic/claude-3-5-haiku-20241022", temperature=0.9),
         "checker": RoleConfig(model="gpt-4o-mini", temperature=0.1),
@@ -77,6 +78,19 @@ class RetrievalConfig(Section):
     top_k: int = Field(8, ge=1)
 
 
+class ProfilesConfig(Section):
+    n: int = Field(200, ge=1)  # profiles to produce
+    scenarios: int = Field(200, ge=1)  # basic scenarios to collect, seeds included (paper: 593)
+    scenarios_per_round: int = Field(8, ge=1)  # new scenarios asked for per self-instruct call
+    in_context_examples: int = Field(4, ge=0)
+    dedup_metric: str = "bleu"  # for scenarios and backstories (paper: BLEU > 0.15 is a duplicate)
+    dedup_threshold: float | None = None  # None: the metric's default
+    target_selection: str = Field("retrieval", pattern="^(retrieval|category)$")
+    retrieval_depth: int = Field(8, ge=1)  # a target is drawn from the top hits of the scenario text
+    batch: int = Field(16, ge=1)  # candidates whose model calls run concurrently
+    max_candidates: int = Field(50_000, ge=1)  # stop (with an error) if screens reject this many
+
+
 class MuseConfig(Section):
     db: Path = Path("muse.duckdb")
     seed: int = 0
@@ -85,6 +99,7 @@ class MuseConfig(Section):
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
     ingest: IngestConfig = Field(default_factory=IngestConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
+    profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
 
     def role(self, name: str) -> RoleConfig:
         try:

@@ -110,9 +110,8 @@ def exhaustive_bleu_keep(
     with silenced_zero_count_warnings():
         for text in texts:
             candidate = tokenize(text)
-            passes = all(
-                sentence_bleu([candidate], other, smoothing_function=smoother) <= threshold for other in kept
-            )
+            scores = [sentence_bleu([candidate], other, smoothing_function=smoother) for other in kept]
+            passes = not scores or max(scores) <= threshold
             if passes:
                 kept.append(candidate)
             keep.append(passes)

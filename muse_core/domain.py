@@ -1,15 +1,15 @@
-"""What a domain plugin provides: how to read its catalog, its sample, its vocabulary.
-
-Later stages extend this with seed scenarios, a persona sampler and complement rules.
-"""
+"""What a domain plugin provides: how to read its catalog, its sample, its vocabulary, its seed
+scenarios and its people. Later stages extend it with complement rules."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from muse_core.personas import Persona
 from muse_core.records import ProductRecord
 
 
@@ -24,3 +24,10 @@ class Domain:
     taxonomy: dict[str, list[str]] = field(default_factory=dict)
     # where the domain's prompt overrides live (`<skill>.toml`), searched before the built-ins
     skills_dir: Path | None = None
+    # reason -> seed scenarios that self-instruct expands (paper 3.2.1)
+    seed_scenarios: dict[str, list[str]] = field(default_factory=dict)
+    # draws one persona (name, gender, age, profession) from a seeded rng
+    sample_persona: Callable[[random.Random], Persona] | None = None
+    # relative weight of each top-level group (categories[2] of a product) when a target is
+    # drawn by category, as the MUSE authors did
+    group_weights: dict[str, float] = field(default_factory=dict)

@@ -22,6 +22,8 @@ DEFAULT_PLUGINS = (
     "plugins.bm25",
     "plugins.dense",
     "plugins.hybrid",
+    "plugins.bleu_dedup",
+    "plugins.minhash_dedup",
     "plugins.fashion",
 )
 
@@ -105,5 +107,6 @@ def check_config_plugins(config, reg: Registry | None = None) -> None:
     reg.get("domain", config.domain)
     reg.get("retriever", config.retrieval.retriever)
     reg.get("embedder", config.retrieval.embedder)
+    reg.get("dedup_metric", config.profiles.dedup_metric)
     for role in config.roles.values():
         reg.get("llm_provider", role.provider)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +32,14 @@ class Skill:
     user: str
     path: Path
 
+    @cached_property
+    def _templates(self) -> tuple[jinja2.Template, jinja2.Template]:
+        return _jinja.from_string(self.system), _jinja.from_string(self.user)  # compiled once per skill
+
     def render(self, inputs: dict[str, Any]) -> tuple[str, str]:
+        system, user = self._templates
         try:
-            return (
-                _jinja.from_string(self.system).render(**inputs).strip(),
-                _jinja.from_string(self.user).render(**inputs).strip(),
-            )
+            return system.render(**inputs).strip(), user.render(**inputs).strip()
         except jinja2.UndefinedError as exc:
             raise SkillError(f"skill '{self.name}' v{self.version} needs an input that was not given: {exc}") from exc
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from muse_core import amazon2023
 from muse_core.domain import Domain
 from muse_core.hookspecs import hookimpl
+from plugins.fashion.personas import sample_persona
+from plugins.fashion.scenarios import SEED_SCENARIOS
 
 HERE = Path(__file__).resolve().parent
 
@@ -24,6 +26,10 @@ FASHION = Domain(
         "jewelry & accessories": ["necklaces", "earrings", "rings", "bracelets", "watches", "bags", "wallets",
                                   "belts", "hats", "scarves", "sunglasses"],
     },
+    seed_scenarios=SEED_SCENARIOS,
+    sample_persona=sample_persona,
+    # paper A.2: clothing dominates the mentioned products, then shoes, then "decoration"
+    group_weights={"Clothing": 0.5, "Shoes": 0.25, "Jewelry": 0.1, "Accessories": 0.15},
 )
 
 

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from plugins.offline import product_summary
+from plugins.offline import product_summary, profile_match, purchase_backstory, scenario_expand
 from plugins.offline.vision import ImageFacts, analyze_image
 
 SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random], dict[str, Any] | str]
@@ -20,6 +20,9 @@ SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random], dict[str
 # skill name -> rule. Later stages add theirs here.
 RULES: dict[str, SkillRule] = {
     "product_summary": product_summary.answer,
+    "scenario_expand": scenario_expand.answer,
+    "profile_match": profile_match.answer,
+    "purchase_backstory": purchase_backstory.answer,
 }
 
 

@@ -1,0 +1,103 @@
+"""Offline answer to `scenario_expand` (self-instruct, paper 3.2.1): new shopping scenarios for a
+reason, composed from small grammars. Slots sit close together so that two scenarios differ in
+almost every run of four words, as real self-instruct output does."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from plugins.offline.vision import ImageFacts
+
+PEOPLE = ["a younger brother", "an old school friend", "a new neighbour", "a favourite aunt", "a grandfather",
+          "a teenage nephew", "a close colleague", "a university roommate", "a godmother", "twin cousins",
+          "a partner", "a mentor", "a sister-in-law", "a retiring boss", "a best friend", "a stepfather"]
+EVENTS = ["wedding", "housewarming", "christening", "book launch", "award night", "engagement party",
+          "charity gala", "baby shower", "retirement party", "art opening", "garden party", "rooftop barbecue",
+          "farewell dinner", "jazz concert", "theatre premiere", "alumni reunion", "conference", "launch party"]
+PLACES = ["by the lake", "in a vineyard", "downtown", "at a ski lodge", "on a riverboat", "in a city museum",
+          "at the coast", "in an old barn", "abroad", "in a mountain village", "at a botanical garden",
+          "on a rooftop terrace", "in a historic hotel", "at a country club"]
+WHEN = ["next weekend", "in early spring", "this coming winter", "at the end of the month", "before the holidays",
+        "over a long weekend", "in the rainy season", "during a heatwave", "in three weeks", "this Friday evening"]
+SPORTS = ["trail running", "rock climbing", "kayaking", "pilates", "badminton", "cross-country skiing",
+          "salsa dancing", "a charity fun run", "paddle boarding", "golf lessons", "a spin class", "orienteering",
+          "beach volleyball", "nordic walking", "a triathlon", "horse riding", "a 10k race", "ice skating"]
+MILESTONES = ["a pay rise", "passing a driving test", "a first solo exhibition", "ten years of marriage",
+              "finishing a doctorate", "paying off a loan", "a sixtieth birthday", "a new grandchild",
+              "a first week of sobriety", "opening a small bakery", "getting citizenship", "a recovery from surgery",
+              "a sports club championship", "a first published article"]
+WORK = ["a shift to night duty", "a new role as a site manager", "a week of trade-fair stands", "a first day as a tutor",
+        "a uniform-free office policy", "daily video calls with investors", "a move to a coastal branch",
+        "an internship at a design studio", "courtroom appearances", "guiding museum tours", "a summer café job",
+        "a promotion to team lead", "a research trip to the Arctic", "a teaching placement abroad"]
+ITEMS = ["rain boots", "a winter coat", "running trainers", "a leather belt", "a school backpack", "work shirts",
+         "a swimsuit", "wool gloves", "a travel bag", "slippers", "office trousers", "a sun hat", "hiking socks"]
+DAMAGE = ["split at the seams", "lost their waterproofing", "faded in the wash", "shrank two sizes", "tore on a fence",
+          "wore thin at the heels", "got stained beyond rescue", "lost a strap", "stretched out of shape"]
+LOOKS = ["quiet luxury", "gorpcore", "nineties sportswear", "coastal grandmother", "dark academia", "cottagecore",
+         "clean minimalism", "western details", "pastel tailoring", "bold prints", "monochrome layering", "preppy"]
+
+PEOPLE += ["a choir friend", "a new manager", "an exchange student", "a former teacher", "a climbing partner",
+           "a pen pal", "a bandmate", "a fiancée", "a stepdaughter", "a goddaughter", "a marathon buddy"]
+EVENTS += ["vow renewal", "bar mitzvah", "quinceañera", "product demo", "poetry reading", "school reunion",
+           "silver jubilee", "team offsite", "film screening", "gallery tour", "wine tasting", "harvest fair"]
+PLACES += ["in a converted warehouse", "at a seaside pier", "in a chapel", "at a racecourse", "on a farm",
+           "in a glasshouse", "at an old mill", "in the old town"]
+SPORTS += ["bouldering", "water polo", "fencing", "archery", "rowing", "parkour", "disc golf", "squash",
+           "snowshoeing", "aqua aerobics", "trail biking", "tai chi"]
+MILESTONES += ["a fortieth birthday", "a black belt", "a first home", "a silver wedding", "a book deal",
+               "a scholarship", "a new job offer", "a hundred days of running"]
+WORK += ["a first week at a bank", "a stint as a wedding photographer", "volunteering at a shelter",
+         "a pop-up market stall", "a lab placement", "a night-shift security post", "hosting a podcast live"]
+
+GRAMMARS: dict[str, list[str]] = {
+    "gifts": ["Buying a present for {person} ahead of their {event} {when}",
+              "{person_cap} turns a year older {when} and deserves something special",
+              "A thank-you gift for {person} after help with {work}",
+              "Secret gift exchange with {person}: something for {sport}",
+              "Surprising {person} who just took up {sport}",
+              "Congratulating {person} on {milestone}",
+              "Gift hunting {when} for {person}, a fan of {look}"],
+    "attend": ["Attending {person}'s {event} {place} {when}",
+               "Invited as a guest to a {event} {place}",
+               "Going with {person} to a {event} {when}",
+               "A {event} {place} where the dress code is unclear",
+               "Hosting {person} at a {event} {when}",
+               "Speaking at a {event} {place}",
+               "Guest of honour: {person}'s {event}"],
+    "sports": ["Sports need: taking up {sport} {when}", "Sports need: {sport} with {person} {place}",
+               "Sports need: first {sport} session {place}", "Sports need: {sport} every morning {when}",
+               "Sports need: a {sport} club trial {when}", "Sports need: coaching {person} in {sport}"],
+    "celebrate": ["Celebrating {milestone} {place}", "Celebrating {milestone} with {person} {when}",
+                  "Marking {milestone} with a dinner {place}", "A party for {milestone} {when}",
+                  "Toasting {milestone} at a {event}", "Treating oneself after {milestone}"],
+    "work": ["Work requires new attire for {work}", "Preparing for {work} {when}", "Dressing for {work} {place}",
+             "Needing practical clothes for {work}", "Looking credible at {work} beside {person}",
+             "Commuting {place} for {work}"],
+    "season": ["Seasonal change: getting ready for {when} {place}", "Weather turning for {sport} {when}",
+               "Packing for a stay {place} {when}", "A new season of {sport} starting {when}",
+               "First frost {place} before a {event}", "Heatwave forecast {when} during {work}"],
+    "trend": ["Trying the {look} trend {when}", "Following friends into {look} for a {event}",
+              "Adding {look} touches before a trip {place}", "Mixing {look} with everyday basics for {work}",
+              "Copying {person}'s {look} style {when}", "A {look} makeover after {milestone}"],
+    "worn-out": ["Replacing {item} that {damage}", "Practical need: {item} {damage} {when}",
+                 "Old {item_plain} {damage} before a {event}", "{item_cap} {damage} during {sport}",
+                 "Borrowed {item_plain} from {person} {damage}", "{item_cap} {damage} right before {work}"],
+}
+
+
+def fill(template: str, rng: random.Random) -> str:
+    person = rng.choice(PEOPLE)
+    item = rng.choice(ITEMS)
+    return template.format(
+        person=person, person_cap=person[0].upper() + person[1:], event=rng.choice(EVENTS), place=rng.choice(PLACES),
+        when=rng.choice(WHEN), sport=rng.choice(SPORTS), milestone=rng.choice(MILESTONES), work=rng.choice(WORK),
+        item=item, item_plain=item.removeprefix("a "), item_cap=item[0].upper() + item[1:], damage=rng.choice(DAMAGE),
+        look=rng.choice(LOOKS),
+    )
+
+
+def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+    templates = GRAMMARS.get(inputs["reason"], sum(GRAMMARS.values(), []))
+    return {"scenarios": [fill(rng.choice(templates), rng) for _ in range(int(inputs["n"]))]}
