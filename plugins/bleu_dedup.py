@@ -50,8 +50,7 @@ def ngram_counts(tokens: Sequence[Hashable], n: int) -> Counter:
 
 def clipped_matches(reference: Counter, hypothesis: Counter) -> int:
     """BLEU's clipped match count: each hypothesis n-gram counts at most as often as in the reference."""
-    small, large = (reference, hypothesis) if len(reference) < len(hypothesis) else (hypothesis, reference)
-    return sum(min(count, large[gram]) for gram, count in small.items())
+    return sum(min(reference[gram], hypothesis[gram]) for gram in reference.keys() & hypothesis.keys())
 
 
 def bleu_from_matches(matches: Sequence[int], hyp_len: int, ref_len: int, weights: Sequence[float]) -> float:
@@ -69,13 +68,18 @@ def bleu_from_matches(matches: Sequence[int], hyp_len: int, ref_len: int, weight
     return brevity * math.exp(math.fsum(logs))
 
 
-def bleu(reference: Sequence[Hashable], hypothesis: Sequence[Hashable], weights: Sequence[float] = DEFAULT_BLEU_WEIGHTS) -> float:
+def bleu(
+    reference: Sequence[Hashable], hypothesis: Sequence[Hashable], weights: Sequence[float] = DEFAULT_BLEU_WEIGHTS
+) -> float:
     """sentence_bleu([reference], hypothesis, weights), unsmoothed, without its warnings."""
     reference, hypothesis = tuple(reference), tuple(hypothesis)
     matches = [
         clipped_matches(ngram_counts(reference, n), ngram_counts(hypothesis, n)) for n in range(1, len(weights) + 1)
     ]
     return bleu_from_matches(matches, len(hypothesis), len(reference), weights)
+
+
+_GOLDEN, _ODD = 0x9E3779B97F4A7C15, 0xD6E8FEB86659FD93
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -94,23 +98,24 @@ def ngram_features(ids: np.ndarray, n: int) -> np.ndarray:
     length = len(ids) - n + 1
     if length <= 0:
         return np.empty(0, dtype=np.uint64)
-    grams = np.full(length, n, dtype=np.uint64)
+    # A seed per order and a multiply-add per token, so no simple pattern of ids cancels out.
+    grams = _mix(np.full(length, n, dtype=np.uint64) * _GOLDEN)
     for i in range(n):
-        grams = _mix(grams ^ ids[i : i + length])
+        grams = _mix(grams + (ids[i : i + length] + 1) * _ODD)
     grams.sort()
     positions = np.arange(length)
     run_starts = np.maximum.accumulate(np.where(np.r_[True, grams[1:] != grams[:-1]], positions, 0))
     occurrence = (positions - run_starts).astype(np.uint64)
-    return _mix(grams ^ _mix(occurrence + 0x9E3779B97F4A7C15))
+    return _mix(grams + _mix(occurrence + _GOLDEN))
 
 
 Segment = tuple[np.ndarray, np.ndarray]  # feature hashes (sorted), kept-text indices
 
 
 def _insert(segment: Segment, keys: np.ndarray, values: np.ndarray) -> Segment:
-    order = np.argsort(keys, kind="stable")
-    at = np.searchsorted(segment[0], keys[order])
-    return np.insert(segment[0], at, keys[order]), np.insert(segment[1], at, values[order])
+    """`segment` with the pairs (keys, values) added; `keys` must be sorted."""
+    at = np.searchsorted(segment[0], keys)
+    return np.insert(segment[0], at, keys), np.insert(segment[1], at, values)
 
 
 def _gather(segment: Segment, keys: np.ndarray) -> Segment:
@@ -146,11 +151,12 @@ class _Postings:
 
 @dataclass
 class _Prepared:
-    """A text tokenized once: token ids, hashed n-gram features per order, exact counts on demand."""
+    """A text tokenized once: token ids, hashed n-gram features, exact n-gram counts on demand."""
 
     text: str
     tokens: tuple[int, ...]
-    features: list[np.ndarray] = field(default_factory=list)  # features[n - 1]: order n
+    keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))  # sorted feature hashes
+    key_orders: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # n - 1 of each key
     _counts: dict[int, Counter] = field(default_factory=dict)
 
     def counts(self, n: int) -> Counter:
@@ -212,7 +218,7 @@ class BleuDedup:
             self._lengths = np.concatenate([self._lengths, np.zeros_like(self._lengths)])
         self._lengths[index] = len(prepared.tokens)
         if self.indexed:
-            self._postings.add(np.concatenate(prepared.features), index)
+            self._postings.add(prepared.keys, index)
 
     def _prepare(self, text: str) -> _Prepared:
         # dedup() checks then adds the same text: tokenize it once.
@@ -222,7 +228,11 @@ class BleuDedup:
         prepared = _Prepared(text, tokens)
         if self.indexed:
             ids = np.array(tokens, dtype=np.uint64)
-            prepared.features = [ngram_features(ids, n) for n in range(1, len(self.weights) + 1)]
+            features = [ngram_features(ids, n) for n in range(1, len(self.weights) + 1)]
+            keys = np.concatenate(features)
+            order = np.argsort(keys)  # sorted lookups are faster: searchsorted walks forward
+            prepared.keys = keys[order]
+            prepared.key_orders = np.repeat(np.arange(len(features)), [len(f) for f in features])[order]
         self._last = prepared
         return prepared
 
@@ -239,16 +249,13 @@ class BleuDedup:
 
     def _closest_indexed(self, candidate: _Prepared) -> tuple[float, int | None]:
         orders = len(self.weights)
-        top, _ = self._postings.lookup(candidate.features[-1])
-        if not len(top):
-            return 0.0, None
         # Clipped match counts (or more, on hash collisions) of every kept text at every order.
-        lower_keys = np.concatenate(candidate.features[:-1] or [np.empty(0, np.uint64)])
-        key_orders = np.repeat(np.arange(orders - 1), [len(f) for f in candidate.features[:-1]])
-        lower, position = self._postings.lookup(lower_keys)
-        cells = np.concatenate([lower * orders + key_orders[position], top * orders + orders - 1])
+        kept, position = self._postings.lookup(candidate.keys)
+        cells = kept * orders + candidate.key_orders[position]
         matches = np.bincount(cells, minlength=len(self._kept) * orders).reshape(-1, orders)
         sharing = np.flatnonzero(matches[:, -1])
+        if not len(sharing):
+            return 0.0, None
         bounds = self._upper_bounds(matches[sharing], self._lengths[sharing], len(candidate.tokens))
 
         best, closest = 0.0, None
@@ -264,10 +271,11 @@ class BleuDedup:
     def _upper_bounds(self, matches: np.ndarray, hyp_lens: np.ndarray, ref_len: int) -> np.ndarray:
         """An upper bound of each exact score: BLEU is increasing in every match count."""
         orders = np.arange(len(self.weights))
-        totals = hyp_lens[:, None] - orders  # n-grams in the kept text (>= 1: it has a top-order one)
-        clipped = np.minimum(matches, np.minimum(totals, ref_len - orders))
-        precisions = np.where(clipped > 0, clipped / totals, _TINY)
-        brevity = np.where(hyp_lens > ref_len, 1.0, np.exp(1 - ref_len / hyp_lens))
+        available = hyp_lens[:, None] - orders  # n-grams of each order in the kept text
+        # A true match needs the n-gram in both texts; collisions can credit a text with too few tokens.
+        clipped = np.minimum(matches, np.clip(np.minimum(available, ref_len - orders), 0, None))
+        precisions = np.where(clipped > 0, clipped / np.maximum(available, 1), _TINY)
+        brevity = np.where(hyp_lens > ref_len, 1.0, np.exp(1 - ref_len / np.maximum(hyp_lens, 1)))
         scores = brevity * np.exp(np.log(precisions) @ np.array(self.weights))
         return scores * (1 + _RELATIVE_MARGIN) + _ABSOLUTE_MARGIN
 

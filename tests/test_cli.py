@@ -33,8 +33,8 @@ def sql(db: Path, query: str, cwd: Path) -> list[dict]:
 @pytest.mark.slow
 def test_main_job_on_the_bundled_sample_then_a_free_rerun(tmp_path: Path) -> None:
     db = tmp_path / "muse.duckdb"
-    first = muse("run", "--offline", "--db", str(db), cwd=tmp_path)
-    assert "lines read" in first.stdout
+    first = muse("run", "--offline", "--db", str(db), "--profiles", "30", cwd=tmp_path)
+    assert "lines read" in first.stdout and "profile / judge" in first.stdout
     counts = sql(db, "SELECT count(*) AS products, count(i.product_id) AS images, count(s.product_id) AS summaries,"
                      " count(d.product_id) AS docs FROM products p LEFT JOIN product_images i USING (product_id)"
                      " LEFT JOIN product_summaries s USING (product_id) LEFT JOIN product_docs d USING (product_id)",
@@ -42,14 +42,16 @@ def test_main_job_on_the_bundled_sample_then_a_free_rerun(tmp_path: Path) -> Non
     lines = sum(1 for _ in FASHION.sample_catalog.open())
     assert counts["products"] >= 200 and counts["products"] == lines
     assert counts["images"] == counts["summaries"] == counts["docs"] == counts["products"]
+    summary_calls = sql(db, "SELECT count(*) AS n FROM llm_calls WHERE skill = 'product_summary'", tmp_path)[0]["n"]
+    assert summary_calls == counts["products"]
+    assert sql(db, "SELECT count(*) AS n FROM profiles", tmp_path)[0]["n"] == 30
     calls = sql(db, "SELECT count(*) AS n FROM llm_calls", tmp_path)[0]["n"]
-    assert calls == counts["products"]
 
-    second = muse("run", "--offline", "--db", str(db), cwd=tmp_path)
+    second = muse("run", "--offline", "--db", str(db), "--profiles", "30", cwd=tmp_path)
     assert "unchanged since run" in second.stdout
     assert sql(db, "SELECT count(*) AS n FROM llm_calls", tmp_path)[0]["n"] == calls  # no new provider call
     runs = sql(db, "SELECT status, cache_misses FROM runs ORDER BY started_at", tmp_path)
-    assert [r["status"] for r in runs] == ["finished", "finished"] and runs[1]["cache_misses"] == 0
+    assert [r["status"] for r in runs] == ["finished"] * 4 and runs[2]["cache_misses"] == runs[3]["cache_misses"] == 0
 
 
 @pytest.mark.slow

@@ -1,0 +1,156 @@
+"""The profiles stage on the bundled sample, offline: scenarios, screens, lineage, resume."""
+
+import asyncio
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from muse_core.config import load_config
+from muse_core.indexing import rebuild_fts, refresh_docs
+from muse_core.ingest import ingest_catalog
+from muse_core.llm import Gateway
+from muse_core.personas import Persona
+from muse_core.plugins import registry
+from muse_core.profiles import build_profiles, leak
+from muse_core.retrieval import get_retriever
+from muse_core.runs import start_run
+from muse_core.scenarios import build_scenarios
+from muse_core.store import Store
+from muse_core.summaries import summarize_products
+from plugins.fashion import FASHION
+from plugins.fashion.personas import sample_persona
+from plugins.offline.profile_match import suits_person
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    """The bundled sample, ingested, summarised and BM25-indexed once for this module."""
+    db = tmp_path_factory.mktemp("profiles") / "sample.duckdb"
+    config = load_config(db=db).offline()
+    with Store(db) as store:
+        run_id = start_run(store, "fixture", config)
+        asyncio.run(ingest_catalog(store, FASHION.sample_catalog, FASHION, config.ingest, run_id))
+        asyncio.run(summarize_products(Gateway(store, config, run_id)))
+        refresh_docs(store)
+        rebuild_fts(store)
+    return db
+
+
+def run_profiles(db: Path, n: int, **settings):
+    config = load_config(db=db, retrieval={"retriever": "bm25"},
+                         profiles={"n": n, "scenarios": 70, "batch": 8, **settings}).offline()
+    metric = registry().get("dedup_metric", "bleu")
+    with Store(db) as store:
+        gateway = Gateway(store, config, start_run(store, "profiles", config))
+        scenarios = asyncio.run(build_scenarios(gateway, FASHION, metric()))
+        report = asyncio.run(build_profiles(gateway, FASHION, metric(), get_retriever(store, config)))
+        return scenarios, report
+
+
+def copy(db: Path, tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copy(db, target)
+    return target
+
+
+def profiles_of(db: Path) -> list[tuple]:
+    with Store(db) as store:
+        return store.con.execute("SELECT profile_id, user_id, scenario_id, target_product_id, backstory"
+                                 " FROM profiles ORDER BY profile_id").fetchall()
+
+
+@pytest.mark.slow
+def test_profiles_are_screened_recorded_and_traceable(sample_db: Path, tmp_path: Path) -> None:
+    db = copy(sample_db, tmp_path, "a.duckdb")
+    scenarios, report = run_profiles(db, 40)
+    assert scenarios.total == 70 and report.profiles == 40 and report.candidates > 40
+    with Store(db) as store:
+        rates = {(r["stage"], r["screen"]): r for r in store.rows("SELECT * FROM screen_pass_rates")}
+        assert set(rates) == {("scenario", "dedup"), ("profile", "judge"), ("profile", "leak"), ("profile", "dedup")}
+        assert rates[("profile", "judge")]["seen"] == report.candidates
+        assert 0 < rates[("profile", "judge")]["pass_rate"] < 1
+        assert store.scalar("SELECT count(*) FROM backstory_leaks") == 0
+        # every profile's lineage resolves: persona, scenario, product, both model calls
+        orphans = store.scalar(
+            "SELECT count(*) FROM profiles p LEFT JOIN users u USING (user_id) LEFT JOIN scenarios s USING (scenario_id)"
+            " LEFT JOIN products t ON t.product_id = p.target_product_id"
+            " LEFT JOIN llm_calls j ON j.cache_key = p.judge_cache_key"
+            " LEFT JOIN llm_calls b ON b.cache_key = p.backstory_cache_key"
+            " WHERE u.user_id IS NULL OR s.scenario_id IS NULL OR t.product_id IS NULL OR j.call_id IS NULL"
+            " OR b.call_id IS NULL")
+        assert orphans == 0
+        assert store.scalar("SELECT count(*) FROM profiles WHERE len(requirements) <> 2") == 0
+        assert store.scalar("SELECT count(DISTINCT backstory) FROM profiles") == 40
+        assert store.scalar("SELECT count(*) FROM users WHERE age <= 15 AND profession IS NOT NULL") == 0
+        calls = store.scalar("SELECT count(*) FROM llm_calls")
+    again_scenarios, again = run_profiles(db, 40)  # a rerun: nothing new, no provider call
+    assert (again_scenarios.added, again.new_profiles) == (0, 0)
+    with Store(db) as store:
+        assert store.scalar("SELECT count(*) FROM llm_calls") == calls
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_resumes_to_the_same_profiles(sample_db: Path, tmp_path: Path, monkeypatch) -> None:
+    straight = copy(sample_db, tmp_path, "straight.duckdb")
+    run_profiles(straight, 25)
+
+    interrupted = copy(sample_db, tmp_path, "interrupted.duckdb")
+    import muse_core.profiles as profiles_module
+
+    real_decide, decided = profiles_module._decide, []
+
+    def crash_after_twenty(*args, **kwargs):
+        if len(decided) == 20:
+            raise KeyboardInterrupt("simulated interruption")
+        decided.append(1)
+        return real_decide(*args, **kwargs)
+
+    monkeypatch.setattr(profiles_module, "_decide", crash_after_twenty)
+    with pytest.raises(KeyboardInterrupt):
+        run_profiles(interrupted, 25)
+    monkeypatch.setattr(profiles_module, "_decide", real_decide)
+    assert len(profiles_of(interrupted)) < 25
+    run_profiles(interrupted, 25)
+    assert profiles_of(interrupted) == profiles_of(straight)
+
+
+@given(st.integers(0, 2**32))
+def test_personas_follow_the_papers_rules(seed: int) -> None:
+    persona = sample_persona(random.Random(seed))
+    assert 5 <= persona.age <= 70
+    assert persona.gender in ("male", "female", "unspecified")
+    assert persona.profession is None if persona.age <= 15 else persona.profession
+
+
+def test_gender_shares_are_45_45_10() -> None:
+    rng = random.Random(0)
+    genders = [sample_persona(rng).gender for _ in range(20_000)]
+    shares = {g: genders.count(g) / len(genders) for g in ("male", "female", "unspecified")}
+    assert abs(shares["male"] - 0.45) < 0.015 and abs(shares["female"] - 0.45) < 0.015
+    assert abs(shares["unspecified"] - 0.10) < 0.01
+
+
+def test_children_have_no_profession() -> None:
+    with pytest.raises(ValueError, match="no profession"):
+        Persona(name="A B", gender="female", age=12, profession="pilot")
+
+
+def test_leak_screen_catches_brand_title_and_description() -> None:
+    product = {"title": "Marlowe Waterproof Leather Hiking Boots", "store": "Kestrel Outdoor",
+               "details": '{"Brand": "Kestrel Outdoor"}'}
+    assert "brand" in leak("She loved her old Kestrel Outdoor pair.", product)
+    assert "title" in leak("The marlowe waterproof leather hiking boots were it.", product)
+    assert "most of its title" in leak("Waterproof leather boots for hiking, please.", product)
+    assert leak("She wanted something sturdy that keeps feet dry.", product) is None
+
+
+def test_offline_judge_person_rules() -> None:
+    adult_women = {"categories": ["Clothing, Shoes & Jewelry", "Women", "Clothing"], "title": "Dress"}
+    assert "adults" in suits_person({"age": 9, "gender": "female"}, adult_women, gift=False)
+    assert "department" in suits_person({"age": 30, "gender": "male"}, adult_women, gift=False)
+    assert suits_person({"age": 30, "gender": "male"}, adult_women, gift=True) is None
+    assert suits_person({"age": 30, "gender": "unspecified"}, adult_women, gift=False) is None
