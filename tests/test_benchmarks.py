@@ -12,3 +12,9 @@ def test_retrieval_benchmark_runs_small_and_is_exact() -> None:
                           "--dim", "32", "--queries", "5"], capture_output=True, text=True, timeout=300, check=True).stdout
     ours = next(line for line in out.splitlines() if "muse dense retriever" in line)
     assert "recall@10 1.000" in ours and "latency ratio" in ours
+
+
+def test_dedup_benchmark_runs_small_and_agrees() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "dedup_bench.py"), "--n", "300",
+                          "--exhaustive-prefix", "60"], capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "decisions identical" in out and "speed ratio" in out
