@@ -66,7 +66,7 @@ class DedupMetric(Protocol):
 
 def dedup(texts: Iterable[str], metric: DedupMetric) -> list[DedupDecision]:
     """Check each text in order against the kept ones, keeping (adding) those that pass."""
-    decisions = []
+    decisions: list[DedupDecision] = []
     for text in texts:
         decision = metric.check(text)
         if decision.keep:

@@ -20,6 +20,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -137,6 +138,12 @@ def parse_structured(text: str, output: type[T]) -> T:
         raise ValueError(f"the JSON does not match the schema: {problems}") from None
 
 
+@lru_cache(maxsize=None)
+def json_schema(output: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema a structured answer must follow (computed once per model class)."""
+    return output.model_json_schema()
+
+
 def estimate_tokens(messages: list[dict[str, Any]], max_tokens: int | None) -> int:
     """Rough prompt+completion size for the tokens-per-minute limiter (about 4 characters a token)."""
     chars, images = 0, 0
@@ -215,7 +222,7 @@ class Gateway:
         role = self.config.role(skill.role)
         provider = self.registry.get("llm_provider", role.provider)
         system, user = skill.render(inputs)
-        schema = output.model_json_schema() if output else None
+        schema = json_schema(output) if output else None
         if schema is not None:
             user += "\n\nAnswer with one JSON object that matches this JSON schema, and nothing else:\n" + json.dumps(schema)
         images = [self._image(pid) for pid in image_product_ids]

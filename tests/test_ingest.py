@@ -5,7 +5,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from muse_core.config import IngestConfig, MuseConfig
+from muse_core.config import IngestConfig
 from muse_core.ingest import ingest_catalog
 from muse_core.plugins import registry
 from muse_core.store import Store

@@ -3,7 +3,6 @@
 import asyncio
 import logging
 
-import duckdb
 import pytest
 
 from muse_core.config import MuseConfig, RoleConfig
