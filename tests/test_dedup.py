@@ -23,7 +23,7 @@ from muse_core.dedup import (
 from plugins import bleu_dedup, minhash_dedup
 from plugins.bleu_dedup import BleuDedup, bleu, clipped_matches, ngram_counts
 from plugins.minhash_dedup import MinHashDedup, shingle_hashes
-from tests.conftest import SHARED_DATA
+from tests.helpers import SHARED_DATA
 
 BASIC_SCENARIOS = SHARED_DATA / "muse" / "basic_scenarios.json"
 # The authors' 593 basic scenarios, deduplicated in file order by their own rule at 0.15.

@@ -8,7 +8,7 @@ from muse_core.config import MuseConfig, RoleConfig
 from muse_core.llm import Gateway, LLMCallError, LLMRequest, LLMResponse, ProviderError
 from muse_core.runs import start_run
 from muse_core.store import Store
-from tests.conftest import draw_product
+from tests.helpers import draw_product
 
 
 class Answer(BaseModel):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from muse_core.config import IngestConfig
 from muse_core.images import ImageError, ImageLoader, validate_image
-from tests.conftest import draw_product
+from tests.helpers import draw_product
 
 
 @pytest.fixture

@@ -9,7 +9,12 @@ from muse_core.config import IngestConfig
 from muse_core.ingest import ingest_catalog
 from muse_core.plugins import registry
 from muse_core.store import Store
-from tests.conftest import TINY_PRODUCTS, needs_shared_data, SHARED_DATA, write_tiny_catalog
+from tests.helpers import (
+    SHARED_DATA,
+    TINY_PRODUCTS,
+    needs_shared_data,
+    write_tiny_catalog,
+)
 
 FASHION = registry().get("domain", "fashion")
 

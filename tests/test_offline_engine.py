@@ -3,10 +3,10 @@ import json
 import pytest
 
 from plugins.offline import engine
-from plugins.offline.lexicon import find_all, COLORS
+from plugins.offline.lexicon import COLORS, find_all
 from plugins.offline.product_summary import clean_features
 from plugins.offline.vision import analyze_image
-from tests.conftest import draw_product
+from tests.helpers import draw_product
 
 PRODUCT = {"title": "Men's Navy Striped Linen Shirt for Summer Beach", "features": ["Linen", "Perfect gift!"],
            "description": [], "categories": [], "details": {"Color": "Navy"}, "price": 30.0, "store": "S"}

@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from muse_core.plugins import KINDS, Registry, UnknownPluginError, get_plugin_manager, registry
+from muse_core.plugins import (
+    KINDS,
+    Registry,
+    UnknownPluginError,
+    get_plugin_manager,
+    registry,
+)
 
 
 def test_builtins_register_under_their_kinds() -> None:
