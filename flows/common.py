@@ -10,6 +10,9 @@ from typing import Any
 from rich.console import Console
 
 from muse_core.config import MuseConfig
+from muse_core.domain import Domain
+from muse_core.llm import Gateway
+from muse_core.plugins import registry
 from muse_core.progress import Progress
 from muse_core.runs import finish_run, start_run
 from muse_core.store import Store
@@ -33,3 +36,10 @@ def recorded_run(config: MuseConfig, command: str) -> Iterator[dict[str, Any]]:
         raise
     with Store(config.db) as store:
         finish_run(store, run["run_id"])
+
+
+def domain_gateway(store: Store, config: MuseConfig, run_id: str) -> tuple[Gateway, Domain]:
+    """The configured domain, and a gateway that looks for its prompt overrides first."""
+    domain = registry().get("domain", config.domain)
+    skill_dirs = (domain.skills_dir,) if domain.skills_dir else ()
+    return Gateway(store, config, run_id, skill_dirs=skill_dirs), domain

@@ -10,12 +10,11 @@ from typing import Any
 
 from prefect import flow, task
 
-from flows.common import progress, recorded_run
+from flows.common import domain_gateway, progress, recorded_run
 from muse_core import __version__
 from muse_core.config import MuseConfig
 from muse_core.indexing import build_index
 from muse_core.ingest import file_sha256, ingest_catalog
-from muse_core.llm import Gateway
 from muse_core.plugins import registry
 from muse_core.store import Store
 from muse_core.summaries import summarize_products
@@ -40,9 +39,8 @@ def ingest_task(config: dict, catalog: str, catalog_sha256: str, store_id: str, 
 @task(name="summarize-products")
 def summarize_task(config: dict, run_id: str, show_progress: bool) -> dict:
     cfg = MuseConfig.model_validate(config)
-    domain = registry().get("domain", cfg.domain)
     with Store(cfg.db) as store:
-        gateway = Gateway(store, cfg, run_id, skill_dirs=(domain.skills_dir,) if domain.skills_dir else ())
+        gateway, _ = domain_gateway(store, cfg, run_id)
         report = asyncio.run(summarize_products(gateway, progress(show_progress)))
     return {"summarized": report.summarized, "already": report.already, "cache_hits": report.cache_hits,
             "cost_usd": report.cost_usd, "failures": report.failures}

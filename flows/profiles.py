@@ -6,19 +6,13 @@ import asyncio
 
 from prefect import flow, task
 
-from flows.common import progress, recorded_run
+from flows.common import domain_gateway, progress, recorded_run
 from muse_core.config import MuseConfig
-from muse_core.llm import Gateway
 from muse_core.plugins import registry
 from muse_core.profiles import build_profiles
 from muse_core.retrieval import get_retriever
 from muse_core.scenarios import build_scenarios
 from muse_core.store import Store
-
-
-def _gateway(store: Store, cfg: MuseConfig, run_id: str) -> tuple[Gateway, object]:
-    domain = registry().get("domain", cfg.domain)
-    return Gateway(store, cfg, run_id, skill_dirs=(domain.skills_dir,) if domain.skills_dir else ()), domain
 
 
 def _metric(cfg: MuseConfig):
@@ -29,7 +23,7 @@ def _metric(cfg: MuseConfig):
 def scenarios_task(config: dict, run_id: str, show_progress: bool) -> dict:
     cfg = MuseConfig.model_validate(config)
     with Store(cfg.db) as store:
-        gateway, domain = _gateway(store, cfg, run_id)
+        gateway, domain = domain_gateway(store, cfg, run_id)
         report = asyncio.run(build_scenarios(gateway, domain, _metric(cfg), progress(show_progress)))
     return report.__dict__
 
@@ -38,7 +32,7 @@ def scenarios_task(config: dict, run_id: str, show_progress: bool) -> dict:
 def profiles_task(config: dict, run_id: str, show_progress: bool) -> dict:
     cfg = MuseConfig.model_validate(config)
     with Store(cfg.db) as store:
-        gateway, domain = _gateway(store, cfg, run_id)
+        gateway, domain = domain_gateway(store, cfg, run_id)
         retriever = get_retriever(store, cfg) if cfg.profiles.target_selection == "retrieval" else None
         report = asyncio.run(build_profiles(gateway, domain, _metric(cfg), retriever, progress(show_progress)))
         rates = store.rows("SELECT stage, screen, seen, passed, pass_rate FROM screen_pass_rates ORDER BY ALL")

@@ -80,10 +80,10 @@ def docs_to_embed(store: Store, model_id: str) -> list[tuple[str, str, str]]:
     ).fetchall()
 
 
-def embed_docs(store: Store, embedder: Embedder, progress: Progress | None = None) -> int:
-    """Embed every doc whose text has no vector yet for this embedder's model."""
+def embed_docs(store: Store, embedder: Embedder, todo: list[tuple[str, str, str]],
+               progress: Progress | None = None) -> int:
+    """Embed and store the docs of `todo` (from docs_to_embed) with this embedder."""
     progress = progress or Progress.silent()
-    todo = docs_to_embed(store, embedder.model_id)
     with progress.task(f"embedding ({embedder.name})", total=len(todo)):
         for start in range(0, len(todo), EMBED_BATCH):
             batch = todo[start : start + EMBED_BATCH]
@@ -111,6 +111,7 @@ def build_index(store: Store, load_embedder: Callable[[], Embedder], model_id: s
     rebuilt = changed > 0 or not fts_exists(store)
     if rebuilt:
         rebuild_fts(store)
-    embedded = embed_docs(store, load_embedder(), progress) if docs_to_embed(store, model_id) else 0
+    todo = docs_to_embed(store, model_id)
+    embedded = embed_docs(store, load_embedder(), todo, progress) if todo else 0
     store.con.execute("DELETE FROM product_embeddings WHERE product_id NOT IN (SELECT product_id FROM products)")
     return IndexReport(changed, int(store.scalar("SELECT count(*) FROM product_docs")), embedded, rebuilt)
