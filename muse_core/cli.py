@@ -132,21 +132,124 @@ def _run_profiles(cfg: MuseConfig, command: str) -> None:
     _print_profiles(result, cfg)
 
 
+def _print_conversations(result: dict, cfg: MuseConfig) -> None:
+    sim, rw, rv, summary = result["simulated"], result["rewritten"], result["reviewed"], result["summary"]
+    with _read_store(cfg) as store:
+        outcomes = store.rows("SELECT * FROM target_outcomes WHERE conversation_set = ? ORDER BY open_type",
+                              [sim["conversation_set"]])
+        opens = store.rows("SELECT * FROM open_types WHERE conversation_set = ?", [sim["conversation_set"]])
+        cost = store.scalar("SELECT coalesce(sum(cost_usd), 0) FROM llm_calls WHERE run_id = ?", [result["run_id"]])
+        cost_all = store.scalar("SELECT coalesce(sum(cost_usd), 0) FROM llm_calls")
+    table = Table(title=f"conversations ({sim['conversation_set']})", show_header=False)
+    table.add_row("conversations", f"{sim['conversations']} ({sim['new_conversations']} new), "
+                                   f"{summary.get('utterances', 0)} utterances")
+    if opens:
+        o = opens[0]
+        rate = "n/a" if o["outfit_success_rate"] is None else f"{o['outfit_success_rate']:.1%}"
+        table.add_row("openings", f"{o['text_open']} text, {o['multimodal_open']} multimodal "
+                                  f"(outfit check passed {o['outfit_successes']} of {o['outfit_attempts']}: {rate})")
+    for row in outcomes:
+        table.add_row(f"  {row['open_type']}-open", f"{row['organic']} found organically, {row['injected']} injected "
+                                                    f"at the round limit; leaks {row['leaked']}, "
+                                                    f"ungrounded {row['ungrounded']}")
+    table.add_row("rewrite", f"{rw['utterances']} utterances, {rw['check_failures']} kept their original "
+                             f"(fact check failed)")
+    table.add_row("review", f"{rv['kept']} of {rv['conversations']} kept (sum of scores >= {rv['threshold']:g})")
+    table.add_row("model cost", f"${cost:.4f} this run, ${cost_all:.4f} in the database")
+    table.add_row("database", str(Path(cfg.db).resolve()))
+    console.print(table)
+    console.print(f"Try: muse sql --db {cfg.db} \"SELECT round, role, action, turns FROM action_mix ORDER BY ALL\"")
+    console.print(f"     muse export --db {cfg.db} --format muse-json --out conversations.json")
+
+
+def _read_store(cfg: MuseConfig):
+    from muse_core.store import Store
+
+    return Store(cfg.db, read_only=True)
+
+
+def _run_conversations(cfg: MuseConfig, command: str) -> None:
+    from flows.conversations import conversations_flow
+
+    from muse_core.store import StoreError
+
+    try:
+        result = conversations_flow(cfg.model_dump(mode="json"), command=command)
+    except (ValueError, RuntimeError, StoreError) as exc:  # a failed model call is a RuntimeError
+        _fail(str(exc))
+    _print_conversations(result, cfg)
+
+
+def _with(cfg: MuseConfig, section: str, **updates: Any) -> MuseConfig:
+    """The configuration with some fields of one section replaced (validated)."""
+    updates = {k: v for k, v in updates.items() if v is not None}
+    current = getattr(cfg, section)
+    try:
+        return cfg.model_copy(update={section: type(current).model_validate({**current.model_dump(), **updates})})
+    except ValueError as exc:
+        _fail(str(exc))
+
+
 @app.command()
 def run(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
     domain: Annotated[Optional[str], typer.Option(help="Domain plugin (default fashion).")] = None,
     catalog: Annotated[Optional[Path], typer.Option(help="Catalog file (default: the domain's bundled sample).")] = None,
     profiles: Annotated[Optional[int], typer.Option("--profiles", help="User profiles to build (default 200).")] = None,
+    conversations: Annotated[Optional[int], typer.Option(
+        "--conversations", help="Conversations to simulate (default one per profile; also sets --profiles "
+                                "when that is not given).")] = None,
 ) -> None:
-    """The main job: ingest and index a catalog (the bundled sample by default), then build profiles."""
+    """The main job: ingest and index a catalog (the bundled sample by default), build profiles,
+    simulate conversations, rewrite and review them, and print a summary."""
     from muse_core.plugins import registry
 
     cfg = _config(config, db, offline, seed=seed, domain=domain)
-    if profiles is not None:
-        cfg = cfg.model_copy(update={"profiles": cfg.profiles.model_copy(update={"n": profiles})})
+    cfg = _with(cfg, "profiles", n=profiles if profiles is not None else conversations)
+    cfg = _with(cfg, "conversations", n=conversations)
     _run_ingest(cfg, catalog or registry().get("domain", cfg.domain).sample_catalog, "run")
     _run_profiles(cfg, "run")
+    _run_conversations(cfg, "run")
+
+
+@app.command("conversations")
+def conversations_command(
+    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    n: Annotated[Optional[int], typer.Option("--n", help="How many (default: one per profile).")] = None,
+    policy: Annotated[Optional[str], typer.Option(help="Action-control policy plugin.")] = None,
+) -> None:
+    """Simulate, rewrite and review conversations from the built profiles (resumable)."""
+    cfg = _with(_config(config, db, offline, seed=seed), "conversations", n=n, policy=policy)
+    try:
+        from muse_core.plugins import UnknownPluginError, check_config_plugins
+
+        check_config_plugins(cfg)
+    except UnknownPluginError as exc:
+        _fail(str(exc))
+    _run_conversations(cfg, "conversations")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    db: DbOpt = None, config: ConfigOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="muse-json: the MUSE authors' format.")] = "muse-json",
+    include_dropped: Annotated[bool, typer.Option("--include-dropped",
+                                                  help="Also export conversations the reviewer dropped.")] = False,
+) -> None:
+    """Export conversations (by default those the reviewer kept)."""
+    from muse_core.muse_json import write_muse_json
+    from muse_core.store import StoreError
+
+    if fmt != "muse-json":
+        _fail(f"unknown format '{fmt}'; available: muse-json")
+    cfg = _config(config, db, False)
+    try:
+        with _read_store(cfg) as store:
+            n = write_muse_json(store, out, include_dropped)
+    except StoreError as exc:
+        _fail(str(exc))
+    console.print(f"wrote {n} conversations to {out}")
 
 
 @app.command("profiles")
@@ -157,13 +260,7 @@ def profiles_command(
     target: Annotated[Optional[str], typer.Option(help="Target selection: retrieval or category.")] = None,
 ) -> None:
     """Build scenario-grounded user profiles from the ingested catalog (resumable)."""
-    cfg = _config(config, db, offline, seed=seed)
-    updates = {k: v for k, v in {"n": n, "scenarios": scenarios, "target_selection": target}.items() if v is not None}
-    try:
-        cfg = cfg.model_copy(update={"profiles": type(cfg.profiles).model_validate({**cfg.profiles.model_dump(),
-                                                                                    **updates})})
-    except ValueError as exc:
-        _fail(str(exc))
+    cfg = _with(_config(config, db, offline, seed=seed), "profiles", n=n, scenarios=scenarios, target_selection=target)
     _run_profiles(cfg, "profiles")
 
 

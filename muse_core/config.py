@@ -91,6 +91,20 @@ class ProfilesConfig(Section):
     max_candidates: int = Field(50_000, ge=1)  # stop (with an error) if screens reject this many
 
 
+class ConversationsConfig(Section):
+    """Paper 3.3-3.4 and the authors' code: open types, round limits, action control, optimisation."""
+
+    n: int | None = Field(None, ge=1)  # conversations to simulate; None: one per profile
+    multimodal_open_p: float = Field(0.2, ge=0, le=1)  # share of conversations that try an outfit opening
+    round_limit_text: int = Field(4, ge=1)
+    round_limit_multimodal: int = Field(3, ge=1)
+    policy: str = "decaying-chitchat"  # action-control policy plugin
+    policy_params: dict[str, Any] = Field(default_factory=dict)  # passed to the policy's constructor
+    concurrency: int = Field(16, ge=1)  # conversations in flight at once
+    colloquial_p: float = Field(0.2, ge=0, le=1)  # rewrites told "use colloquial expressions"
+    keep_threshold: float = Field(4.0, ge=0, le=6)  # reviewer: keep when the three scores sum to this
+
+
 class MuseConfig(Section):
     db: Path = Path("muse.duckdb")
     seed: int = 0
@@ -100,6 +114,7 @@ class MuseConfig(Section):
     ingest: IngestConfig = Field(default_factory=IngestConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
+    conversations: ConversationsConfig = Field(default_factory=ConversationsConfig)
 
     def role(self, name: str) -> RoleConfig:
         try:

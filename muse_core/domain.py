@@ -1,5 +1,5 @@
 """What a domain plugin provides: how to read its catalog, its sample, its vocabulary, its seed
-scenarios and its people. Later stages extend it with complement rules."""
+scenarios, its people and what goes with what."""
 
 from __future__ import annotations
 
@@ -31,3 +31,6 @@ class Domain:
     # relative weight of each top-level group (categories[2] of a product) when a target is
     # drawn by category, as the MUSE authors did
     group_weights: dict[str, float] = field(default_factory=dict)
+    # product type -> types that go with it, for the multimodal opening's stylist ("a piece that
+    # goes with this sofa"); the stylist is told them as suggestions
+    complements: dict[str, list[str]] = field(default_factory=dict)

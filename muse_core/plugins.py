@@ -24,6 +24,9 @@ DEFAULT_PLUGINS = (
     "plugins.hybrid",
     "plugins.bleu_dedup",
     "plugins.minhash_dedup",
+    "plugins.decaying_chitchat",
+    "plugins.no_chitchat",
+    "plugins.fixed_probability",
     "plugins.fashion",
 )
 
@@ -108,5 +111,6 @@ def check_config_plugins(config, reg: Registry | None = None) -> None:
     reg.get("retriever", config.retrieval.retriever)
     reg.get("embedder", config.retrieval.embedder)
     reg.get("dedup_metric", config.profiles.dedup_metric)
+    reg.get("action_policy", config.conversations.policy)
     for role in config.roles.values():
         reg.get("llm_provider", role.provider)

@@ -127,6 +127,11 @@ def _product_inputs(row: dict) -> dict:
             "price": row["price"], "attributes": json.loads(row["attributes"])}
 
 
+def profile_set_name(config, domain: str) -> str:
+    """The candidate sequence a configuration defines: same seed, domain and target selection."""
+    return f"{domain}-seed{config.seed}-{config.profiles.target_selection}"
+
+
 async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, retriever: Retriever | None,
                          progress: Progress | None = None) -> ProfileReport:
     settings, store, seed = gateway.config.profiles, gateway.store, gateway.config.seed
@@ -138,7 +143,7 @@ async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, 
     if not scenarios:
         raise ValueError(f"no scenarios for domain '{domain.name}': build them first")
     picker = TargetPicker(gateway, domain, retriever)
-    profile_set = f"{domain.name}-seed{seed}-{settings.target_selection}"
+    profile_set = profile_set_name(gateway.config, domain.name)
     for (text,) in store.con.execute(
             "SELECT p.backstory FROM profiles p JOIN profile_candidates c ON c.candidate_id = p.profile_id"
             " WHERE p.profile_set = ? ORDER BY c.k", [profile_set]).fetchall():

@@ -115,9 +115,19 @@ class Store:
         return applied
 
     def create_views(self) -> None:
-        """(Re)create every view of sql/views; each file is one CREATE OR REPLACE VIEW."""
-        for file in sorted((SQL_DIR / "views").glob("*.sql")):
-            self.con.execute(file.read_text())
+        """(Re)create every view of sql/views; each file is one CREATE OR REPLACE VIEW. A view that
+        reads another view is retried once the views it needs exist."""
+        pending = sorted((SQL_DIR / "views").glob("*.sql"))
+        while pending:
+            waiting = []
+            for file in pending:
+                try:
+                    self.con.execute(file.read_text())
+                except duckdb.CatalogException:
+                    waiting.append(file)
+            if len(waiting) == len(pending):  # no progress: show the first real error
+                self.con.execute(waiting[0].read_text())
+            pending = waiting
 
     # -- small query helpers -----------------------------------------------------------------
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:

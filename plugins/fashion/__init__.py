@@ -7,6 +7,7 @@ from pathlib import Path
 from muse_core import amazon2023
 from muse_core.domain import Domain
 from muse_core.hookspecs import hookimpl
+from plugins.fashion.complements import COMPLEMENTS
 from plugins.fashion.personas import sample_persona
 from plugins.fashion.scenarios import SEED_SCENARIOS
 
@@ -30,6 +31,7 @@ FASHION = Domain(
     sample_persona=sample_persona,
     # paper A.2: clothing dominates the mentioned products, then shoes, then "decoration"
     group_weights={"Clothing": 0.5, "Shoes": 0.25, "Jewelry": 0.1, "Accessories": 0.15},
+    complements=COMPLEMENTS,
 )
 
 

@@ -12,17 +12,36 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from plugins.offline import product_summary, profile_match, purchase_backstory, scenario_expand
+from plugins.offline import (chatter, outfit, product_summary, profile_match, purchase_backstory, querier, reviewer,
+                             rewriter, scenario_expand, user_simulator)
 from plugins.offline.vision import ImageFacts, analyze_image
 
 SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random], dict[str, Any] | str]
 
-# skill name -> rule. Later stages add theirs here.
+# skill name -> rule
 RULES: dict[str, SkillRule] = {
     "product_summary": product_summary.answer,
     "scenario_expand": scenario_expand.answer,
     "profile_match": profile_match.answer,
     "purchase_backstory": purchase_backstory.answer,
+    "outfit_stylist": outfit.stylist,
+    "outfit_check": outfit.check,
+    "chatter_greet": chatter.greet,
+    "chatter_ask": chatter.ask,
+    "chatter_recommend": chatter.recommend,
+    "chatter_chitchat": chatter.chitchat,
+    "user_open": user_simulator.open_,
+    "user_needs": user_simulator.needs,
+    "user_compare": user_simulator.compare,
+    "user_reject": user_simulator.reject,
+    "user_chitchat": user_simulator.chitchat,
+    "user_accept": user_simulator.accept,
+    "querier_analyse": querier.analyse,
+    "querier_query": querier.plan,
+    "querier_rerank": querier.rerank,
+    "rewrite_utterance": rewriter.rewrite,
+    "rewrite_check": rewriter.check,
+    "review_conversation": reviewer.review,
 }
 
 

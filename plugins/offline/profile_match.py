@@ -61,6 +61,12 @@ def suits_person(persona: dict[str, Any], product: dict[str, Any], gift: bool) -
     return None
 
 
+def suits_scenario(product_type: str, scenario: str) -> bool | None:
+    """Whether a product type fits what the scenario calls for; None when the scenario says nothing."""
+    wanted = set().union(*(types for pattern, types in NEEDS if re.search(pattern, scenario.lower())))
+    return product_type in wanted if wanted else None
+
+
 def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
     persona, product, scenario = inputs["persona"], inputs["product"], inputs["scenario"].lower()
     ptype = (product.get("attributes") or {}).get("product_type", "")
@@ -68,9 +74,9 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random)
     unsuitable = suits_person(persona, product, gift)
     if unsuitable:
         return {"answer": "No", "reason": f"The product does not match the user: {unsuitable}."}
-    wanted = set().union(*(types for pattern, types in NEEDS if re.search(pattern, scenario)))
-    if wanted and ptype not in wanted:
+    fits = suits_scenario(ptype, scenario)
+    if fits is False:
         return {"answer": "No", "reason": f"A {ptype} does not fit the scenario '{inputs['scenario']}'."}
-    if not wanted and rng.random() < 0.3:  # nothing in the scenario speaks for or against it
+    if fits is None and rng.random() < 0.3:  # nothing in the scenario speaks for or against it
         return {"answer": "No", "reason": f"Nothing ties a {ptype} to the scenario '{inputs['scenario']}'."}
     return {"answer": "Yes", "reason": f"A {ptype} suits {persona['name']} and the scenario."}

@@ -1,0 +1,212 @@
+"""Manager (paper 3.3.3): starts each conversation from a profile, chooses its opening, asks the
+action policy what each round does, enforces the round limit, and records every turn.
+
+Conversation k of a set is simulated from profile k of the profile set. Everything random about
+it derives from (run seed, conversation id), and it shares no state with other conversations,
+so many run at once and each is committed in one transaction when finished: a rerun skips
+finished conversations and replays the cached calls of unfinished ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from muse_core.action_policy import Action, ActionPolicy
+from muse_core.chatter import Chatter
+from muse_core.dialogue import Dialogue, load_products
+from muse_core.domain import Domain
+from muse_core.llm import Gateway, SkillResult
+from muse_core.outfit_opening import OutfitAttempt, try_outfit_opening
+from muse_core.progress import Progress
+from muse_core.querier import Querier, QuerierRound
+from muse_core.retrieval import Retriever
+from muse_core.seeding import rng_for
+from muse_core.user_simulator import UserSimulator
+
+
+@dataclass
+class ConversationJob:
+    conversation_id: str
+    k: int
+    profile_id: str
+    profile: dict[str, Any]  # persona description, scenario, backstory, requirements
+    gender: str
+    age: int
+    target: dict[str, Any]
+
+
+@dataclass
+class Simulated:
+    job: ConversationJob
+    dialogue: Dialogue
+    open_type: str
+    outfit: OutfitAttempt | None
+    rounds: list[QuerierRound]
+    accepted_round: int
+    cost_usd: float
+
+
+@dataclass
+class SimulationReport:
+    conversation_set: str
+    conversations: int
+    new_conversations: int
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def conversation_set(config, profile_set: str) -> str:
+    """Identity of the simulation settings: a change of policy, limits or retriever starts a new set."""
+    c, r = config.conversations, config.retrieval
+    settings = {"policy": c.policy, "params": c.policy_params, "p": c.multimodal_open_p,
+                "limits": [c.round_limit_text, c.round_limit_multimodal], "retriever": r.retriever, "k": r.top_k}
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
+    return f"{profile_set}-conv{digest}"
+
+
+class Manager:
+    def __init__(self, gateway: Gateway, domain: Domain, retriever: Retriever, policy: ActionPolicy):
+        self.gateway, self.domain, self.policy = gateway, domain, policy
+        self.config = gateway.config
+        self.products = load_products(gateway.store, domain.name)
+        self.retriever = retriever
+        self.querier = Querier(gateway, retriever, self.config.retrieval.retriever, self.products,
+                               self.config.retrieval.top_k)
+
+    def jobs(self, profile_set: str, conv_set: str, n: int | None) -> list[ConversationJob]:
+        rows = self.gateway.store.rows(
+            "SELECT c.k, p.profile_id, p.backstory, p.requirements, p.target_product_id, s.text AS scenario,"
+            " u.name, u.gender, u.age, u.profession FROM profiles p"
+            " JOIN profile_candidates c ON c.candidate_id = p.profile_id JOIN scenarios s ON s.scenario_id = p.scenario_id"
+            " JOIN users u ON u.user_id = p.user_id WHERE p.profile_set = ? ORDER BY c.k", [profile_set])
+        if not rows:
+            raise ValueError(f"no profiles in set '{profile_set}': build profiles first (`muse profiles`)")
+        if n is not None and n > len(rows):
+            raise ValueError(f"{n} conversations asked for but only {len(rows)} profiles exist; "
+                             f"build more with `muse profiles --n {n}`")
+        jobs = []
+        for row in rows[:n]:
+            persona = f"Name: {row['name']}; Gender: {row['gender']}; Age: {row['age']}" + (
+                f"; Profession: {row['profession']}" if row["profession"] else "")
+            profile = {"persona": persona, "scenario": row["scenario"], "backstory": row["backstory"],
+                       "requirements": list(row["requirements"])}
+            jobs.append(ConversationJob(f"{conv_set}-{row['k']}", row["k"], row["profile_id"], profile,
+                                        row["gender"], row["age"], self.products[row["target_product_id"]]))
+        return jobs
+
+    async def simulate(self, job: ConversationJob) -> Simulated:
+        seed, cid, settings = self.config.seed, job.conversation_id, self.config.conversations
+        target = job.target
+        costs: list[float] = []
+
+        def spent(result: SkillResult) -> SkillResult:
+            costs.append(result.cost_usd)
+            return result
+
+        attempt = None
+        if rng_for(seed, cid, "open").random() < settings.multimodal_open_p:
+            attempt = await try_outfit_opening(self.gateway, self.domain, self.retriever, self.products, cid,
+                                               job.profile["scenario"], target, self.config.retrieval.top_k)
+            costs.append(attempt.cost_usd)
+        outfit = self.products[attempt.outfit_product_id] if attempt and attempt.compatible else None
+        open_type = "multimodal" if outfit else "text"
+        limit = settings.round_limit_multimodal if outfit else settings.round_limit_text
+
+        dialogue, user, chatter = Dialogue(), UserSimulator(self.gateway, cid, job.profile, target), Chatter(self.gateway, cid)
+        greet = spent(await chatter.greet())
+        dialogue.add(0, "assistant", "greet", greet.value, greet.cache_key)
+        opening = spent(await user.open(dialogue, outfit))
+        shown = [outfit["product_id"]] if outfit else []
+        dialogue.add(0, "user", "open", opening.value, opening.cache_key, product_ids=shown,
+                     image_product_ids=[p for p in shown if outfit["has_image"]])
+        ask = spent(await chatter.ask(dialogue, outfit))
+        dialogue.add(0, "assistant", "ask", ask.value, ask.cache_key)
+        needs = spent(await user.needs(dialogue, target["attributes"].get("product_type", "item")))
+        dialogue.add(0, "user", "needs", needs.value, needs.cache_key)
+
+        rounds: list[QuerierRound] = []
+        previous: Action | None = None
+        for r in range(1, limit + 1):
+            action = self.policy.action(r, previous, rng_for(seed, cid, "action", r))
+            found = await self.querier.find(dialogue, cid, r, target["product_id"], limit_reached=r == limit)
+            costs.append(found.cost_usd)
+            rounds.append(found)
+            product = self.products[found.chosen_product_id]
+            images = [product["product_id"]] if product["has_image"] else []
+            rec = spent(await chatter.recommend(dialogue, product, r))
+            dialogue.add(r, "assistant", "recommend", rec.value, rec.cache_key, product_ids=[product["product_id"]],
+                         image_product_ids=images)
+            if product["product_id"] == target["product_id"]:
+                accept = spent(await user.accept(dialogue, r))
+                dialogue.add(r, "user", "accept", accept.value, accept.cache_key, product_ids=[target["product_id"]])
+                return Simulated(job, dialogue, open_type, attempt, rounds, r, sum(costs))
+            if action == "chitchat":
+                talk = spent(await user.chitchat(dialogue, product, r))
+                dialogue.add(r, "user", "chitchat", talk.value, talk.cache_key)
+                reply = spent(await chatter.chitchat(dialogue, product, r))
+                dialogue.add(r, "assistant", "chitchat", reply.value, reply.cache_key, product_ids=[product["product_id"]])
+            comparison, rejection = await user.reject(dialogue, product, r)
+            spent(comparison), spent(rejection)
+            dialogue.add(r, "user", "reject", rejection.value, rejection.cache_key)
+            previous = action
+        raise AssertionError("unreachable: the last round recommends the target")
+
+
+async def run_conversations(gateway: Gateway, domain: Domain, retriever: Retriever, policy: ActionPolicy,
+                            profile_set: str, progress: Progress | None = None) -> SimulationReport:
+    progress = progress or Progress.silent()
+    config, store = gateway.config, gateway.store
+    conv_set = conversation_set(config, profile_set)
+    manager = Manager(gateway, domain, retriever, policy)
+    jobs = manager.jobs(profile_set, conv_set, config.conversations.n)
+    done = {cid for (cid,) in store.con.execute(
+        "SELECT conversation_id FROM conversations WHERE conversation_set = ?", [conv_set]).fetchall()}
+    pending = [job for job in jobs if job.conversation_id not in done]
+    slots = asyncio.Semaphore(config.conversations.concurrency)
+
+    async def one(job: ConversationJob) -> None:
+        async with slots:
+            simulated = await manager.simulate(job)
+        commit(gateway, conv_set, policy.name, simulated)
+        progress.advance()
+
+    with progress.task("simulating", total=len(jobs)):
+        progress.advance(len(jobs) - len(pending))
+        await asyncio.gather(*(one(job) for job in pending))
+    gateway.flush_stats()
+    outcomes = dict(store.con.execute(
+        "SELECT open_type || CASE WHEN target_injected THEN ' / injected' ELSE ' / organic' END, count(*)"
+        " FROM conversations WHERE conversation_set = ? GROUP BY ALL ORDER BY ALL", [conv_set]).fetchall())
+    return SimulationReport(conv_set, len(jobs), len(pending), outcomes)
+
+
+def commit(gateway: Gateway, conv_set: str, policy: str, s: Simulated) -> None:
+    """Write one finished conversation, its turns, querier rounds and opening attempt atomically."""
+    job, run_id, cid = s.job, gateway.run_id, s.job.conversation_id
+    settings = gateway.config.conversations
+    round_limit = settings.round_limit_multimodal if s.open_type == "multimodal" else settings.round_limit_text
+    with gateway.store.transaction() as con:
+        con.execute("INSERT INTO conversations (conversation_id, conversation_set, k, profile_id, target_product_id,"
+                    " open_type, outfit_product_id, policy, round_limit, rounds, target_injected, accepted_round,"
+                    " cost_usd, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [cid, conv_set, job.k, job.profile_id, job.target["product_id"], s.open_type,
+                     s.outfit.outfit_product_id if s.open_type == "multimodal" else None, policy, round_limit,
+                     len(s.rounds), s.rounds[-1].injected, s.accepted_round, s.cost_usd, run_id])
+        con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids, t.image_product_ids,
+                          t.cache_key] for t in s.dialogue.turns])
+        con.executemany("INSERT INTO querier_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [[cid, q.round, q.needs, q.attributes, q.query, gateway.config.retrieval.retriever,
+                          q.candidates, q.dropped, q.reranked_product_id, q.rerank_reason, q.chosen_product_id,
+                          q.target_in_candidates, q.injected] for q in s.rounds])
+        if s.outfit is not None:
+            a = s.outfit
+            con.execute("INSERT INTO outfit_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [cid, a.description, a.outfit_product_id, a.compatible, a.reason, a.stylist_cache_key,
+                         a.check_cache_key])
+            con.execute("INSERT INTO screens (stage, entity_id, screen, passed, reason, cache_key, run_id)"
+                        " VALUES ('conversation', ?, 'outfit_check', ?, ?, ?, ?)",
+                        [cid, a.compatible, a.reason, a.check_cache_key or a.stylist_cache_key, run_id])

@@ -1,0 +1,88 @@
+"""Reviewer (paper 3.4.2): scores each rewritten conversation on content quality, logical
+fluency and user consistency (0-2 in 0.05 steps) and keeps it when the sum reaches the
+threshold (4 by default)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field, field_validator
+
+from muse_core.dialogue import ROLES, load_products
+from muse_core.llm import Gateway
+from muse_core.progress import Progress
+
+
+class ReviewScores(BaseModel):
+    content_quality: float = Field(ge=0, le=2)
+    logical_fluency: float = Field(ge=0, le=2)
+    user_consistency: float = Field(ge=0, le=2)
+    reason: str = ""
+
+    @field_validator("content_quality", "logical_fluency", "user_consistency")
+    @classmethod
+    def _steps(cls, value: float) -> float:
+        stepped = round(value * 20) / 20
+        if abs(stepped - value) > 1e-6:
+            raise ValueError(f"{value} is not a multiple of 0.05")
+        return stepped
+
+
+@dataclass
+class ReviewReport:
+    conversations: int
+    reviewed: int  # by this run
+    kept: int
+    threshold: float
+
+
+async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
+                               progress: Progress | None = None) -> ReviewReport:
+    progress = progress or Progress.silent()
+    store, settings = gateway.store, gateway.config.conversations
+    products = load_products(store, domain)
+    # Only rewritten conversations are reviewed: the reviewer judges the text the dataset ships.
+    todo = store.rows(
+        "SELECT conversation_id, profile_id, target_product_id FROM conversations c WHERE conversation_set = ?"
+        " AND EXISTS (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id)"
+        " AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.conversation_id = c.conversation_id) ORDER BY k",
+        [conv_set])
+    total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))
+    slots = asyncio.Semaphore(settings.concurrency)
+
+    async def one(conv: dict) -> None:
+        cid = conv["conversation_id"]
+        turns = store.rows("SELECT role, text, product_ids, action FROM turns WHERE conversation_id = ? ORDER BY idx",
+                           [cid])
+        profile = store.rows(
+            "SELECT p.requirements, u.name, u.gender, u.age, u.profession FROM profiles p JOIN users u"
+            " ON u.user_id = p.user_id WHERE p.profile_id = ?", [conv["profile_id"]])[0]
+        persona = f"Name: {profile['name']}; Gender: {profile['gender']}; Age: {profile['age']}" + (
+            f"; Profession: {profile['profession']}" if profile["profession"] else "")
+        inputs = {"profile": {"persona": persona, "requirements": list(profile["requirements"])},
+                  "target": products[conv["target_product_id"]],
+                  "recommended_titles": [products[t["product_ids"][0]]["title"] for t in turns
+                                         if t["action"] == "recommend"],
+                  "conversation": [{"speaker": ROLES[t["role"]], "text": t["text"]} for t in turns]}
+        async with slots:
+            result = await gateway.run("review_conversation", inputs, output=ReviewScores, entity_id=cid)
+        s = result.value
+        total_score = round(s.content_quality + s.logical_fluency + s.user_consistency, 2)
+        kept = total_score >= settings.keep_threshold
+        with store.transaction() as con:
+            con.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [cid, s.content_quality, s.logical_fluency, s.user_consistency, total_score,
+                         settings.keep_threshold, kept, s.reason, result.cache_key, gateway.run_id])
+            con.execute("INSERT INTO screens (stage, entity_id, screen, passed, reason, score, cache_key, run_id)"
+                        " VALUES ('conversation', ?, 'review', ?, ?, ?, ?, ?)",
+                        [cid, kept, s.reason, total_score, result.cache_key, gateway.run_id])
+        progress.advance()
+
+    with progress.task("reviewing", total=total):
+        progress.advance(total - len(todo))
+        await asyncio.gather(*(one(conv) for conv in todo))
+    gateway.flush_stats()
+    kept = int(store.scalar("SELECT count(*) FROM reviews v JOIN conversations c USING (conversation_id)"
+                            " WHERE c.conversation_set = ? AND v.kept", [conv_set]))
+    return ReviewReport(total, len(todo), kept, settings.keep_threshold)

@@ -1,0 +1,76 @@
+"""Rewriter (paper 3.4.1, A.4): every utterance is rewritten at high temperature, with "use
+colloquial expressions" added with probability p, then checked at low temperature that its
+content and product facts survived. A failed check keeps the original; both versions and the
+reason stay in the store (`rewrites`), and `turns.text` holds what the dataset uses."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from muse_core.dialogue import ROLES, load_products
+from muse_core.llm import Gateway
+from muse_core.profiles import MatchVerdict
+from muse_core.progress import Progress
+from muse_core.seeding import rng_for
+
+
+@dataclass
+class RewriteReport:
+    conversations: int
+    rewritten: int  # conversations rewritten by this run
+    utterances: int
+    check_failures: int
+
+
+def product_facts(product: dict) -> list[str]:
+    """What a rewrite must not change about a product: its name, colours and materials."""
+    facts = product["attributes"]
+    return [product["title"], *facts.get("colors", []), *facts.get("materials", [])]
+
+
+async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
+                                progress: Progress | None = None) -> RewriteReport:
+    progress = progress or Progress.silent()
+    store, config = gateway.store, gateway.config
+    products = load_products(store, domain)
+    todo = [cid for (cid,) in store.con.execute(
+        "SELECT conversation_id FROM conversations c WHERE conversation_set = ? AND NOT EXISTS"
+        " (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id) ORDER BY k", [conv_set]).fetchall()]
+    total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))
+    slots = asyncio.Semaphore(config.conversations.concurrency)
+
+    async def utterance(cid: str, turn: dict, previous: str | None) -> list:
+        entity = f"{cid}/t{turn['idx']}"
+        colloquial = rng_for(config.seed, cid, "colloquial", turn["idx"]).random() < config.conversations.colloquial_p
+        new = await gateway.run("rewrite_utterance", {"speaker": ROLES[turn["role"]], "text": turn["original_text"],
+                                                      "previous": previous, "colloquial": colloquial}, entity_id=entity)
+        facts = [f for pid in turn["product_ids"] for f in product_facts(products[pid])]
+        check = await gateway.run("rewrite_check", {"original": turn["original_text"], "rewrite": new.value,
+                                                    "facts": facts}, output=MatchVerdict, entity_id=entity)
+        return [cid, turn["idx"], colloquial, new.value.strip(), check.value.answer == "Yes",
+                check.value.reason or check.value.answer, new.cache_key, check.cache_key, gateway.run_id]
+
+    async def one(cid: str) -> None:
+        turns = store.rows("SELECT idx, role, original_text, product_ids FROM turns WHERE conversation_id = ?"
+                           " ORDER BY idx", [cid])
+        async with slots:
+            rows = await asyncio.gather(*(utterance(cid, t, turns[i - 1]["original_text"] if i else None)
+                                          for i, t in enumerate(turns)))
+        with store.transaction() as con:
+            con.executemany("INSERT INTO rewrites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.execute("UPDATE turns t SET text = r.rewritten_text FROM rewrites r WHERE r.conversation_id = ?"
+                        " AND t.conversation_id = r.conversation_id AND t.idx = r.idx AND r.check_passed", [cid])
+            con.executemany("INSERT INTO screens (stage, entity_id, screen, passed, reason, cache_key, run_id)"
+                            " VALUES ('rewrite', ?, 'fact_check', ?, ?, ?, ?)",
+                            [[f"{r[0]}/t{r[1]}", r[4], r[5], r[7], r[8]] for r in rows])
+        progress.advance()
+
+    with progress.task("rewriting", total=total):
+        progress.advance(total - len(todo))
+        await asyncio.gather(*(one(cid) for cid in todo))
+    gateway.flush_stats()
+    utterances, failures = store.con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE NOT check_passed) FROM rewrites r JOIN conversations c"
+        " USING (conversation_id) WHERE c.conversation_set = ?", [conv_set]).fetchone()
+    return RewriteReport(total, len(todo), utterances, failures)

@@ -1,0 +1,63 @@
+"""Offline answer of the reviewer (paper 3.4.2): three 0-2 scores in 0.05 steps, computed from
+what the conversation shows.
+
+- content quality: recommendations name their product and state its facts; no utterance repeats
+  another word for word; turns are neither terse nor rambling;
+- logical fluency: the conversation ends in an accept; the user does not have to repeat the same
+  complaint (the assistant listened); long searches read less fluently;
+- user consistency: the accepted item shows the attributes the user asked for along the way."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from plugins.offline.needs import attribute_terms
+from plugins.offline.vision import ImageFacts
+
+
+def _step(score: float) -> float:
+    return round(min(2.0, max(0.0, score)) * 20) / 20
+
+
+def review(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+    turns, target = inputs["conversation"], inputs["target"]
+    assistant = [t["text"] for t in turns if t["speaker"] == "Assistant"]
+    user = [t["text"] for t in turns if t["speaker"] == "User"]
+    titles = inputs.get("recommended_titles") or []
+    notes = []
+
+    content = 2.0
+    unnamed = sum(1 for title in titles if not any(title.lower() in a.lower() for a in assistant))
+    content -= 0.4 * unnamed
+    texts = [t["text"].strip().lower() for t in turns]
+    repeats = len(texts) - len(set(texts))
+    content -= 0.3 * repeats
+    words = [len(a.split()) for a in assistant]
+    if words and sum(words) / len(words) < 8:
+        content -= 0.3
+    if unnamed or repeats:
+        notes.append(f"{unnamed} recommendations unnamed, {repeats} repeated utterances")
+
+    logic = 2.0
+    if not turns or turns[-1]["speaker"] != "User":
+        logic -= 1.0
+        notes.append("does not end with the user")
+    rejections = [u for u in user[2:-1]]
+    complaints = [tuple(attribute_terms(r)) for r in rejections]
+    repeated = sum(1 for i, c in enumerate(complaints) if c and c in complaints[:i])
+    logic -= 0.35 * repeated + 0.1 * max(0, len(rejections) - 2)
+    if repeated:
+        notes.append(f"the user repeated a complaint {repeated} time(s)")
+
+    consistency = 2.0
+    target_text = " ".join([target["title"], target.get("summary") or ""]).lower()
+    asked = {t for u in user[:-1] for t in attribute_terms(u)}
+    said_no = {t for u in user[2:-1] for t in attribute_terms(u) if any(t in a.lower() for a in assistant)}
+    missing = sorted(t for t in asked - said_no if t not in target_text)
+    consistency -= 0.25 * len(missing)
+    if missing:
+        notes.append(f"accepted item lacks {', '.join(missing[:4])}")
+    return {"content_quality": _step(content), "logical_fluency": _step(logic), "user_consistency": _step(consistency),
+            "reason": "; ".join(notes) or "coherent, grounded and consistent"}
