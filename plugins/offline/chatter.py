@@ -62,8 +62,7 @@ def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rand
     text = " ".join([title, product.get("summary") or ""]).lower()
     shared = [t for t in attribute_terms(last_user) if t in text and t not in DEPARTMENTS]
     tie = rng.choice([f"It has the {shared[0]} you asked for." if shared else "It should fit what you described.",
-                      f"Given what you said, the {shared[0]} makes it a strong match." if shared
-                      else "I think it suits your plans well.",
+                      f"It matches what you said about {shared[0]}." if shared else "I think it suits your plans well.",
                       "It should work nicely for your occasion."])
     return " ".join([intro, body, tie])
 

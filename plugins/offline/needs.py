@@ -31,7 +31,7 @@ CLARIFY["easy to care for"] += ["polyester", "cotton"]
 def attribute_terms(text: str) -> list[str]:
     """Catalog attribute words in a text, in order: departments, types, colours, materials, patterns."""
     lowered = text.lower()
-    found = [d for d in DEPARTMENTS if d in lowered]
+    found = [d for d in DEPARTMENTS if re.search(rf"(?<![a-z]){re.escape(d)}", lowered)]
     found += find_all(text, sorted(PRODUCT_TYPES, key=len, reverse=True))
     found += find_all(text, COLORS) + find_all(text, MATERIALS) + find_all(text, sorted(PATTERNS, key=len, reverse=True))
     return list(dict.fromkeys(found))

@@ -16,33 +16,47 @@ from plugins.offline.vision import ImageFacts
 
 # Sentences about an item the user already owns (the multimodal opening) describe it, not the wish.
 OWNED = re.compile(r"\b(photo|picture|already own|in my wardrobe|i've got this|bought this)\b", re.I)
+CLAUSES = re.compile(r";|:|, and |, however| - |,\s(?=I\b)|\bbut\b|(?=\bthan\b)|(?=\binstead of\b)", re.I)
+NEGATION = re.compile(r"n't\b|\bnot\b|\bthan\b|\binstead of\b|\btoo\b", re.I)
+WISH = re.compile(r"\b(need|want|like|prefer|after|looking for|hoping|picturing|has to|have in mind|thinking of|"
+                  r"best|must|should|ideally|rather)\b", re.I)
+
+
+def stated_needs(conversation: list[dict[str, str]]) -> tuple[list[str], list[str]]:
+    """(wanted, turned down) attribute words and abstract needs the user stated; a later statement
+    overrides an earlier one. A clause with a negation ("isn't", "rather than") turns its words
+    down; a clause with a wish ("I need", "I'd like") asks for them; other clauses (chit-chat,
+    the item the user owns) state nothing."""
+    wanted: dict[str, None] = {}
+    turned_down: dict[str, None] = {}
+    for turn in conversation:
+        if turn["speaker"] != "User":
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", turn["text"]):
+            if OWNED.search(sentence):
+                continue
+            for clause in CLAUSES.split(sentence):
+                negative, wish = NEGATION.search(clause), WISH.search(clause)
+                for term in attribute_terms(clause) if (negative or wish) else []:
+                    if negative:
+                        turned_down[term] = None
+                        wanted.pop(term, None)
+                        continue
+                    if product_type_of(term):  # one kind of item at a time: the latest wins
+                        for old in [w for w in wanted if product_type_of(w)]:
+                            wanted.pop(old)
+                    wanted[term] = None
+                    turned_down.pop(term, None)
+            for need in abstract_needs(sentence):
+                wanted[need] = None
+    return list(wanted), list(turned_down)
 
 
 def analyse(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
-    wanted: dict[str, None] = {}
-    turned_down: dict[str, None] = {}
-    last_assistant = ""
-    for turn in inputs["conversation"]:
-        if turn["speaker"] == "Assistant":
-            last_assistant = turn["text"].lower()
-            continue
-        stated = " ".join(s for s in re.split(r"(?<=[.!?])\s+", turn["text"]) if not OWNED.search(s))
-        for term in attribute_terms(stated):
-            echoed = re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", last_assistant) is not None
-            if echoed and last_assistant:
-                turned_down[term] = None
-                wanted.pop(term, None)
-            else:
-                if product_type_of(term):  # one kind of item at a time: the latest wins
-                    for old in [w for w in wanted if product_type_of(w)]:
-                        wanted.pop(old)
-                wanted[term] = None
-                turned_down.pop(term, None)
-        for need in abstract_needs(stated):
-            wanted[need] = None
-    lines = [rng.choice(["The user wants:", "Needs:", "Looking for:"]) + " " + (", ".join(wanted) or "something suitable")]
+    wanted, turned_down = stated_needs(inputs["conversation"])
+    lines = [rng.choice(["The user wants:", "Needs:", "Looking for:"]) + " " + ("; ".join(wanted) or "something suitable")]
     if turned_down:
-        lines.append("Turned down: " + ", ".join(turned_down))
+        lines.append("Turned down: " + "; ".join(turned_down))
     return "\n".join(lines)
 
 
@@ -50,7 +64,7 @@ def _listed(needs: str, label: str) -> list[str]:
     for line in needs.splitlines():
         head, _, rest = line.partition(":")
         if head.strip().lower() in label:
-            return [x.strip() for x in rest.split(",") if x.strip()]
+            return [x.strip() for x in rest.split(";") if x.strip()]
     return []
 
 

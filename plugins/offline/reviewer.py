@@ -5,7 +5,8 @@ what the conversation shows.
   another word for word; turns are neither terse nor rambling;
 - logical fluency: the conversation ends in an accept; the user does not have to repeat the same
   complaint (the assistant listened); long searches read less fluently;
-- user consistency: the accepted item shows the attributes the user asked for along the way."""
+- user consistency: the accepted item shows the attribute words the user asked for along the way
+  (read from the text the way the offline querier reads it)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import random
 import re
 from typing import Any
 
-from plugins.offline.needs import attribute_terms
+from plugins.offline.needs import CLARIFY, attribute_terms
+from plugins.offline.querier import stated_needs
 from plugins.offline.vision import ImageFacts
 
 
@@ -53,10 +55,9 @@ def review(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random)
 
     consistency = 2.0
     target_text = " ".join([target["title"], target.get("summary") or ""]).lower()
-    asked = {t for u in user[:-1] for t in attribute_terms(u)}
-    said_no = {t for u in user[2:-1] for t in attribute_terms(u) if any(t in a.lower() for a in assistant)}
-    missing = sorted(t for t in asked - said_no if t not in target_text)
-    consistency -= 0.25 * len(missing)
+    wanted, _ = stated_needs(turns[:-1])
+    missing = [t for t in wanted if t not in CLARIFY and not t.startswith("suited to") and t not in target_text]
+    consistency -= 0.3 * len(missing)
     if missing:
         notes.append(f"accepted item lacks {', '.join(missing[:4])}")
     return {"content_quality": _step(content), "logical_fluency": _step(logic), "user_consistency": _step(consistency),

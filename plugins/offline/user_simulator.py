@@ -60,7 +60,7 @@ def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) 
     first = rng.choice(["I'm thinking of {}.", "I'd like {}.", "Probably {} would be best.",
                         "What I have in mind is {}.", "I'm after {}.", "Honestly, {} is what I need."]).format(item)
     second = rng.choice(["The main thing: {}.", "Most of all: {}.", "It really has to tick one box - {}.",
-                         "What matters most to me is this: {}.", "Ideally: {}.", "My top requirement: {}."]
+                         "What matters most to me is this: {}.", "Ideally: {}.", "My first requirement: {}."]
                         ).format(requirement)
     return f"{first} {second}"
 
@@ -75,7 +75,7 @@ def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
                 "wanted": a_kind(t.get("product_type") or "item")}
     r_dept, t_dept = department(rec), department(target)
     if t_dept and r_dept != t_dept:
-        return {"aspect": "department", "recommended": f"a {r_dept or 'unisex'} cut",
+        return {"aspect": "department", "recommended": f"a {DEPARTMENT_WORDS.get(r_dept, 'unisex')} cut",
                 "wanted": f"{DEPARTMENT_WORDS[t_dept]} {t.get('product_type')}"}
     t_colour, r_colours = _main_colour(target, target_img), set(r.get("colors") or []) | set(
         rec_img.colors if rec_img else [])
@@ -113,7 +113,7 @@ def reject(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random)
                      f"I'd rather have {d['wanted']} than {d['recommended']}."],
         "pattern": [f"{d['recommended']} isn't my style; I'd like {d['wanted']}.",
                     f"I'm hoping for {d['wanted']} rather than {d['recommended']}."],
-        "feature": [f"it's missing something I care about: {d['wanted']}.",
+        "feature": [f"it lacks what I need, which is {d['wanted']}.",
                     f"I need {d['wanted']}, and this one doesn't offer that."],
         "price": ["it's more than I want to spend; something more affordable would suit me better.",
                   "it's a bit pricey for me - I'd like something more affordable."],
