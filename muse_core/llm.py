@@ -138,6 +138,15 @@ def parse_structured(text: str, output: type[T]) -> T:
         raise ValueError(f"the JSON does not match the schema: {problems}") from None
 
 
+def parse_answer(text: str, output: type[T] | None) -> T | str:
+    """A free-form answer must say something; a structured one must match its schema."""
+    if output is not None:
+        return parse_structured(text, output)
+    if not text.strip():
+        raise ValueError("the answer is empty")
+    return text
+
+
 @lru_cache(maxsize=None)
 def json_schema(output: type[BaseModel]) -> dict[str, Any]:
     """The JSON schema a structured answer must follow (computed once per model class)."""
@@ -243,13 +252,12 @@ class Gateway:
             text, hit, cost = await self._complete(call)
             total_cost += cost
             all_hits &= hit
-            if output is None:
-                return SkillResult(text, call.key, all_hits, total_cost)
             try:
-                return SkillResult(parse_structured(text, output), call.key, all_hits, total_cost)
+                return SkillResult(parse_answer(text, output), call.key, all_hits, total_cost)
             except ValueError as problem:
                 last_problem = problem
-                fix = f"Your previous answer was invalid: {problem}. Reply again with only the corrected JSON object."
+                fix = (f"Your previous answer was invalid: {problem}. Reply again with only the corrected JSON object."
+                       if output else f"Your previous answer was invalid: {problem}. Reply again.")
                 for convo in (request.messages, messages_by_hash):
                     convo += [{"role": "assistant", "content": text}, {"role": "user", "content": fix}]
         raise LLMCallError(
@@ -326,11 +334,10 @@ class Gateway:
                                 call.request.model, call.request.skill, attempt + 1, delay, message)
                 else:
                     status, error = "ok", None
-                    if call.output is not None:
-                        try:
-                            parse_structured(response.text, call.output)
-                        except ValueError as problem:
-                            status, error = "invalid", str(problem)
+                    try:
+                        parse_answer(response.text, call.output)
+                    except ValueError as problem:
+                        status, error = "invalid", str(problem)
                     self._record(call, attempt, started, status=status, error=error, response=response)
                     return response.text, False, response.cost_usd
             await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot

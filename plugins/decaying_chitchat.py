@@ -17,7 +17,8 @@ class DecayingChitchat:
     description = "chit-chat with probability 0.3 in round 2, 0.2 in round 3, never after (paper)"
 
     def __init__(self, by_round: dict[int, float] | None = None) -> None:
-        probabilities = {int(r): float(p) for r, p in (by_round or PAPER_PROBABILITIES).items()}
+        chosen = PAPER_PROBABILITIES if by_round is None else by_round  # {} means: never chit-chat
+        probabilities = {int(r): float(p) for r, p in chosen.items()}
         bad = {r: p for r, p in probabilities.items() if not 0 <= p <= 1}
         if bad:
             raise ValueError(f"probabilities must lie in [0, 1]: {bad}")

@@ -56,3 +56,65 @@ def write_tiny_catalog(folder: Path) -> Path:
     path = folder / "catalog.jsonl"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     return path
+
+
+def build_sample_db(db: Path) -> Path:
+    """The bundled sample catalog ingested, summarised and BM25-indexed offline (no embeddings)."""
+    import asyncio
+
+    from muse_core.config import load_config
+    from muse_core.indexing import rebuild_fts, refresh_docs
+    from muse_core.ingest import ingest_catalog
+    from muse_core.llm import Gateway
+    from muse_core.runs import start_run
+    from muse_core.store import Store
+    from muse_core.summaries import summarize_products
+    from plugins.fashion import FASHION
+
+    config = load_config(db=db).offline()
+    with Store(db) as store:
+        run_id = start_run(store, "fixture", config)
+        asyncio.run(ingest_catalog(store, FASHION.sample_catalog, FASHION, config.ingest, run_id))
+        asyncio.run(summarize_products(Gateway(store, config, run_id)))
+        refresh_docs(store)
+        rebuild_fts(store)
+    return db
+
+
+def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dict:
+    """Simulate, rewrite and review `n` conversations in process, over BM25, offline unless
+    `overrides` say otherwise (e.g. roles pointing at the loopback server)."""
+    import asyncio
+
+    from muse_core.action_policy import get_policy
+    from muse_core.config import load_config
+    from muse_core.manager import run_conversations
+    from muse_core.profiles import profile_set_name
+    from muse_core.retrieval import get_retriever
+    from muse_core.reviewer import review_conversations
+    from muse_core.rewriter import rewrite_conversations
+    from muse_core.runs import start_run
+    from muse_core.store import Store
+    from flows.common import domain_gateway
+
+    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
+                         conversations={"n": n, "concurrency": 6}).offline()
+    config = config.model_copy(update=overrides)
+    with Store(db) as store:
+        gateway, domain = domain_gateway(store, config, start_run(store, "conversations", config))
+        simulated = asyncio.run(run_conversations(gateway, domain, get_retriever(store, config), get_policy(config),
+                                                  profile_set_name(config, domain.name), progress))
+        rewritten = asyncio.run(rewrite_conversations(gateway, domain.name, simulated.conversation_set, progress))
+        reviewed = asyncio.run(review_conversations(gateway, domain.name, simulated.conversation_set, progress))
+    return {"simulated": simulated, "rewritten": rewritten, "reviewed": reviewed}
+
+
+def export_bytes(db: Path) -> bytes:
+    """The muse-json export of a database, as written to a file."""
+    import json
+
+    from muse_core.muse_json import muse_json
+    from muse_core.store import Store
+
+    with Store(db, read_only=True) as store:
+        return (json.dumps(muse_json(store, include_dropped=True), ensure_ascii=False, indent=2) + "\n").encode()

@@ -33,8 +33,10 @@ def sql(db: Path, query: str, cwd: Path) -> list[dict]:
 @pytest.mark.slow
 def test_main_job_on_the_bundled_sample_then_a_free_rerun(tmp_path: Path) -> None:
     db = tmp_path / "muse.duckdb"
-    first = muse("run", "--offline", "--db", str(db), "--profiles", "30", cwd=tmp_path)
+    first = muse("run", "--offline", "--db", str(db), "--conversations", "30", cwd=tmp_path)
     assert "lines read" in first.stdout and "profile / judge" in first.stdout
+    assert "30 (30 new)" in first.stdout and "kept (sum of scores >= 4)" in first.stdout
+    assert "FROM action_mix" in first.stdout  # the summary ends with a query to try
     counts = sql(db, "SELECT count(*) AS products, count(i.product_id) AS images, count(s.product_id) AS summaries,"
                      " count(d.product_id) AS docs FROM products p LEFT JOIN product_images i USING (product_id)"
                      " LEFT JOIN product_summaries s USING (product_id) LEFT JOIN product_docs d USING (product_id)",
@@ -45,13 +47,18 @@ def test_main_job_on_the_bundled_sample_then_a_free_rerun(tmp_path: Path) -> Non
     summary_calls = sql(db, "SELECT count(*) AS n FROM llm_calls WHERE skill = 'product_summary'", tmp_path)[0]["n"]
     assert summary_calls == counts["products"]
     assert sql(db, "SELECT count(*) AS n FROM profiles", tmp_path)[0]["n"] == 30
+    assert sql(db, "SELECT count(*) AS n FROM conversations", tmp_path)[0]["n"] == 30
     calls = sql(db, "SELECT count(*) AS n FROM llm_calls", tmp_path)[0]["n"]
+    muse("export", "--db", str(db), "--format", "muse-json", "--out", "first.json", cwd=tmp_path)
 
-    second = muse("run", "--offline", "--db", str(db), "--profiles", "30", cwd=tmp_path)
-    assert "unchanged since run" in second.stdout
+    second = muse("run", "--offline", "--db", str(db), "--conversations", "30", cwd=tmp_path)
+    assert "unchanged since run" in second.stdout and "30 (0 new)" in second.stdout
     assert sql(db, "SELECT count(*) AS n FROM llm_calls", tmp_path)[0]["n"] == calls  # no new provider call
     runs = sql(db, "SELECT status, cache_misses FROM runs ORDER BY started_at", tmp_path)
-    assert [r["status"] for r in runs] == ["finished"] * 4 and runs[2]["cache_misses"] == runs[3]["cache_misses"] == 0
+    assert [r["status"] for r in runs] == ["finished"] * 6 and all(r["cache_misses"] == 0 for r in runs[3:])
+    muse("export", "--db", str(db), "--format", "muse-json", "--out", "second.json", cwd=tmp_path)
+    exported = json.loads((tmp_path / "first.json").read_text())
+    assert exported and (tmp_path / "first.json").read_bytes() == (tmp_path / "second.json").read_bytes()
 
 
 @pytest.mark.slow

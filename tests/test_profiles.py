@@ -10,8 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from muse_core.config import load_config
-from muse_core.indexing import rebuild_fts, refresh_docs
-from muse_core.ingest import ingest_catalog
 from muse_core.llm import Gateway
 from muse_core.personas import Persona
 from muse_core.plugins import registry
@@ -20,24 +18,16 @@ from muse_core.retrieval import get_retriever
 from muse_core.runs import start_run
 from muse_core.scenarios import build_scenarios
 from muse_core.store import Store
-from muse_core.summaries import summarize_products
 from plugins.fashion import FASHION
 from plugins.fashion.personas import sample_persona
 from plugins.offline.profile_match import suits_person
+from tests.helpers import build_sample_db
 
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> Path:
     """The bundled sample, ingested, summarised and BM25-indexed once for this module."""
-    db = tmp_path_factory.mktemp("profiles") / "sample.duckdb"
-    config = load_config(db=db).offline()
-    with Store(db) as store:
-        run_id = start_run(store, "fixture", config)
-        asyncio.run(ingest_catalog(store, FASHION.sample_catalog, FASHION, config.ingest, run_id))
-        asyncio.run(summarize_products(Gateway(store, config, run_id)))
-        refresh_docs(store)
-        rebuild_fts(store)
-    return db
+    return build_sample_db(tmp_path_factory.mktemp("profiles") / "sample.duckdb")
 
 
 def run_profiles(db: Path, n: int, **settings):

@@ -100,7 +100,8 @@ def create_app(faults: Faults | None = None) -> FastAPI:
         except engine.UnknownSkill as exc:
             return _error(400, str(exc))
         if fault == "malformed":
-            text = text[: len(text) // 2]  # a truncated answer: invalid JSON the gateway must re-ask
+            # a truncated JSON answer, or an empty free-text one: invalid answers the gateway must re-ask
+            text = text[: len(text) // 2] if text.lstrip().startswith("{") else ""
         app.state.stats["answers"] += 1
         prompt_tokens = engine.count_tokens(prompt_text(body["messages"]))
         completion_tokens = engine.count_tokens(text)

@@ -1,0 +1,23 @@
+"""Run the conversation stages on a database, printing a line per committed conversation, so a
+test can SIGKILL this process part-way through. Usage: python -m tests.conversation_worker DB N"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from muse_core.progress import Progress
+from tests.helpers import run_conversation_stages
+
+
+class PrintingProgress(Progress):
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def advance(self, amount: int = 1) -> None:
+        if amount:
+            print("committed", amount, flush=True)
+
+
+if __name__ == "__main__":
+    run_conversation_stages(Path(sys.argv[1]), int(sys.argv[2]), PrintingProgress())

@@ -1,0 +1,139 @@
+"""Action policies, and the offline engine's conversation rules: properties that must hold for
+any input (hypothesis), so the simulator's data stays coherent."""
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from muse_core.action_policy import get_policy
+from muse_core.config import load_config
+from muse_core.plugins import registry
+from muse_core.reviewer import ReviewScores
+from plugins.decaying_chitchat import DecayingChitchat
+from plugins.fixed_probability import FixedProbability
+from plugins.offline import rewriter, user_simulator
+from plugins.offline.lexicon import COLORS, MATERIALS
+from plugins.offline.needs import a_kind
+from plugins.offline.querier import plan, stated_needs
+
+probability = st.floats(min_value=0, max_value=1)
+
+
+def play(policy, rounds: int, seed: int) -> list[str]:
+    actions, previous = [], None
+    for r in range(1, rounds + 1):
+        previous = policy.action(r, previous, random.Random(f"{seed}-{r}"))
+        actions.append(previous)
+    return actions
+
+
+@given(st.dictionaries(st.integers(1, 6), probability), st.integers(0, 10_000))
+def test_decaying_chitchat_never_chats_twice_in_a_row_or_off_schedule(by_round, seed) -> None:
+    actions = play(DecayingChitchat(by_round), 6, seed)
+    assert not any(a == b == "chitchat" for a, b in zip(actions, actions[1:]))
+    assert all(by_round.get(r, 0) > 0 for r, a in enumerate(actions, 1) if a == "chitchat")
+
+
+def test_decaying_chitchat_follows_the_papers_rates() -> None:
+    policy = DecayingChitchat()
+    share = {r: sum(policy.action(r, "recommend", random.Random(i)) == "chitchat" for i in range(4000)) / 4000
+             for r in (1, 2, 3, 4)}
+    assert share[1] == share[4] == 0
+    assert abs(share[2] - 0.3) < 0.03 and abs(share[3] - 0.2) < 0.03
+
+
+@given(probability, st.integers(0, 10_000))
+def test_fixed_probability_never_chats_in_round_one_or_twice_in_a_row(p, seed) -> None:
+    actions = play(FixedProbability(p), 6, seed)
+    assert actions[0] == "recommend"
+    assert not any(a == b == "chitchat" for a, b in zip(actions, actions[1:]))
+
+
+def test_policies_are_plugins_and_bad_parameters_name_the_policy() -> None:
+    assert {"decaying-chitchat", "no-chitchat", "fixed-probability"} <= set(registry().names("action_policy"))
+    config = load_config(conversations={"policy": "fixed-probability", "policy_params": {"p": 0.5}})
+    assert get_policy(config).p == 0.5
+    with pytest.raises(ValueError, match="'fixed-probability' rejects .* must lie in"):
+        get_policy(load_config(conversations={"policy": "fixed-probability", "policy_params": {"p": 2}}))
+    with pytest.raises(ValueError, match="'no-chitchat' rejects"):
+        get_policy(load_config(conversations={"policy": "no-chitchat", "policy_params": {"p": 0.1}}))
+
+
+difference = st.sampled_from(["colour", "material", "kind"]).flatmap(lambda aspect: st.tuples(
+    st.just(aspect),
+    *([st.sampled_from(COLORS)] * 2 if aspect == "colour" else [st.sampled_from(MATERIALS)] * 2
+      if aspect == "material" else [st.sampled_from(["jacket", "dress", "sneakers", "scarf", "watch"])] * 2)))
+
+
+@settings(max_examples=300)
+@given(difference, st.integers(0, 10_000))
+def test_the_querier_reads_what_a_rejection_turns_down_and_asks_for(diff, seed) -> None:
+    aspect, have, want = diff
+    if have == want or have in want or want in have:  # "blue" inside "navy blue" is not a difference
+        return
+    said = {"recommended": a_kind(have), "wanted": a_kind(want)} if aspect == "kind" else \
+        {"recommended": have, "wanted": want}
+    text = user_simulator.reject({"difference": {"aspect": aspect, **said}, "conversation": []}, [],
+                                 random.Random(seed))
+    wanted, turned_down = stated_needs([{"speaker": "Assistant", "text": f"Try this {have} one."},
+                                        {"speaker": "User", "text": text}])
+    assert want in wanted and have not in wanted, text
+    query = plan({"needs": "Needs: " + "; ".join(wanted) + "\nTurned down: " + "; ".join(turned_down)}, [],
+                 random.Random(seed))
+    assert want in query["attributes"] and have not in query["attributes"]
+
+
+facts = st.tuples(st.sampled_from(COLORS), st.sampled_from(MATERIALS), st.integers(5, 500), st.integers(0, 99))
+
+
+@settings(max_examples=300)
+@given(facts, st.booleans(), st.integers(0, 10_000))
+def test_the_rewrite_check_passes_only_rewrites_that_keep_every_fact(fact, colloquial, seed) -> None:
+    colour, material, dollars, cents = fact
+    price = f"${dollars}.{cents:02d}"
+    original = (f"I'd suggest the Classic Tote. It's a {colour} tote bag made of {material}. "
+                f"It costs {price}. It should fit what you described.")
+    rng = random.Random(seed)
+    rewrite = rewriter.rewrite({"text": original, "colloquial": colloquial}, [], rng)
+    verdict = rewriter.check({"original": original, "rewrite": rewrite, "facts": ["Classic Tote", colour, material]},
+                             [], rng)
+    kept_all = all(f.lower() in rewrite.lower() for f in ["Classic Tote", colour, material, price])
+    assert (verdict["answer"] == "Yes") == kept_all, (rewrite, verdict)
+
+
+@given(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40))
+def test_review_scores_are_0_to_2_in_steps_of_005(a, b, c) -> None:
+    scores = ReviewScores(content_quality=a / 20, logical_fluency=b / 20, user_consistency=c / 20)
+    assert scores.content_quality == a / 20
+
+
+@given(st.floats(min_value=0, max_value=2).filter(lambda x: abs(round(x * 20) - x * 20) > 1e-4))
+def test_review_scores_off_the_grid_are_refused(x) -> None:
+    with pytest.raises(ValidationError, match="multiple of 0.05"):
+        ReviewScores(content_quality=x, logical_fluency=1, user_consistency=1)
+
+
+@pytest.mark.parametrize("kind, phrase", [
+    ("jacket", "a jacket"), ("olive coat", "an olive coat"), ("boots", "a pair of boots"), ("dress", "a dress"),
+    ("earrings", "a pair of earrings"), ("pajamas", "a pair of pajamas"), ("accessories", "some accessories")])
+def test_a_kind_uses_the_article_a_shopper_would(kind, phrase) -> None:
+    assert a_kind(kind) == phrase
+
+
+def test_the_user_turns_down_the_main_difference_most_visible_first() -> None:
+    def item(ptype, colour, material, dept="Women"):
+        return {"title": f"{dept}'s {colour} {ptype}", "categories": ["Clothing, Shoes & Jewelry", dept],
+                "price": 30.0, "attributes": {"product_type": ptype, "colors": [colour], "materials": [material],
+                                              "pattern": "solid", "key_features": []}}
+
+    target = item("coat", "navy", "wool")
+    rng = random.Random(0)
+    compare = lambda rec: user_simulator.compare({"product": rec, "target": target}, [], rng)  # noqa: E731
+    assert compare(item("jacket", "red", "nylon"))["aspect"] == "kind"
+    assert compare(item("coat", "red", "nylon", "Men"))["aspect"] == "department"
+    assert compare(item("coat", "red", "nylon")) == {"aspect": "colour", "recommended": "red", "wanted": "navy"}
+    assert compare(item("coat", "navy", "nylon"))["wanted"] == "wool"
+    assert compare(item("coat", "navy", "wool"))["aspect"] == "style"  # nothing differs: a vaguer reason

@@ -1,0 +1,163 @@
+"""Conversation simulation and optimisation on the bundled sample, offline: structure, honesty
+views, rewrite and review bookkeeping, resume after SIGKILL, and faults through the real client."""
+
+import asyncio
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from muse_core.config import RoleConfig, load_config
+from muse_core.llm import Gateway
+from muse_core.muse_json import muse_json
+from muse_core.plugins import registry
+from muse_core.profiles import build_profiles
+from muse_core.retrieval import get_retriever
+from muse_core.runs import start_run
+from muse_core.scenarios import build_scenarios
+from muse_core.store import Store
+from plugins.fashion import FASHION
+from plugins.offline.server import BackgroundServer, Faults
+from tests.helpers import ROOT, build_sample_db, export_bytes, run_conversation_stages
+
+N = 12
+
+
+@pytest.fixture(scope="module")
+def profiles_db(tmp_path_factory) -> Path:
+    """The sample with 12 offline profiles, built once for this module."""
+    db = build_sample_db(tmp_path_factory.mktemp("conversations") / "profiles.duckdb")
+    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70}).offline()
+    metric = registry().get("dedup_metric", "bleu")
+    with Store(db) as store:
+        gateway = Gateway(store, config, start_run(store, "profiles", config))
+        asyncio.run(build_scenarios(gateway, FASHION, metric()))
+        asyncio.run(build_profiles(gateway, FASHION, metric(), get_retriever(store, config)))
+    return db
+
+
+@pytest.fixture(scope="module")
+def straight(profiles_db: Path, tmp_path_factory) -> Path:
+    """An uninterrupted offline conversation run: the reference every other run must equal."""
+    db = tmp_path_factory.mktemp("straight") / "straight.duckdb"
+    shutil.copy(profiles_db, db)
+    run_conversation_stages(db, N)
+    return db
+
+
+def copy(db: Path, tmp_path: Path, name: str) -> Path:
+    shutil.copy(db, tmp_path / name)
+    return tmp_path / name
+
+
+@pytest.mark.slow
+def test_conversations_alternate_and_end_in_an_accept_of_the_target(straight: Path) -> None:
+    with Store(straight, read_only=True) as store:
+        conversations = store.rows("SELECT * FROM conversations ORDER BY k")
+        assert len(conversations) == N
+        for c in conversations:
+            turns = store.rows("SELECT * FROM turns WHERE conversation_id = ? ORDER BY idx", [c["conversation_id"]])
+            assert [t["idx"] for t in turns] == list(range(len(turns)))
+            assert [t["role"] for t in turns] == ["assistant", "user"] * (len(turns) // 2)
+            assert [t["action"] for t in turns[:4]] == ["greet", "open", "ask", "needs"]
+            assert turns[-1]["action"] == "accept" and turns[-1]["product_ids"] == [c["target_product_id"]]
+            recs = [t for t in turns if t["action"] == "recommend"]
+            assert len(recs) == c["rounds"] <= c["round_limit"] and all(len(t["product_ids"]) == 1 for t in recs)
+            assert len({t["product_ids"][0] for t in recs}) == len(recs)  # nothing recommended twice
+            rounds = store.rows("SELECT * FROM querier_rounds WHERE conversation_id = ? ORDER BY round",
+                                [c["conversation_id"]])
+            assert [r["chosen_product_id"] for r in rounds] == [t["product_ids"][0] for t in recs]
+            assert all(len(r["candidates"]) <= 8 for r in rounds)
+            assert c["target_injected"] == rounds[-1]["injected"]
+            assert not any(r["injected"] for r in rounds[:-1])
+            if c["open_type"] == "multimodal":
+                assert turns[1]["image_product_ids"] == [c["outfit_product_id"]] != [c["target_product_id"]]
+        # the honesty views are empty where they must be, and every screen shows in Figure 9's view
+        assert store.scalar("SELECT count(*) FROM target_leaks") == 0
+        assert store.scalar("SELECT count(*) FROM grounding_failures") == 0
+        screens = {(r["stage"], r["screen"]) for r in store.rows("SELECT * FROM screen_pass_rates")}
+        assert {("rewrite", "fact_check"), ("conversation", "review")} <= screens
+        # chit-chat never opens a round and is always followed by the user's answer to the same item
+        assert store.scalar("SELECT count(*) FROM turns WHERE action = 'chitchat' AND round < 2") == 0
+        # every utterance was rewritten; the dataset text is the rewrite only where the check passed
+        assert store.scalar("SELECT count(*) FROM rewrites") == store.scalar("SELECT count(*) FROM turns")
+        wrong = store.scalar("SELECT count(*) FROM turns t JOIN rewrites r USING (conversation_id, idx)"
+                             " WHERE t.text <> CASE WHEN r.check_passed THEN r.rewritten_text ELSE t.original_text END")
+        assert wrong == 0
+        reviews = store.rows("SELECT * FROM reviews")
+        assert len(reviews) == N and all(r["kept"] == (r["total"] >= 4) for r in reviews)
+        mix = store.rows("SELECT * FROM action_mix WHERE round = 1 AND role = 'assistant'")
+        assert [(m["action"], m["turns"]) for m in mix] == [("recommend", N)]
+
+
+@pytest.mark.slow
+def test_a_rerun_makes_no_call_and_exports_the_same_bytes(straight: Path, tmp_path: Path) -> None:
+    db = copy(straight, tmp_path, "again.duckdb")
+    before = export_bytes(db)
+    with Store(db, read_only=True) as store:
+        calls = store.scalar("SELECT count(*) FROM llm_calls")
+    report = run_conversation_stages(db, N)
+    assert (report["simulated"].new_conversations, report["rewritten"].rewritten, report["reviewed"].reviewed) == (0, 0, 0)
+    with Store(db, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM llm_calls") == calls
+    assert export_bytes(db) == before
+
+
+@pytest.mark.slow
+def test_sigkill_part_way_then_rerun_gives_the_uninterrupted_export(profiles_db: Path, straight: Path,
+                                                                     tmp_path: Path) -> None:
+    db = copy(profiles_db, tmp_path, "killed.duckdb")
+    worker = subprocess.Popen([sys.executable, "-m", "tests.conversation_worker", str(db), str(N)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    committed = 0
+    for line in worker.stdout:
+        committed += line.startswith("committed")
+        if committed == 4:
+            worker.send_signal(signal.SIGKILL)
+            break
+    worker.wait(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+    with Store(db, read_only=True) as store:
+        assert 0 < store.scalar("SELECT count(*) FROM conversations") < N
+    run_conversation_stages(db, N)
+    assert export_bytes(db) == export_bytes(straight)
+
+
+@pytest.mark.slow
+def test_thirty_percent_faults_through_the_loopback_server_give_the_same_export(
+        profiles_db: Path, straight: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-used-by-the-offline-server")
+    db = copy(profiles_db, tmp_path, "served.duckdb")
+    faults = Faults(rate_429=0.10, rate_500=0.10, rate_slow=0.05, rate_malformed=0.05, slow_seconds=1.5, seed=5)
+    with BackgroundServer(faults) as server:
+        role = {"provider": "litellm", "model": "openai/gpt-4o-mini", "api_base": server.url, "timeout_s": 1.0,
+                "send_inputs": True}
+        config = load_config(db=db)
+        roles = {name: RoleConfig(**{**role, "temperature": r.temperature}) for name, r in config.roles.items()}
+        gateway = config.gateway.model_copy(update={"backoff_base_s": 0.01, "backoff_max_s": 0.05, "max_retries": 6,
+                                                    "structured_retries": 3, "requests_per_minute": None,
+                                                    "tokens_per_minute": None})
+        run_conversation_stages(db, N, roles=roles, gateway=gateway)
+        stats = server.stats
+    assert all(stats.get(f"fault_{kind}", 0) > 0 for kind in ("429", "500", "slow", "malformed")), stats
+    assert export_bytes(db) == export_bytes(straight)
+
+
+@pytest.mark.slow
+def test_the_export_has_the_authors_fields(straight: Path) -> None:
+    with Store(straight, read_only=True) as store:
+        data = muse_json(store, include_dropped=True)
+        kept = muse_json(store)
+        assert len(kept) == store.scalar("SELECT count(*) FROM reviews WHERE kept")
+    assert len(data) == N
+    for conv in data:
+        assert list(conv) == ["Conversation_id", "Persona", "Scenario", "Target_item", "Mentioned_items",
+                              "Conversations"]
+        assert conv["Target_item"]["item_id"] in {m["item_id"] for m in conv["Mentioned_items"]}
+        for turn in conv["Conversations"]:
+            speaker = set(turn) - {"Action", "Mentioned_item", "Image"}
+            assert speaker in ({"User"}, {"Assistant"}) and turn[speaker.pop()]
+        assert "Assistant" in conv["Conversations"][0] and conv["Conversations"][-1]["Action"] == "accept"
