@@ -101,12 +101,17 @@ def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dic
                          conversations={"n": n, "concurrency": 6}).offline()
     config = config.model_copy(update=overrides)
     with Store(db) as store:
-        gateway, domain = domain_gateway(store, config, start_run(store, "conversations", config))
-        simulated = asyncio.run(run_conversations(gateway, domain, get_retriever(store, config), get_policy(config),
-                                                  profile_set_name(config, domain.name), progress))
-        rewritten = asyncio.run(rewrite_conversations(gateway, domain.name, simulated.conversation_set, progress))
-        reviewed = asyncio.run(review_conversations(gateway, domain.name, simulated.conversation_set, progress))
-    return {"simulated": simulated, "rewritten": rewritten, "reviewed": reviewed}
+        run_id = start_run(store, "conversations", config)
+
+        async def stages() -> dict:  # one event loop for the gateway's limits
+            gateway, domain = domain_gateway(store, config, run_id)
+            simulated = await run_conversations(gateway, domain, get_retriever(store, config), get_policy(config),
+                                                profile_set_name(config, domain.name), progress)
+            rewritten = await rewrite_conversations(gateway, domain.name, simulated.conversation_set, progress)
+            reviewed = await review_conversations(gateway, domain.name, simulated.conversation_set, progress)
+            return {"simulated": simulated, "rewritten": rewritten, "reviewed": reviewed}
+
+        return asyncio.run(stages())
 
 
 def export_bytes(db: Path) -> bytes:

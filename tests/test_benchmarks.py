@@ -18,3 +18,9 @@ def test_dedup_benchmark_runs_small_and_agrees() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "dedup_bench.py"), "--n", "300",
                           "--exhaustive-prefix", "60"], capture_output=True, text=True, timeout=300, check=True).stdout
     assert "decisions identical" in out and "speed ratio" in out
+
+
+def test_conversation_benchmark_runs_small() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "conversation_bench.py"), "--conversations", "5"],
+                         capture_output=True, text=True, timeout=600, check=True, cwd=ROOT).stdout
+    assert "conversations/s end to end" in out and "gateway, cache misses" in out and "overhead" in out

@@ -18,6 +18,7 @@ from plugins.offline import rewriter, user_simulator
 from plugins.offline.lexicon import COLORS, MATERIALS
 from plugins.offline.needs import a_kind
 from plugins.offline.querier import plan, stated_needs
+from plugins.offline.reviewer import review
 
 probability = st.floats(min_value=0, max_value=1)
 
@@ -137,3 +138,19 @@ def test_the_user_turns_down_the_main_difference_most_visible_first() -> None:
     assert compare(item("coat", "red", "nylon")) == {"aspect": "colour", "recommended": "red", "wanted": "navy"}
     assert compare(item("coat", "navy", "nylon"))["wanted"] == "wool"
     assert compare(item("coat", "navy", "wool"))["aspect"] == "style"  # nothing differs: a vaguer reason
+
+
+def test_the_offline_reviewer_marks_down_what_a_reviewer_should() -> None:
+    target = {"title": "Women's Navy Wool Coat", "summary": "A navy coat made of wool."}
+    good = [{"speaker": "Assistant", "text": "Hello! How can I help?"},
+            {"speaker": "User", "text": "Hi. I need a coat, and I'd like navy."},
+            {"speaker": "Assistant", "text": "Consider the Women's Navy Wool Coat. It's a navy coat made of wool."},
+            {"speaker": "User", "text": "Thank you, the Women's Navy Wool Coat is exactly what I wanted."}]
+    scores = review({"conversation": good, "target": target, "recommended_titles": [target["title"]]}, [],
+                    random.Random(0))
+    assert scores["content_quality"] + scores["logical_fluency"] + scores["user_consistency"] >= 5.5
+    bad = good[:2] + [{"speaker": "User", "text": "I want pink leather boots instead, something striped."},
+                      {"speaker": "Assistant", "text": "Ok."}, {"speaker": "Assistant", "text": "Ok."}]
+    scores = review({"conversation": bad, "target": target, "recommended_titles": ["Red Silk Scarf"]}, [],
+                    random.Random(0))
+    assert scores["content_quality"] + scores["logical_fluency"] + scores["user_consistency"] < 4, scores
