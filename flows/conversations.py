@@ -21,32 +21,30 @@ from muse_core.rewriter import rewrite_conversations
 from muse_core.store import Store
 
 
-@task(name="simulate-conversations")
-def simulate_task(config: dict, run_id: str, show_progress: bool) -> dict:
+def _stage(config: dict, run_id: str, show_progress: bool, work) -> dict:
+    """Open the store, build the gateway and domain, run one async stage, return its report."""
     cfg = MuseConfig.model_validate(config)
     with Store(cfg.db) as store:
         gateway, domain = domain_gateway(store, cfg, run_id)
-        report = asyncio.run(run_conversations(gateway, domain, get_retriever(store, cfg), get_policy(cfg),
-                                               profile_set_name(cfg, domain.name), progress(show_progress)))
-    return report.__dict__
+        return asyncio.run(work(store, cfg, gateway, domain, progress(show_progress))).__dict__
+
+
+@task(name="simulate-conversations")
+def simulate_task(config: dict, run_id: str, show_progress: bool) -> dict:
+    return _stage(config, run_id, show_progress, lambda store, cfg, gateway, domain, bar: run_conversations(
+        gateway, domain, get_retriever(store, cfg), get_policy(cfg), profile_set_name(cfg, domain.name), bar))
 
 
 @task(name="rewrite-conversations")
 def rewrite_task(config: dict, run_id: str, conv_set: str, show_progress: bool) -> dict:
-    cfg = MuseConfig.model_validate(config)
-    with Store(cfg.db) as store:
-        gateway, domain = domain_gateway(store, cfg, run_id)
-        report = asyncio.run(rewrite_conversations(gateway, domain.name, conv_set, progress(show_progress)))
-    return report.__dict__
+    return _stage(config, run_id, show_progress, lambda store, cfg, gateway, domain, bar: rewrite_conversations(
+        gateway, domain.name, conv_set, bar))
 
 
 @task(name="review-conversations")
 def review_task(config: dict, run_id: str, conv_set: str, show_progress: bool) -> dict:
-    cfg = MuseConfig.model_validate(config)
-    with Store(cfg.db) as store:
-        gateway, domain = domain_gateway(store, cfg, run_id)
-        report = asyncio.run(review_conversations(gateway, domain.name, conv_set, progress(show_progress)))
-    return report.__dict__
+    return _stage(config, run_id, show_progress, lambda store, cfg, gateway, domain, bar: review_conversations(
+        gateway, domain.name, conv_set, bar))
 
 
 @flow(name="muse-conversations")

@@ -86,6 +86,7 @@ def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dic
     `overrides` say otherwise (e.g. roles pointing at the loopback server)."""
     import asyncio
 
+    from flows.common import domain_gateway
     from muse_core.action_policy import get_policy
     from muse_core.config import load_config
     from muse_core.manager import run_conversations
@@ -95,7 +96,6 @@ def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dic
     from muse_core.rewriter import rewrite_conversations
     from muse_core.runs import start_run
     from muse_core.store import Store
-    from flows.common import domain_gateway
 
     config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
                          conversations={"n": n, "concurrency": 6}).offline()

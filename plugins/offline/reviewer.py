@@ -11,7 +11,6 @@ what the conversation shows.
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
 from plugins.offline.needs import CLARIFY, attribute_terms

@@ -14,7 +14,6 @@ from plugins.offline.needs import a_kind
 from plugins.offline.profile_match import department
 from plugins.offline.vision import ImageFacts
 
-
 DEPARTMENT_WORDS = {"women": "women's", "men": "men's", "girls": "girls'", "boys": "boys'"}
 
 
@@ -133,7 +132,7 @@ def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rando
         f"That {colour} reminds me of a trip I took years ago, funny how colours bring things back.",
         f"Oh, a {ptype} like that makes me think of my grandmother, she always dressed so carefully.",
         f"Funny, my friend wore a {colour} {ptype} at the last get-together and everyone talked about it.",
-        f"I keep picturing the day itself; I'm a little nervous, to be honest.",
+        "I keep picturing the day itself; I'm a little nervous, to be honest.",
         f"You know, I haven't shopped for a {ptype} in ages - it's fun to think about it again.",
         f"The {colour} tone is lovely in the photo; it puts me in a good mood for what's coming.",
     ])
