@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from muse_core.action_policy import Action, ActionPolicy
@@ -34,8 +34,6 @@ class ConversationJob:
     k: int
     profile_id: str
     profile: dict[str, Any]  # persona description, scenario, backstory, requirements
-    gender: str
-    age: int
     target: dict[str, Any]
 
 
@@ -55,7 +53,6 @@ class SimulationReport:
     conversation_set: str
     conversations: int
     new_conversations: int
-    outcomes: dict[str, int] = field(default_factory=dict)
 
 
 def conversation_set(config, profile_set: str) -> str:
@@ -73,8 +70,7 @@ class Manager:
         self.config = gateway.config
         self.products = load_products(gateway.store, domain.name)
         self.retriever = retriever
-        self.querier = Querier(gateway, retriever, self.config.retrieval.retriever, self.products,
-                               self.config.retrieval.top_k)
+        self.querier = Querier(gateway, retriever, self.products, self.config.retrieval.top_k)
 
     def jobs(self, profile_set: str, conv_set: str, n: int | None) -> list[ConversationJob]:
         rows = self.gateway.store.rows(
@@ -94,7 +90,7 @@ class Manager:
             profile = {"persona": persona, "scenario": row["scenario"], "backstory": row["backstory"],
                        "requirements": list(row["requirements"])}
             jobs.append(ConversationJob(f"{conv_set}-{row['k']}", row["k"], row["profile_id"], profile,
-                                        row["gender"], row["age"], self.products[row["target_product_id"]]))
+                                        self.products[row["target_product_id"]]))
         return jobs
 
     async def simulate(self, job: ConversationJob) -> Simulated:
@@ -115,7 +111,8 @@ class Manager:
         open_type = "multimodal" if outfit else "text"
         limit = settings.round_limit_multimodal if outfit else settings.round_limit_text
 
-        dialogue, user, chatter = Dialogue(), UserSimulator(self.gateway, cid, job.profile, target), Chatter(self.gateway, cid)
+        dialogue = Dialogue()
+        user, chatter = UserSimulator(self.gateway, cid, job.profile, target), Chatter(self.gateway, cid)
         greet = spent(await chatter.greet())
         dialogue.add(0, "assistant", "greet", greet.value, greet.cache_key)
         opening = spent(await user.open(dialogue, outfit))
@@ -147,9 +144,10 @@ class Manager:
                 talk = spent(await user.chitchat(dialogue, product, r))
                 dialogue.add(r, "user", "chitchat", talk.value, talk.cache_key)
                 reply = spent(await chatter.chitchat(dialogue, product, r))
-                dialogue.add(r, "assistant", "chitchat", reply.value, reply.cache_key, product_ids=[product["product_id"]])
+                dialogue.add(r, "assistant", "chitchat", reply.value, reply.cache_key,
+                             product_ids=[product["product_id"]])
             comparison, rejection = await user.reject(dialogue, product, r)
-            spent(comparison), spent(rejection)
+            costs += [comparison.cost_usd, rejection.cost_usd]
             dialogue.add(r, "user", "reject", rejection.value, rejection.cache_key)
             previous = action
         raise AssertionError("unreachable: the last round recommends the target")
@@ -177,10 +175,7 @@ async def run_conversations(gateway: Gateway, domain: Domain, retriever: Retriev
         progress.advance(len(jobs) - len(pending))
         await asyncio.gather(*(one(job) for job in pending))
     gateway.flush_stats()
-    outcomes = dict(store.con.execute(
-        "SELECT open_type || CASE WHEN target_injected THEN ' / injected' ELSE ' / organic' END, count(*)"
-        " FROM conversations WHERE conversation_set = ? GROUP BY ALL ORDER BY ALL", [conv_set]).fetchall())
-    return SimulationReport(conv_set, len(jobs), len(pending), outcomes)
+    return SimulationReport(conv_set, len(jobs), len(pending))
 
 
 def commit(gateway: Gateway, conv_set: str, policy: str, s: Simulated) -> None:
@@ -198,10 +193,10 @@ def commit(gateway: Gateway, conv_set: str, policy: str, s: Simulated) -> None:
         con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids, t.image_product_ids,
                           t.cache_key] for t in s.dialogue.turns])
-        con.executemany("INSERT INTO querier_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.executemany("INSERT INTO querier_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [[cid, q.round, q.needs, q.attributes, q.query, gateway.config.retrieval.retriever,
                           q.candidates, q.dropped, q.reranked_product_id, q.rerank_reason, q.chosen_product_id,
-                          q.target_in_candidates, q.injected] for q in s.rounds])
+                          q.target_in_candidates, q.injected, q.cache_keys] for q in s.rounds])
         if s.outfit is not None:
             a = s.outfit
             con.execute("INSERT INTO outfit_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",

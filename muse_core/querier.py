@@ -43,10 +43,8 @@ def rerank_model(product_ids: list[str]) -> type[BaseModel]:
 
 
 class Querier:
-    def __init__(self, gateway: Gateway, retriever: Retriever, retriever_name: str, products: dict[str, dict],
-                 top_k: int):
-        self.gateway, self.retriever, self.retriever_name = gateway, retriever, retriever_name
-        self.products, self.top_k = products, top_k
+    def __init__(self, gateway: Gateway, retriever: Retriever, products: dict[str, dict], top_k: int):
+        self.gateway, self.retriever, self.products, self.top_k = gateway, retriever, products, top_k
 
     def _candidates(self, query: str, mentioned: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
         """Top-k hits minus mentioned items; if every hit was mentioned, look deeper (k, 2k, 4k ...)."""

@@ -50,6 +50,7 @@ CREATE TABLE querier_rounds (
     chosen_product_id     VARCHAR NOT NULL,   -- what the chatter recommended
     target_in_candidates  BOOLEAN NOT NULL,
     injected              BOOLEAN NOT NULL,   -- chosen = target because the round limit was reached
+    cache_keys            VARCHAR[] NOT NULL, -- llm_calls rows of the analysis, query and rerank calls
     PRIMARY KEY (conversation_id, round)
 );
 
