@@ -16,7 +16,7 @@ CREATE TABLE judge_scores (
     conversation_id   VARCHAR NOT NULL,
     judge_model       VARCHAR NOT NULL,
     scoring_round     INTEGER NOT NULL,
-    natural           DOUBLE NOT NULL,   -- 0-2
+    naturalness       DOUBLE NOT NULL,   -- 0-2 (Natural)
     logical           DOUBLE NOT NULL,
     informative       DOUBLE NOT NULL,
     pc_correlation    DOUBLE NOT NULL,
