@@ -49,6 +49,10 @@ def _paper_roles() -> dict[str, RoleConfig]:
         "rewriter": RoleConfig(model="anthropic/claude-3-5-haiku-20241022", temperature=0.9),
         "checker": RoleConfig(model="gpt-4o-mini", temperature=0.1),
         "reviewer": RoleConfig(model="gpt-4o-mini", temperature=0.2),
+        # evaluation (paper section 4): the conversation-level judge, and the zero-shot model of
+        # the recommendation and response tasks
+        "judge": RoleConfig(model="gpt-4o-mini", temperature=0.2),
+        "evaluator": RoleConfig(model="gpt-4o-mini", temperature=0.1),
     }
 
 
@@ -105,6 +109,15 @@ class ConversationsConfig(Section):
     keep_threshold: float = Field(4.0, ge=0, le=6)  # reviewer: keep when the three scores sum to this
 
 
+class EvaluationConfig(Section):
+    """Paper section 4: which conversations are judged and how, and the task settings."""
+
+    sample: int = Field(200, ge=1)  # conversations drawn (seeded) for the judge, tasks and element tagging
+    judge_rounds: int = Field(3, ge=1)  # independent scoring rounds, averaged (paper D.4)
+    task_models: list[str] = Field(default_factory=list)  # extra litellm models for the two tasks
+    ranks: int = Field(20, ge=1)  # how deep the recommendation task looks for the gold item
+
+
 class MuseConfig(Section):
     db: Path = Path("muse.duckdb")
     seed: int = 0
@@ -115,6 +128,20 @@ class MuseConfig(Section):
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
     profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
     conversations: ConversationsConfig = Field(default_factory=ConversationsConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _over_the_paper_roles(cls, value: Any) -> Any:
+        """A file that sets `[roles.rewriter] model = ...` changes that field of that role only;
+        every other role and field keeps the paper's default."""
+        if not isinstance(value, dict):
+            return value
+        merged = {name: role.model_dump() for name, role in _paper_roles().items()}
+        for name, given in value.items():
+            given = given.model_dump(exclude_unset=True) if isinstance(given, RoleConfig) else given
+            merged[name] = {**merged.get(name, {}), **given} if isinstance(given, dict) else given
+        return merged
 
     def role(self, name: str) -> RoleConfig:
         try:
@@ -130,7 +157,8 @@ class MuseConfig(Section):
             for name, role in self.roles.items()
         }
         gateway = self.gateway.model_copy(update={"requests_per_minute": None, "tokens_per_minute": None})
-        return self.model_copy(update={"roles": roles, "gateway": gateway})
+        evaluation = self.evaluation.model_copy(update={"task_models": []})  # the engine is the only model
+        return self.model_copy(update={"roles": roles, "gateway": gateway, "evaluation": evaluation})
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> MuseConfig:

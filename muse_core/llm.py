@@ -226,9 +226,12 @@ class Gateway:
         output: type[T] | None = None,
         image_product_ids: list[str] = (),
         entity_id: str = "",
+        role: RoleConfig | None = None,
     ) -> SkillResult[T]:
+        """`role`: play the skill with this model instead of its configured role's (the
+        evaluation tasks compare several models on one skill)."""
         skill = load_skill(skill_name, self.skill_dirs)
-        role = self.config.role(skill.role)
+        role = role or self.config.role(skill.role)
         provider = self.registry.get("llm_provider", role.provider)
         system, user = skill.render(inputs)
         schema = json_schema(output) if output else None

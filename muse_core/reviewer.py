@@ -6,27 +6,31 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from muse_core.dialogue import ROLES, load_products
 from muse_core.llm import Gateway
 from muse_core.progress import Progress
 
 
-class ReviewScores(BaseModel):
-    content_quality: float = Field(ge=0, le=2)
-    logical_fluency: float = Field(ge=0, le=2)
-    user_consistency: float = Field(ge=0, le=2)
-    reason: str = ""
+def _on_grid(value: float) -> float:
+    stepped = round(value * 20) / 20
+    if abs(stepped - value) > 1e-6:
+        raise ValueError(f"{value} is not a multiple of 0.05")
+    return stepped
 
-    @field_validator("content_quality", "logical_fluency", "user_consistency")
-    @classmethod
-    def _steps(cls, value: float) -> float:
-        stepped = round(value * 20) / 20
-        if abs(stepped - value) > 1e-6:
-            raise ValueError(f"{value} is not a multiple of 0.05")
-        return stepped
+
+# A 0-2 score in 0.05 steps (paper 3.4.2 and Figure 19); off-grid answers are re-asked.
+Score = Annotated[float, Field(ge=0, le=2), AfterValidator(_on_grid)]
+
+
+class ReviewScores(BaseModel):
+    content_quality: Score
+    logical_fluency: Score
+    user_consistency: Score
+    reason: str = ""
 
 
 @dataclass

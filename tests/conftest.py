@@ -9,6 +9,7 @@ import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # flows run in process: keep their INFO lines out
 
 from muse_core.config import MuseConfig, load_config  # noqa: E402
 from muse_core.store import Store  # noqa: E402

@@ -123,3 +123,32 @@ def export_bytes(db: Path) -> bytes:
 
     with Store(db, read_only=True) as store:
         return (json.dumps(muse_json(store, include_dropped=True), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def build_profiles_db(db: Path, n: int) -> Path:
+    """The bundled sample with `n` offline profiles (BM25 targets, 70 scenarios)."""
+    import asyncio
+
+    from muse_core.config import load_config
+    from muse_core.llm import Gateway
+    from muse_core.plugins import registry
+    from muse_core.profiles import build_profiles
+    from muse_core.retrieval import get_retriever
+    from muse_core.runs import start_run
+    from muse_core.scenarios import build_scenarios
+    from muse_core.store import Store
+    from plugins.fashion import FASHION
+
+    build_sample_db(db)
+    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": n, "scenarios": 70}).offline()
+    metric = registry().get("dedup_metric", "bleu")
+    with Store(db) as store:
+        run_id = start_run(store, "profiles", config)
+
+        async def profiles() -> None:
+            gateway = Gateway(store, config, run_id)
+            await build_scenarios(gateway, FASHION, metric())
+            await build_profiles(gateway, FASHION, metric(), get_retriever(store, config))
+
+        asyncio.run(profiles())
+    return db

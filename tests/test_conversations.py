@@ -1,7 +1,6 @@
 """Conversation simulation and optimisation on the bundled sample, offline: structure, honesty
 views, rewrite and review bookkeeping, resume after SIGKILL, and faults through the real client."""
 
-import asyncio
 import shutil
 import signal
 import subprocess
@@ -11,17 +10,10 @@ from pathlib import Path
 import pytest
 
 from muse_core.config import RoleConfig, load_config
-from muse_core.llm import Gateway
 from muse_core.muse_json import muse_json
-from muse_core.plugins import registry
-from muse_core.profiles import build_profiles
-from muse_core.retrieval import get_retriever
-from muse_core.runs import start_run
-from muse_core.scenarios import build_scenarios
 from muse_core.store import Store
-from plugins.fashion import FASHION
 from plugins.offline.server import BackgroundServer, Faults
-from tests.helpers import ROOT, build_sample_db, export_bytes, run_conversation_stages
+from tests.helpers import ROOT, build_profiles_db, export_bytes, run_conversation_stages
 
 N = 12
 
@@ -29,14 +21,7 @@ N = 12
 @pytest.fixture(scope="module")
 def profiles_db(tmp_path_factory) -> Path:
     """The sample with 12 offline profiles, built once for this module."""
-    db = build_sample_db(tmp_path_factory.mktemp("conversations") / "profiles.duckdb")
-    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70}).offline()
-    metric = registry().get("dedup_metric", "bleu")
-    with Store(db) as store:
-        gateway = Gateway(store, config, start_run(store, "profiles", config))
-        asyncio.run(build_scenarios(gateway, FASHION, metric()))
-        asyncio.run(build_profiles(gateway, FASHION, metric(), get_retriever(store, config)))
-    return db
+    return build_profiles_db(tmp_path_factory.mktemp("conversations") / "profiles.duckdb", N)
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from plugins.offline import (chatter, outfit, product_summary, profile_match, purchase_backstory, querier, reviewer,
-                             rewriter, scenario_expand, user_simulator)
+from plugins.offline import (chatter, elements, evaluator, judge, outfit, product_summary, profile_match,
+                             purchase_backstory, querier, reviewer, rewriter, scenario_expand, user_simulator)
 from plugins.offline.vision import ImageFacts, analyze_image
 
 SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random], dict[str, Any] | str]
@@ -42,6 +42,10 @@ RULES: dict[str, SkillRule] = {
     "rewrite_utterance": rewriter.rewrite,
     "rewrite_check": rewriter.check,
     "review_conversation": reviewer.review,
+    "judge_conversation": judge.answer,
+    "rec_query": evaluator.rec_query,
+    "response_generate": evaluator.response,
+    "tag_elements": elements.answer,
 }
 
 

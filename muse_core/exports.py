@@ -1,0 +1,624 @@
+"""Dataset exports besides the authors' JSON (muse_json.py): JSONL with full lineage, Parquet
+tables, a Hugging Face `datasets` folder with the photos, chat-format fine-tuning files for the
+paper's recommendation and response tasks, and the data card that goes with each of them.
+
+Every export reads one open Store, takes the conversations the reviewer kept (all finished
+ones with `include_dropped=True`), orders them by (conversation_set, k, idx) and writes the
+same bytes for the same database: no timestamps, no random ids, fixed key order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from muse_core.config import OFFLINE_MODEL
+from muse_core.store import Store
+
+CARD = "README.md"
+# First line of every card we write: lets a re-export replace its own card but never a README
+# that someone else wrote in the same folder.
+CARD_MARKER = "<!-- muse data card: written by muse_core.exports, safe to regenerate -->"
+EXT_BY_MIME = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+# Product ids become file names in images/; refuse anything that could leave the folder.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+QUERY_SYSTEM = ("You are the search component of a shopping assistant. Read the conversation and "
+                "write a catalog search query for what the user needs.")
+RESPONSE_SYSTEM = ("You are a friendly shopping assistant in a conversation with a customer. Write the "
+                   "assistant's next reply. When a product to recommend is given, recommend it by its title "
+                   "and describe it truthfully from its details and photo.")
+
+
+class ExportError(RuntimeError):
+    """The database cannot be exported as asked; the message says why."""
+
+
+# -- what is exported ------------------------------------------------------------------------
+
+def _where(include_dropped: bool) -> str:
+    # Unreviewed conversations count as not kept: the reviewer has not vouched for them.
+    return "TRUE" if include_dropped else "coalesce(v.kept, FALSE)"
+
+
+def selected_sql(include_dropped: bool = False) -> str:
+    """One row per exported conversation with its lineage, flat (also the Parquet table).
+    LEFT JOINs so a conversation with dangling lineage is exported with NULLs, not dropped."""
+    return (
+        "SELECT c.conversation_id, c.conversation_set, c.k, c.profile_id,"
+        " p.user_id, u.name, u.gender, u.age, u.profession,"
+        " p.scenario_id, s.text AS scenario_text, p.backstory, p.requirements,"
+        " c.target_product_id, tp.title AS target_title,"
+        " c.open_type, c.outfit_product_id, c.policy, c.round_limit, c.rounds, c.target_injected, c.accepted_round,"
+        " v.content_quality, v.logical_fluency, v.user_consistency, v.total AS review_total,"
+        " v.threshold AS review_threshold, v.kept, v.reason AS review_reason"
+        " FROM conversations c"
+        " LEFT JOIN profiles p USING (profile_id)"
+        " LEFT JOIN users u ON u.user_id = p.user_id"
+        " LEFT JOIN scenarios s ON s.scenario_id = p.scenario_id"
+        " LEFT JOIN products tp ON tp.product_id = c.target_product_id"
+        " LEFT JOIN reviews v ON v.conversation_id = c.conversation_id"
+        f" WHERE {_where(include_dropped)}"
+    )
+
+
+def _conversations(store: Store, include_dropped: bool) -> list[dict[str, Any]]:
+    return store.rows(f"SELECT * FROM ({selected_sql(include_dropped)}) ORDER BY conversation_set, k")
+
+
+def _turns_sql(include_dropped: bool) -> str:
+    return (
+        "SELECT t.conversation_id, c.conversation_set, c.k, t.idx, t.round, t.role, t.action, t.text,"
+        " t.original_text, t.product_ids, t.image_product_ids, t.cache_key,"
+        " r.colloquial, r.check_passed, r.check_reason"
+        f" FROM ({selected_sql(include_dropped)}) c JOIN turns t USING (conversation_id)"
+        " LEFT JOIN rewrites r USING (conversation_id, idx)"
+    )
+
+
+def _by_conversation(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["conversation_id"], []).append(row)
+    return grouped
+
+
+def _turns(store: Store, include_dropped: bool) -> dict[str, list[dict[str, Any]]]:
+    return _by_conversation(store.rows(
+        f"SELECT * FROM ({_turns_sql(include_dropped)}) ORDER BY conversation_set, k, idx"))
+
+
+def _querier_rounds(store: Store, include_dropped: bool) -> dict[str, list[dict[str, Any]]]:
+    return _by_conversation(store.rows(
+        "SELECT q.conversation_id, q.round, q.needs, q.query, q.attributes, q.retriever, q.candidates,"
+        " q.reranked_product_id, q.chosen_product_id, q.target_in_candidates, q.injected"
+        f" FROM ({selected_sql(include_dropped)}) c JOIN querier_rounds q USING (conversation_id)"
+        " ORDER BY c.conversation_set, c.k, q.round"))
+
+
+def persona_text(row: dict[str, Any]) -> str:
+    """The persona as one line, as in the authors' format."""
+    text = f"Name: {row['name']}; Gender: {row['gender']}; Age: {row['age']}"
+    return text + (f"; Profession: {row['profession']}" if row["profession"] else "")
+
+
+def _write_lines(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    """JSON Lines, UTF-8, '\\n' on every platform, keys in the order the record was built."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def _scope(include_dropped: bool) -> str:
+    return "all finished conversations, dropped ones included" if include_dropped else "conversations the reviewer kept"
+
+
+# -- 1. JSONL with lineage -------------------------------------------------------------------
+
+def jsonl_records(store: Store, include_dropped: bool = False) -> list[dict[str, Any]]:
+    """One dict per exported conversation: profile, target, outcome, review, turns and querier rounds."""
+    turns = _turns(store, include_dropped)
+    rounds = _querier_rounds(store, include_dropped)
+    records = []
+    for c in _conversations(store, include_dropped):
+        cid = c["conversation_id"]
+        review = None if c["review_total"] is None else {
+            "content_quality": c["content_quality"], "logical_fluency": c["logical_fluency"],
+            "user_consistency": c["user_consistency"], "total": c["review_total"],
+            "threshold": c["review_threshold"], "kept": c["kept"], "reason": c["review_reason"]}
+        records.append({
+            "conversation_id": cid,
+            "conversation_set": c["conversation_set"],
+            "k": c["k"],
+            "profile_id": c["profile_id"],
+            "user": {"id": c["user_id"], "name": c["name"], "gender": c["gender"], "age": c["age"],
+                     "profession": c["profession"]},
+            "scenario": {"id": c["scenario_id"], "text": c["scenario_text"]},
+            "backstory": c["backstory"],
+            "requirements": list(c["requirements"] or []),
+            "target": {"product_id": c["target_product_id"], "title": c["target_title"]},
+            "open_type": c["open_type"],
+            "outfit_product_id": c["outfit_product_id"],
+            "policy": c["policy"],
+            "round_limit": c["round_limit"],
+            "rounds": c["rounds"],
+            "target_injected": c["target_injected"],
+            "accepted_round": c["accepted_round"],
+            "review": review,
+            "kept": bool(c["kept"]),
+            "turns": [{
+                "idx": t["idx"], "round": t["round"], "role": t["role"], "action": t["action"],
+                "text": t["text"], "original_text": t["original_text"],
+                "product_ids": list(t["product_ids"]), "image_product_ids": list(t["image_product_ids"]),
+                "cache_key": t["cache_key"],
+                # NULL when the utterance was never rewritten
+                "colloquial": t["colloquial"], "check_passed": t["check_passed"], "check_reason": t["check_reason"],
+            } for t in turns.get(cid, [])],
+            "querier_rounds": [{
+                "round": q["round"], "needs": q["needs"], "query": q["query"], "attributes": list(q["attributes"]),
+                "retriever": q["retriever"],
+                "candidates": [{"product_id": x["product_id"], "score": x["score"], "rank": x["rank"]}
+                               for x in q["candidates"]],
+                "reranked_product_id": q["reranked_product_id"],
+                "chosen_product_id": q["chosen_product_id"],
+                "target_in_candidates": q["target_in_candidates"], "injected": q["injected"],
+            } for q in rounds.get(cid, [])],
+        })
+    return records
+
+
+def export_jsonl(store: Store, path: Path, include_dropped: bool = False,
+                 stats: dict[str, Any] | None = None) -> int:
+    """Write one conversation per line to `path`, and its data card next to it as
+    `<stem>.README.md` (a file export must not take over the folder's README.md)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = _write_lines(path, jsonl_records(store, include_dropped))
+    write_data_card(path.parent, data_card_facts(store), stats, fmt="jsonl", name=f"{path.stem}.README.md",
+                    files={path.name: f"{n} conversations ({_scope(include_dropped)}), one JSON object per line"})
+    return n
+
+
+# -- 2. Parquet ------------------------------------------------------------------------------
+
+def _copy(store: Store, sql: str, path: Path) -> int:
+    target = str(path).replace("'", "''")
+    store.con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+    return int(store.scalar(f"SELECT count(*) FROM ({sql})"))
+
+
+def _mentioned_products_sql(include_dropped: bool) -> str:
+    """Every product an exported conversation touches: target, outfit item, mentioned or shown."""
+    selected = selected_sql(include_dropped)
+    return (
+        f"SELECT target_product_id AS product_id FROM ({selected})"
+        f" UNION SELECT outfit_product_id FROM ({selected}) WHERE outfit_product_id IS NOT NULL"
+        f" UNION SELECT unnest(t.product_ids) FROM ({selected}) c JOIN turns t USING (conversation_id)"
+        f" UNION SELECT unnest(t.image_product_ids) FROM ({selected}) c JOIN turns t USING (conversation_id)"
+    )
+
+
+def export_parquet(store: Store, folder: Path, include_dropped: bool = False,
+                   stats: dict[str, Any] | None = None) -> dict[str, int]:
+    """conversations / turns / querier_rounds / products .parquet in `folder`; returns row counts."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    selected = selected_sql(include_dropped)
+    tables = {
+        "conversations": f"SELECT * FROM ({selected}) ORDER BY conversation_set, k",
+        "turns": f"SELECT * FROM ({_turns_sql(include_dropped)}) ORDER BY conversation_set, k, idx",
+        # the querier's gold queries and candidates: the recommendation task needs them
+        "querier_rounds": (
+            "SELECT c.conversation_set, c.k, q.*"
+            f" FROM ({selected}) c JOIN querier_rounds q USING (conversation_id)"
+            " ORDER BY c.conversation_set, c.k, q.round"),
+        "products": (
+            "SELECT p.product_id, p.domain, p.title, p.main_category, p.categories, p.features, p.description,"
+            " p.store, p.price, p.average_rating, p.rating_number, p.details, p.image_status,"
+            " s.summary, s.attributes AS summary_attributes,"
+            " i.mime AS image_mime, i.width AS image_width, i.height AS image_height, i.sha256 AS image_sha256"
+            f" FROM ({_mentioned_products_sql(include_dropped)}) m JOIN products p USING (product_id)"
+            " LEFT JOIN product_summaries s USING (product_id)"
+            " LEFT JOIN product_images i ON i.product_id = p.product_id AND i.variant = 'MAIN'"
+            " ORDER BY p.product_id"),
+    }
+    counts = {name: _copy(store, sql, folder / f"{name}.parquet") for name, sql in tables.items()}
+    about = {
+        "conversations": f"{counts['conversations']} conversations ({_scope(include_dropped)}) with profile, "
+                         "target, outcome and review scores",
+        "turns": f"{counts['turns']} utterances: text, simulator text, mentioned and shown products, rewrite check",
+        "querier_rounds": f"{counts['querier_rounds']} recommendation rounds: needs, gold query, candidates, choice",
+        "products": f"{counts['products']} products the conversations mention or show, with summaries "
+                    "(photos are not included: see image_sha256, or the hf/finetune exports)",
+    }
+    write_data_card(folder, data_card_facts(store), stats, fmt="parquet",
+                    files={f"{name}.parquet": text for name, text in about.items()})
+    return counts
+
+
+# -- images ----------------------------------------------------------------------------------
+
+def image_file_name(product_id: str, mime: str) -> str:
+    """`<product_id>.<ext>`: the name a product photo gets in an export's images/ folder."""
+    if not SAFE_ID.fullmatch(product_id):
+        raise ExportError(f"product id {product_id!r} cannot be used as a file name in images/")
+    if mime not in EXT_BY_MIME:
+        raise ExportError(f"product {product_id} has an image of unknown type {mime!r}; "
+                          f"known: {', '.join(EXT_BY_MIME)}")
+    return f"{product_id}.{EXT_BY_MIME[mime]}"
+
+
+def _images(store: Store, product_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The MAIN photo (bytes and mime) of each product that has one."""
+    wanted = sorted(set(product_ids))
+    if not wanted:
+        return {}
+    return {r["product_id"]: r for r in store.rows(
+        "SELECT product_id, image, mime FROM product_images WHERE variant = 'MAIN' AND list_contains(?, product_id)"
+        " ORDER BY product_id", [wanted])}
+
+
+def _shown(turns: list[dict[str, Any]]) -> list[str]:
+    """Product ids whose photo a conversation shows, each once, in order of first appearance."""
+    return list(dict.fromkeys(pid for t in turns for pid in t["image_product_ids"]))
+
+
+# -- 3. Hugging Face datasets ----------------------------------------------------------------
+
+def _hf_features() -> Any:
+    import datasets
+
+    string = datasets.Value("string")
+    return datasets.Features({
+        "conversation_id": string, "conversation_set": string, "k": datasets.Value("int32"),
+        "profile_id": string, "user_id": string, "scenario_id": string,
+        "persona": string, "scenario": string, "backstory": string,
+        "requirements": datasets.List(string),
+        "target_product_id": string, "target_title": string,
+        "open_type": string, "target_injected": datasets.Value("bool"), "kept": datasets.Value("bool"),
+        "turns": datasets.List({"role": string, "action": string, "text": string,
+                                "product_ids": datasets.List(string), "image_product_ids": datasets.List(string)}),
+        "images": datasets.List(datasets.Image()),
+        "image_product_ids": datasets.List(string),
+    })
+
+
+def export_hf(store: Store, folder: Path, include_dropped: bool = False,
+              stats: dict[str, Any] | None = None) -> int:
+    """A `datasets.Dataset.save_to_disk` folder, one row per conversation, photos embedded:
+    `images[i]` is the photo of `image_product_ids[i]`, each shown photo once, in order of first
+    appearance; a turn's `image_product_ids` says where it was shown."""
+    import datasets
+
+    folder = Path(folder)
+    turns = _turns(store, include_dropped)
+    conversations = _conversations(store, include_dropped)
+    photos = _images(store, (pid for said in turns.values() for pid in _shown(said)))
+    rows = []
+    for c in conversations:
+        said = turns.get(c["conversation_id"], [])
+        shown = _shown(said)
+        missing = [pid for pid in shown if pid not in photos]
+        if missing:  # grounding_failures would list these; a row with holes would misalign images
+            raise ExportError(f"conversation {c['conversation_id']} shows photos that are not stored: {missing}")
+        rows.append({
+            "conversation_id": c["conversation_id"], "conversation_set": c["conversation_set"], "k": c["k"],
+            "profile_id": c["profile_id"], "user_id": c["user_id"], "scenario_id": c["scenario_id"],
+            "persona": persona_text(c), "scenario": c["scenario_text"], "backstory": c["backstory"],
+            "requirements": list(c["requirements"] or []),
+            "target_product_id": c["target_product_id"], "target_title": c["target_title"],
+            "open_type": c["open_type"], "target_injected": c["target_injected"], "kept": bool(c["kept"]),
+            "turns": [{"role": t["role"], "action": t["action"], "text": t["text"],
+                       "product_ids": list(t["product_ids"]), "image_product_ids": list(t["image_product_ids"])}
+                      for t in said],
+            "images": [{"bytes": photos[pid]["image"], "path": image_file_name(pid, photos[pid]["mime"])}
+                       for pid in shown],
+            "image_product_ids": shown,
+        })
+    features = _hf_features()
+    # by column, not from_list: an empty list of rows would lose the columns
+    built = datasets.Dataset.from_dict({name: [r[name] for r in rows] for name in features}, features=features)
+    # from_dict draws a random fingerprint; derive it from the store and the exported ids so state.json is stable
+    digest = hashlib.sha256(json.dumps([r["conversation_id"] for r in rows]).encode())
+    digest.update(store.store_id.encode())
+    dataset = datasets.Dataset(built.data, info=built.info, fingerprint=digest.hexdigest()[:16])
+    quiet = not datasets.utils.are_progress_bars_disabled()
+    if quiet:  # the caller reports the counts; keep the library's progress bar off its output
+        datasets.disable_progress_bars()
+    try:
+        # datasets divides by the row count when sizing shards; an empty export gets one shard
+        dataset.save_to_disk(str(folder), num_shards=None if rows else 1)
+    finally:
+        if quiet:
+            datasets.enable_progress_bars()
+    write_data_card(folder, data_card_facts(store), stats, fmt="hf", files={
+        "data-*.arrow, dataset_info.json, state.json":
+            f"the `datasets` folder: {len(rows)} conversations ({_scope(include_dropped)}), "
+            f"{sum(len(r['images']) for r in rows)} embedded photos"})
+    return len(rows)
+
+
+# -- 4. Fine-tuning files --------------------------------------------------------------------
+
+def _add_text(parts: list[dict[str, Any]], text: str, joiner: str = "\n") -> None:
+    """Append text, merging with a text part right before it, so parts alternate text / images."""
+    if parts and parts[-1]["type"] == "text":
+        parts[-1]["text"] += joiner + text
+    else:
+        parts.append({"type": "text", "text": text})
+
+
+def _image_part(file_name: str) -> dict[str, Any]:
+    return {"type": "image_url", "image_url": {"url": f"images/{file_name}"}}
+
+
+def _context(turns: list[dict[str, Any]], files: dict[str, str]) -> list[dict[str, Any]]:
+    """The conversation so far as chat content parts: each utterance as 'Role: text', followed by
+    the photos it showed."""
+    parts: list[dict[str, Any]] = []
+    _add_text(parts, "Conversation so far:" if turns else "The conversation has not started yet.")
+    for t in turns:
+        _add_text(parts, f"{t['role'].capitalize()}: {t['text']}")
+        for pid in t["image_product_ids"]:
+            parts.append(_image_part(files[pid]))
+    return parts
+
+
+def _example(system: str, user: list[dict[str, Any]], assistant: str, example_id: str) -> dict[str, Any]:
+    return {"id": example_id, "messages": [
+        {"role": "system", "content": system},
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant},
+    ]}
+
+
+def finetune_records(store: Store, include_dropped: bool = False) -> tuple[list[dict], list[dict], dict[str, dict]]:
+    """(recommendation_query examples, response examples, photos by product id they reference)."""
+    turns = _turns(store, include_dropped)
+    rounds = _querier_rounds(store, include_dropped)
+    recommended = {pid for said in turns.values() for t in said if t["action"] == "recommend"
+                   for pid in t["product_ids"]}
+    photos = _images(store, [pid for said in turns.values() for pid in _shown(said)] + list(recommended))
+    files = {pid: image_file_name(pid, p["mime"]) for pid, p in photos.items()}
+    products = {r["product_id"]: r for r in store.rows(
+        "SELECT p.product_id, p.title, p.price, s.summary FROM products p LEFT JOIN product_summaries s USING (product_id)"
+        " WHERE list_contains(?, p.product_id)", [sorted(recommended)])}
+    used: set[str] = set()
+    queries: list[dict] = []
+    responses: list[dict] = []
+    for c in _conversations(store, include_dropped):
+        cid = c["conversation_id"]
+        said = turns.get(cid, [])
+        missing = [pid for pid in _shown(said) if pid not in files]
+        if missing:
+            raise ExportError(f"conversation {cid} shows photos that are not stored: {missing}")
+        recommend_at = {t["round"]: i for i, t in enumerate(said) if t["action"] == "recommend"}
+        for q in rounds.get(cid, []):
+            if q["round"] not in recommend_at:
+                raise ExportError(f"conversation {cid} has a querier round {q['round']} without a recommendation turn")
+            before = said[:recommend_at[q["round"]]]
+            used.update(pid for t in before for pid in t["image_product_ids"])
+            queries.append(_example(QUERY_SYSTEM, _context(before, files), q["query"], f"{cid}/round-{q['round']}"))
+        for i, t in enumerate(said):
+            if t["role"] != "assistant":
+                continue
+            before = said[:i]
+            used.update(pid for u in before for pid in u["image_product_ids"])
+            parts = _context(before, files)
+            if t["action"] == "recommend":
+                for pid in t["product_ids"]:
+                    item = products.get(pid)
+                    if item is None:
+                        raise ExportError(f"conversation {cid} turn {t['idx']} recommends unknown product {pid}")
+                    # the chatter may state the listing price, so the example gives it too
+                    price = "" if item["price"] is None else f"\nPrice: ${item['price']:.2f}"
+                    _add_text(parts, f"Product to recommend: {item['title']}\nSummary: {item['summary'] or ''}{price}",
+                              joiner="\n\n")
+                    if pid in files:
+                        parts.append(_image_part(files[pid]))
+                        used.add(pid)
+            responses.append(_example(RESPONSE_SYSTEM, parts, t["text"], f"{cid}/turn-{t['idx']}"))
+    return queries, responses, {pid: photos[pid] for pid in sorted(used)}
+
+
+def export_finetune(store: Store, folder: Path, include_dropped: bool = False,
+                    stats: dict[str, Any] | None = None) -> dict[str, int]:
+    """recommendation_query.jsonl, response.jsonl and images/ in `folder`; returns their counts."""
+    folder = Path(folder)
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    queries, responses, photos = finetune_records(store, include_dropped)
+    counts = {"recommendation_query": _write_lines(folder / "recommendation_query.jsonl", queries),
+              "response": _write_lines(folder / "response.jsonl", responses),
+              "images": len(photos)}
+    for pid, photo in photos.items():
+        (folder / "images" / image_file_name(pid, photo["mime"])).write_bytes(photo["image"])
+    write_data_card(folder, data_card_facts(store), stats, fmt="finetune", files={
+        "recommendation_query.jsonl": f"{counts['recommendation_query']} examples, one per recommendation round: "
+                                      "conversation so far -> the querier's gold search query",
+        "response.jsonl": f"{counts['response']} examples, one per assistant turn: conversation so far (and, for "
+                          "recommendations, the product's title, summary and photo) -> the assistant's text",
+        "images/": f"{counts['images']} product photos referenced as images/<product_id>.<ext>",
+    })
+    return counts
+
+
+# -- 5. Data card ----------------------------------------------------------------------------
+
+def _rate(part: float, whole: float) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def data_card_facts(store: Store) -> dict[str, Any]:
+    """What a data card states about the whole database: models, cost, counts, honesty rates."""
+    models = store.rows("SELECT DISTINCT role, provider, model FROM llm_calls WHERE status = 'ok' ORDER BY ALL")
+    offline = [m for m in models if m["provider"] == "offline" or OFFLINE_MODEL in m["model"]]
+    engine = "none" if not models else "offline" if len(offline) == len(models) else "llm" if not offline else "mixed"
+    # every attempt is billed, including answers the gateway refused and re-asked
+    cost = store.rows("SELECT skill, count(*) AS calls, round(sum(cost_usd), 6) AS cost_usd FROM llm_calls"
+                      " GROUP BY skill ORDER BY skill")
+    outcomes = store.rows(
+        "SELECT coalesce(sum(conversations), 0) AS conversations, coalesce(sum(organic), 0) AS organic,"
+        " coalesce(sum(injected), 0) AS injected, coalesce(sum(leaked), 0) AS leaked,"
+        " coalesce(sum(ungrounded), 0) AS ungrounded FROM target_outcomes")[0]
+    review = store.rows("SELECT count(*) AS reviewed, count(*) FILTER (WHERE kept) AS kept,"
+                        " round(avg(content_quality), 3) AS content_quality,"
+                        " round(avg(logical_fluency), 3) AS logical_fluency,"
+                        " round(avg(user_consistency), 3) AS user_consistency FROM reviews")[0]
+    rewrites = int(store.scalar("SELECT count(*) FROM rewrites"))
+    refused = int(store.scalar("SELECT count(*) FROM rewrite_check_failures"))
+    return {
+        "engine": engine,
+        "models": models,
+        "offline_roles": sorted({m["role"] for m in offline}),
+        "code_versions": [r["code_version"] for r in store.rows(
+            "SELECT DISTINCT code_version FROM runs ORDER BY code_version")],
+        "domains": [r["domain"] for r in store.rows("SELECT DISTINCT domain FROM products ORDER BY domain")],
+        "cost_by_skill": cost,
+        "cost_usd": round(sum(r["cost_usd"] for r in cost), 6),
+        "counts": {
+            "products": int(store.scalar("SELECT count(*) FROM products")),
+            "profiles": int(store.scalar("SELECT count(*) FROM profiles")),
+            "conversation_sets": int(store.scalar("SELECT count(DISTINCT conversation_set) FROM conversations")),
+            "conversations": int(store.scalar("SELECT count(*) FROM conversations")),
+            "reviewed": int(review["reviewed"]),
+            "kept": int(review["kept"]),
+            "utterances": int(store.scalar("SELECT count(*) FROM turns")),
+            "kept_utterances": int(store.scalar(
+                "SELECT count(*) FROM turns JOIN reviews USING (conversation_id) WHERE kept")),
+        },
+        "honesty": {
+            "organic": int(outcomes["organic"]),
+            "injected": int(outcomes["injected"]),
+            "organic_rate": _rate(outcomes["organic"], outcomes["conversations"]),
+            "leaked": int(outcomes["leaked"]),
+            "leak_rate": _rate(outcomes["leaked"], outcomes["conversations"]),
+            "ungrounded_conversations": int(outcomes["ungrounded"]),
+            "grounding_failures": int(store.scalar("SELECT count(*) FROM grounding_failures")),
+            "rewrites": rewrites,
+            "rewrite_check_failures": refused,
+            "rewrite_refusal_rate": _rate(refused, rewrites),
+            "review_pass_rate": _rate(review["kept"], review["reviewed"]),
+            "review_means": {"content_quality": review["content_quality"], "logical_fluency": review["logical_fluency"],
+                             "user_consistency": review["user_consistency"]},
+        },
+    }
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() and abs(value) >= 1 else f"{value:,.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _table(header: tuple[str, ...], rows: Iterable[Iterable[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(_fmt(v).replace("|", "\\|") for v in row) + " |" for row in rows]
+    return lines
+
+
+LOADING = {
+    "jsonl": ["```python", "import json",
+              "conversations = [json.loads(line) for line in open('FILE', encoding='utf-8')]",
+              "```"],
+    "parquet": ["```python", "import duckdb",
+                "duckdb.sql(\"SELECT role, action, text FROM 'turns.parquet' ORDER BY conversation_set, k, idx\")",
+                "# or: pyarrow.parquet.read_table('conversations.parquet')", "```"],
+    "hf": ["```python", "import datasets", "ds = datasets.load_from_disk('THIS_FOLDER')",
+           "row = ds[0]; row['images'][0]  # a PIL image of product row['image_product_ids'][0]", "```"],
+    "finetune": ["```python", "import json",
+                 "examples = [json.loads(line) for line in open('response.jsonl', encoding='utf-8')]",
+                 "# image parts point at images/<product_id>.<ext>, relative to this folder", "```"],
+}
+
+
+def write_data_card(folder: Path, facts: dict[str, Any], stats: dict[str, Any] | None = None, fmt: str = "jsonl",
+                    files: dict[str, str] | None = None, name: str = CARD) -> Path:
+    """Write the data card (`README.md` by default) in `folder`: what the data is, how it was
+    made (and by which engine), counts, statistics, models and cost, honesty rates, files.
+    `files` maps each file of the export to what it holds; without it the folder is listed.
+    Refuses to overwrite a file of that name that muse did not write."""
+    if fmt not in LOADING:
+        raise ValueError(f"unknown export format '{fmt}'; known: {', '.join(LOADING)}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if path.exists() and not path.read_text(encoding="utf-8", errors="replace").startswith(CARD_MARKER):
+        raise ExportError(f"{path} exists and was not written by muse; export to an empty folder or remove it")
+    if files is None:
+        files = {p.name + ("/" if p.is_dir() else ""): "" for p in sorted(folder.iterdir()) if p.name != name}
+    counts, honesty = facts["counts"], facts["honesty"]
+    domains = ", ".join(facts["domains"]) or "unknown"
+    lines = [CARD_MARKER, "", f"# muse conversational-recommendation dataset ({domains})", ""]
+    lines += [("Simulated multimodal conversational-recommendation (MCR) conversations between a shopper and a "
+              "shopping assistant. Each conversation starts from a scenario-grounded user profile (persona, "
+              "shopping scenario, purchase backstory, two requirements, target product); the assistant asks, "
+              "recommends catalog products with their photos, the user rejects with reasons or accepts, until "
+              "the target is accepted."), ""]
+    lines += ["## How it was made", "",
+              ("Generated with muse, a re-implementation of MUSE (*A Multimodal Conversational Recommendation Dataset "
+              "with Scenario-Grounded User Profiles*): catalog ingest and product summaries, basic scenarios, "
+              "screened user profiles, simulated conversations (manager, user simulator, querier with retrieval "
+              "and rerank, chatter), an utterance rewriter with a fact check, and a reviewer that keeps or drops "
+              "each conversation."), ""]
+    if facts["engine"] == "offline":
+        lines += [(f"**Engine: the muse offline engine (`{OFFLINE_MODEL}`), a rule-based, seeded simulator. "
+                  "Every text here was produced by hand-written rules, not LLM output.** It exists to test the "
+                  "pipeline; do not treat it as model-written data or report model results on it."), ""]
+    elif facts["engine"] == "mixed":
+        lines += ["**Engine: mixed.** These roles were played by the rule-based offline engine (not LLM output): "
+                  + ", ".join(facts["offline_roles"]) + "; the others by the models listed below.", ""]
+    elif facts["engine"] == "llm":
+        lines += ["Every text was written by the language models listed below.", ""]
+    else:
+        lines += ["No model call is recorded in this database.", ""]
+    if facts["code_versions"]:
+        lines += ["Code version(s): " + ", ".join(f"`{v}`" for v in facts["code_versions"]) + ".", ""]
+    lines += ["## Counts", ""]
+    lines += _table(("what", "count"), [
+        ("products in the catalog", counts["products"]), ("user profiles", counts["profiles"]),
+        ("conversation sets", counts["conversation_sets"]), ("conversations", counts["conversations"]),
+        ("reviewed", counts["reviewed"]), ("kept by the reviewer", counts["kept"]),
+        ("utterances (all conversations)", counts["utterances"]),
+        ("utterances (kept conversations)", counts["kept_utterances"])]) + [""]
+    if stats:
+        lines += ["## Statistics", ""] + _table(("metric", "value"), stats.items()) + [""]
+    lines += ["## Models and cost", ""]
+    lines += _table(("role", "provider", "model"), [(m["role"], m["provider"], m["model"]) for m in facts["models"]])
+    lines += [""] + _table(("skill", "calls", "cost (USD)"),
+                           [(c["skill"], c["calls"], f"{c['cost_usd']:.6f}") for c in facts["cost_by_skill"]]
+                           + [("total", sum(c["calls"] for c in facts["cost_by_skill"]),
+                               f"{facts['cost_usd']:.6f}")]) + [""]
+    lines += ["## Honesty", ""]
+    lines += _table(("question", "value"), [
+        ("targets found organically", honesty["organic"]),
+        ("targets handed over at the round limit (injected)", honesty["injected"]),
+        ("organic rate", _pct(honesty["organic_rate"])),
+        ("conversations where the user named the target before it was recommended (leak rate)",
+         _pct(honesty["leak_rate"])),
+        ("grounding failures (unknown products or photos, recommendation != querier's choice)",
+         honesty["grounding_failures"]),
+        ("rewrites refused by the fact check", f"{honesty['rewrite_check_failures']:,} of {honesty['rewrites']:,}"),
+        ("review pass rate", _pct(honesty["review_pass_rate"])),
+        ("mean content quality / logical fluency / user consistency (0-2)",
+         " / ".join(_fmt(v) for v in honesty["review_means"].values()))]) + [""]
+    lines += [f"## Files ({fmt})", ""] + _table(("file", "holds"), sorted(files.items())) + [""]
+    lines += ["## Loading", ""] + [line.replace("FILE", next(iter(files), "FILE")) for line in LOADING[fmt]] + [""]
+    path.write_text("\n".join(lines), encoding="utf-8", newline="\n")
+    return path

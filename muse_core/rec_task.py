@@ -1,0 +1,83 @@
+"""Recommendation task (paper Table 4). For every recommendation round of the sampled
+conversations, a method writes a query from the conversation before the recommendation, the
+retriever ranks the catalog, and the rank of the item actually recommended is stored.
+Methods: `gold-query` (the querier's own query: what a fine-tuned model is trained to write),
+`last-utterance` (the user's last words as the query), and `model:<name>` (a zero-shot model
+given the conversation and the photos shown so far). Recall@k and MRR@k are the view
+`rec_task_summary`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from muse_core.config import RoleConfig
+from muse_core.evaluation_sample import context, conversation_turns
+from muse_core.llm import Gateway
+from muse_core.progress import Progress
+from muse_core.retrieval import Retriever
+
+
+class RecQuery(BaseModel):
+    query: str = Field(min_length=1, max_length=300)
+
+
+@dataclass
+class RecTaskReport:
+    rounds: int
+    methods: list[str]
+    new_rows: int
+
+
+def model_methods(config) -> list[tuple[str, RoleConfig]]:
+    """The evaluator role's model, then any extra task models (litellm strings)."""
+    evaluator = config.role("evaluator")
+    extra = [evaluator.model_copy(update={"provider": "litellm", "model": m}) for m in config.evaluation.task_models]
+    return [(f"model:{role.model}", role) for role in [evaluator, *extra]]
+
+
+def rank_of(product_ids: list[str], gold: str) -> int | None:
+    """1-based rank of the gold item, None when it is not retrieved."""
+    return product_ids.index(gold) + 1 if gold in product_ids else None
+
+
+async def run_rec_task(gateway: Gateway, retriever: Retriever, retriever_name: str, conversation_ids: list[str],
+                       progress: Progress | None = None) -> RecTaskReport:
+    progress = progress or Progress.silent()
+    store, depth = gateway.store, gateway.config.evaluation.ranks
+    models = model_methods(gateway.config)
+    methods = ["gold-query", "last-utterance", *(name for name, _ in models)]
+    done = set(store.con.execute("SELECT conversation_id, round, method FROM rec_task_rounds").fetchall())
+    jobs = []
+    for cid in conversation_ids:
+        turns = conversation_turns(store, cid)
+        for q in store.rows("SELECT round, query, chosen_product_id FROM querier_rounds WHERE conversation_id = ?"
+                            " ORDER BY round", [cid]):
+            idx = next(t["idx"] for t in turns if t["round"] == q["round"] and t["action"] == "recommend")
+            jobs += [(cid, q, turns, idx, m) for m in methods if (cid, q["round"], m) not in done]
+
+    async def one(cid: str, q: dict, turns: list[dict], idx: int, method: str) -> None:
+        key = None
+        if method == "gold-query":
+            query = q["query"]
+        elif method == "last-utterance":
+            query = next(t["text"] for t in reversed(turns[:idx]) if t["role"] == "user")
+        else:
+            role = dict(models)[method]
+            shown = list(dict.fromkeys(p for t in turns[:idx] for p in t["image_product_ids"]))
+            result = await gateway.run("rec_query", {"conversation": context(turns, idx)}, output=RecQuery,
+                                       image_product_ids=shown, entity_id=f"{cid}/r{q['round']}/rec", role=role)
+            query, key = result.value.query, result.cache_key
+        ranked = [hit.product_id for hit in retriever.search(query, depth)]
+        store.con.execute("INSERT INTO rec_task_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          [cid, q["round"], method, query, retriever_name, q["chosen_product_id"],
+                           rank_of(ranked, q["chosen_product_id"]), key, gateway.run_id])
+        progress.advance()
+
+    total = len({(cid, q["round"]) for cid, q, *_ in jobs})
+    with progress.task("recommendation task", total=len(jobs)):
+        await asyncio.gather(*(one(*job) for job in jobs))
+    gateway.flush_stats()
+    return RecTaskReport(total, methods, len(jobs))

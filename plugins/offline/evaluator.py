@@ -1,0 +1,34 @@
+"""Offline answers of the evaluation tasks' zero-shot model (paper Tables 4 and 5).
+
+`rec_query` reads the conversation like the offline querier but skips its clarification step
+(abstract needs such as "an earthy colour" stay unresolved), as a model without the querier's
+attribute guidance would. `response_generate` writes the next assistant utterance with the
+chatter's rules under another seed, so it shares facts but not wording with the dataset."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from plugins.offline import chatter
+from plugins.offline.needs import CLARIFY
+from plugins.offline.querier import stated_needs
+from plugins.offline.vision import ImageFacts
+
+
+def rec_query(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, str]:
+    wanted, turned_down = stated_needs(inputs["conversation"])
+    words = [w for w in wanted if w not in CLARIFY and not w.startswith("suited to") and w not in turned_down]
+    return {"query": " ".join(words[:15]) or "popular item"}
+
+
+def response(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+    action = inputs["action"]
+    if action == "recommend" and inputs.get("product"):
+        return chatter.recommend(inputs, images, rng)
+    if action == "greet":
+        return chatter.greet(inputs, images, rng)
+    if action == "ask":
+        return chatter.ask({**inputs, "outfit": None}, images, rng)
+    return rng.choice(["That sounds lovely, thank you for sharing.", "I understand completely.",
+                       "How nice - tell me more about what you have in mind."])
