@@ -229,53 +229,170 @@ def conversations_command(
     _run_conversations(cfg, "conversations")
 
 
+EXPORT_FORMATS = {
+    "muse-json": "the MUSE authors' JSON (one file)",
+    "jsonl": "one conversation per line with full lineage (one file)",
+    "parquet": "conversations, turns, querier rounds and products tables (a folder)",
+    "hf": "a Hugging Face datasets folder with images as image features (a folder)",
+    "finetune": "chat-format files for the recommendation-query and response tasks, with images (a folder)",
+}
+
+
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File (muse-json, jsonl) or folder (the others) to write.")],
     db: DbOpt = None, config: ConfigOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="muse-json: the MUSE authors' format.")] = "muse-json",
+    fmt: Annotated[str, typer.Option("--format", help="; ".join(f"{k}: {v}" for k, v in EXPORT_FORMATS.items()))
+                   ] = "muse-json",
     include_dropped: Annotated[bool, typer.Option("--include-dropped",
                                                   help="Also export conversations the reviewer dropped.")] = False,
 ) -> None:
-    """Export conversations (by default those the reviewer kept)."""
+    """Export conversations (by default those the reviewer kept), with a data card for every format but muse-json."""
+    from muse_core import exports
     from muse_core.muse_json import write_muse_json
     from muse_core.store import StoreError
 
-    if fmt != "muse-json":
-        _fail(f"unknown format '{fmt}'; available: muse-json")
+    if fmt not in EXPORT_FORMATS:
+        _fail(f"unknown format '{fmt}'; available: {', '.join(EXPORT_FORMATS)}")
+    writers = {"muse-json": write_muse_json, "jsonl": exports.export_jsonl, "parquet": exports.export_parquet,
+               "hf": exports.export_hf, "finetune": exports.export_finetune}
     cfg = _config(config, db, False)
     try:
         with _read_store(cfg) as store:
-            n = write_muse_json(store, out, include_dropped)
-    except StoreError as exc:
+            written = writers[fmt](store, out, include_dropped)
+    except (StoreError, exports.ExportError) as exc:
         _fail(str(exc))
-    console.print(f"wrote {n} conversations to {out}")
+    counts = ", ".join(f"{n} {what}" for what, n in written.items()) if isinstance(written, dict) else \
+        f"{written} conversations"
+    console.print(f"wrote {counts} to {out} ({fmt})")
 
 
-@app.command("profiles")
-def profiles_command(
-    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
-    n: Annotated[Optional[int], typer.Option("--n", help="How many profiles (default: config, 200).")] = None,
-    scenarios: Annotated[Optional[int], typer.Option(help="Basic scenarios to collect first (default 200).")] = None,
-    target: Annotated[Optional[str], typer.Option(help="Target selection: retrieval or category.")] = None,
-) -> None:
-    """Build scenario-grounded user profiles from the ingested catalog (resumable)."""
-    cfg = _with(_config(config, db, offline, seed=seed), "profiles", n=n, scenarios=scenarios, target_selection=target)
-    _run_profiles(cfg, "profiles")
+TokenizerOpt = Annotated[str, typer.Option(help="whitespace (the published words/utterance) or nltk (lower-cased "
+                                                "NLTK word tokens).")]
 
 
 @app.command()
-def ingest(
-    path: Annotated[Path, typer.Argument(help="Catalog JSONL (Amazon Reviews 2023 item metadata, raw or HF).")],
-    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
-    domain: Annotated[Optional[str], typer.Option(help="Domain plugin whose adapter reads the file.")] = None,
-    text_only: Annotated[bool, typer.Option("--text-only", help="Keep products whose image is unusable.")] = False,
+def stats(
+    db: DbOpt = None, config: ConfigOpt = None,
+    compare: Annotated[Optional[list[str]], typer.Option(
+        help="Another corpus to put beside ours: redial:PATH (raw JSONL) or inspired:PATH (tsv); repeatable.")] = None,
+    tokenizer: TokenizerOpt = "whitespace",
+    all_conversations: Annotated[bool, typer.Option("--all", help="Count dropped conversations too.")] = False,
 ) -> None:
-    """Ingest a catalog file: products, images, rejects; then summaries and the retrieval index."""
-    cfg = _config(config, db, offline, seed=seed, domain=domain)
-    if text_only:
-        cfg = cfg.model_copy(update={"ingest": cfg.ingest.model_copy(update={"allow_text_only": True})})
-    _run_ingest(cfg, path, "ingest")
+    """Dataset statistics (paper Tables 2 and 8), stored per run, optionally beside ReDial / INSPIRED."""
+    from muse_core.corpora import read_corpus, read_store
+    from muse_core.runs import finish_run, start_run
+    from muse_core.stats import corpus_stats, get_tokenizer, save_stats, table2, table8
+    from muse_core.store import Store, StoreError
+
+    cfg = _config(config, db, False)
+    try:
+        get_tokenizer(tokenizer)
+        others = [read_corpus(spec) for spec in compare or []]
+        with Store(cfg.db) as store:
+            ours = read_store(store, kept_only=not all_conversations)
+            if not ours.dialogues:
+                _fail("no conversations to count: run `muse run --offline` (or `muse conversations`) first")
+            rows = [(c.name, corpus_stats(c, tokenizer)) for c in [ours, *others]]
+            run_id = start_run(store, "stats", cfg)
+            for name, values in rows:
+                save_stats(store, run_id, name, tokenizer, values)
+            finish_run(store, run_id)
+    except (ValueError, FileNotFoundError, StoreError) as exc:
+        _fail(str(exc))
+    labels = [(name if name.startswith("muse:") else f"{name.split(':', 1)[0]}:{Path(name.split(':', 1)[1]).name}",
+               values) for name, values in rows]  # full paths stay in corpus_stats; columns get file names
+    console.print(table2(labels, tokenizer))
+    console.print(table8(labels, tokenizer))
+
+
+@app.command()
+def evaluate(
+    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    sample: Annotated[Optional[int], typer.Option(help="Kept conversations to evaluate (default 200).")] = None,
+    rounds: Annotated[Optional[int], typer.Option(help="Judge scoring rounds, averaged (default 3).")] = None,
+    stage: Annotated[Optional[list[str]], typer.Option(
+        help="Only these stages: judge, rec-task, response-task, elements; repeatable.")] = None,
+    task_model: Annotated[Optional[list[str]], typer.Option(
+        "--task-model", help="Another litellm model for the two tasks (zero-shot); repeatable.")] = None,
+) -> None:
+    """Paper section 4 on a seeded sample of kept conversations: judge, recommendation and response tasks, elements."""
+    from flows.evaluation import STAGES, evaluate_flow
+    from muse_core.judge import judge_warnings
+    from muse_core.store import StoreError
+
+    cfg = _with(_config(config, db, False, seed=seed), "evaluation", sample=sample, judge_rounds=rounds,
+                task_models=task_model)
+    cfg = cfg.offline() if offline else cfg
+    for warning in judge_warnings(cfg):
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    try:
+        result = evaluate_flow(cfg.model_dump(mode="json"), stages=stage or list(STAGES))
+    except (ValueError, RuntimeError, StoreError) as exc:
+        _fail(str(exc))
+    with _read_store(cfg) as store:
+        for title, query in [("judge (Table 3)", "SELECT * FROM judge_summary"),
+                             ("recommendation task (Table 4)", "SELECT * FROM rec_task_summary ORDER BY mrr_10 DESC"),
+                             ("response task (Table 5)", "SELECT * EXCLUDE (run_id) FROM response_task_scores"
+                                                         " WHERE run_id = ?"),
+                             ("dialogue elements (Figure 4)", "SELECT * FROM element_counts ORDER BY role, utterances DESC")]:
+            rows = store.rows(query, [result["run_id"]] if "?" in query else None)
+            if rows:
+                table = Table(*rows[0].keys(), title=title)
+                for row in rows:
+                    table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.values()))
+                console.print(table)
+    console.print(f"Try: muse report --db {cfg.db} --out report.html")
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+    db: DbOpt = None, config: ConfigOpt = None, tokenizer: TokenizerOpt = "whitespace",
+) -> None:
+    """One self-contained HTML report: statistics, the paper's plots, judge, tasks, cost, honesty."""
+    from muse_core.report import build_report
+    from muse_core.store import StoreError
+
+    cfg = _config(config, db, False)
+    try:
+        with _read_store(cfg) as store:
+            build_report(store, out, tokenizer)
+    except (StoreError, ValueError) as exc:
+        _fail(str(exc))
+    console.print(f"wrote {out}")
+
+
+@app.command("estimate")
+def estimate_command(
+    conversations: Annotated[int, typer.Option("--conversations", "-n", min=1,
+                                               help="Conversations to plan for (one kept profile each).")],
+    config: ConfigOpt = None, seed: SeedOpt = None,
+    sample: Annotated[int, typer.Option(min=1, help="Profiles and conversations the offline dry run makes.")] = 8,
+    products: Annotated[Optional[int], typer.Option(
+        min=1, help="Catalog size to summarise (default: the domain's sample catalog).")] = None,
+    profile_yield: Annotated[float, typer.Option(
+        "--profile-yield", min=0.001, max=1.0, help="Share of screened candidates kept (paper: 0.216).")] = 0.216,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON instead of a table.")] = False,
+) -> None:
+    """What a run would cost, before spending: an offline dry run priced with the configured models."""
+    from flows.common import progress
+    from muse_core.estimate import estimate, estimate_table
+    from muse_core.plugins import UnknownPluginError
+
+    cfg = _config(config, None, False, seed=seed)
+    try:
+        est = estimate(cfg, conversations, sample, progress(not as_json), products=products,
+                       profile_yield=profile_yield)
+    except (ValueError, RuntimeError, UnknownPluginError) as exc:
+        _fail(str(exc))
+    if as_json:
+        console.print_json(est.model_dump_json(exclude={"dry_run": {"usage"}}))
+        return
+    console.print(estimate_table(est))
+    if est.unpriced_models:
+        err.print(f"[yellow]not in litellm's price map: {', '.join(est.unpriced_models)}; their stages show "
+                  "'unknown'. Set a litellm model name it knows, or price their tokens yourself.[/yellow]")
 
 
 @app.command()

@@ -1,9 +1,16 @@
 """Evaluation (paper section 4): judge, recommendation and response tasks, dialogue elements."""
 
+import base64
+import io
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from flows.evaluation import evaluate_flow
 from muse_core.config import load_config
@@ -11,7 +18,7 @@ from muse_core.judge import judge_warnings
 from muse_core.rec_task import rank_of
 from muse_core.response_task import score_responses
 from muse_core.store import Store
-from tests.helpers import build_profiles_db, run_conversation_stages
+from tests.helpers import SHARED_DATA, build_profiles_db, needs_shared_data, run_conversation_stages
 
 N = 8
 
@@ -88,3 +95,60 @@ def test_an_empty_store_says_what_to_run_first(tmp_path: Path) -> None:
 
     with Store(tmp_path / "e.duckdb") as store, pytest.raises(ValueError, match="muse conversations"):
         sample_conversations(store, 0, 10)
+
+
+def muse(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "COLUMNS": "200"}
+    result = subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.slow
+@needs_shared_data
+def test_stats_compare_prints_tables_2_and_8_for_every_corpus(evaluated: Path, tmp_path: Path) -> None:
+    dialogues = SHARED_DATA / "dialogues"
+    out = muse("stats", "--db", str(evaluated), "--compare", f"redial:{dialogues / 'redial' / 'train_data.jsonl'}",
+               "--compare", f"inspired:{dialogues / 'inspired' / 'dev.tsv'}", cwd=tmp_path)
+    assert "MUSE Table 2" in out and "MUSE Table 8" in out and "muse's definition" in out
+    assert "redial:train_data.jsonl" in out and "inspired:dev.tsv" in out and "#Words/Utterance" in out
+    with Store(evaluated, read_only=True) as store:
+        corpora = {r[0] for r in store.con.execute("SELECT DISTINCT corpus FROM corpus_stats").fetchall()}
+    assert len(corpora) == 3
+
+
+@pytest.mark.slow
+def test_the_report_embeds_plots_that_render_and_reads_offline(evaluated: Path, tmp_path: Path) -> None:
+    muse("report", "--db", str(evaluated), "--out", "report.html", cwd=tmp_path)
+    page = (tmp_path / "report.html").read_text()
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) >= 7  # 4-grams, word cloud, actions, elements, product types, screens, judge, outcomes
+    for data in images:
+        picture = Image.open(io.BytesIO(base64.b64decode(data)))
+        low, high = picture.convert("L").getextrema()
+        assert picture.width > 100 and picture.height > 50 and high - low > 50  # drawn, not blank
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert "not LLM output" in page and "Table 4" in page
+
+
+@pytest.mark.slow
+def test_the_hf_export_loads_back_with_its_images(evaluated: Path, tmp_path: Path) -> None:
+    import datasets
+
+    muse("export", "--db", str(evaluated), "--format", "hf", "--out", "hf", cwd=tmp_path)
+    loaded = datasets.load_from_disk(str(tmp_path / "hf"))
+    with Store(evaluated, read_only=True) as store:
+        assert len(loaded) == store.scalar("SELECT count(*) FROM reviews WHERE kept")
+    row = loaded[0]
+    assert row["images"] and all(image.size[0] > 0 for image in row["images"])
+    assert len(row["images"]) == len(row["image_product_ids"])
+
+
+@pytest.mark.slow
+def test_estimate_prints_stages_beside_the_papers_figures(tmp_path: Path) -> None:
+    out = muse("estimate", "--conversations", "7000", "--sample", "2", cwd=tmp_path)
+    for stage in ("profiles", "conversations", "rewrite", "review"):
+        assert stage in out
+    assert "$0.033" in out and "$0.009" in out
+    assert not (tmp_path / "muse.duckdb").exists()  # the dry run leaves nothing behind
