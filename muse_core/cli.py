@@ -247,20 +247,29 @@ def export(
     include_dropped: Annotated[bool, typer.Option("--include-dropped",
                                                   help="Also export conversations the reviewer dropped.")] = False,
 ) -> None:
-    """Export conversations (by default those the reviewer kept), with a data card for every format but muse-json."""
+    """Export conversations (by default those the reviewer kept) with a data card: statistics, models, cost, honesty."""
     from muse_core import exports
+    from muse_core.corpora import read_store
     from muse_core.muse_json import write_muse_json
+    from muse_core.stats import corpus_stats
     from muse_core.store import StoreError
 
     if fmt not in EXPORT_FORMATS:
         _fail(f"unknown format '{fmt}'; available: {', '.join(EXPORT_FORMATS)}")
-    writers = {"muse-json": write_muse_json, "jsonl": exports.export_jsonl, "parquet": exports.export_parquet,
-               "hf": exports.export_hf, "finetune": exports.export_finetune}
+    writers = {"jsonl": exports.export_jsonl, "parquet": exports.export_parquet, "hf": exports.export_hf,
+               "finetune": exports.export_finetune}
     cfg = _config(config, db, False)
     try:
         with _read_store(cfg) as store:
-            written = writers[fmt](store, out, include_dropped)
-    except (StoreError, exports.ExportError) as exc:
+            corpus = read_store(store, kept_only=not include_dropped)
+            stats = corpus_stats(corpus) if corpus.dialogues else None  # for the data card
+            if fmt == "muse-json":
+                written = write_muse_json(store, out, include_dropped)
+                exports.write_data_card(out.parent, exports.data_card_facts(store), stats, fmt=fmt,
+                                        name=f"{out.stem}.README.md", files={out.name: f"{written} conversations"})
+            else:
+                written = writers[fmt](store, out, include_dropped, stats=stats)
+    except (StoreError, exports.ExportError, OSError) as exc:
         _fail(str(exc))
     counts = ", ".join(f"{n} {what}" for what, n in written.items()) if isinstance(written, dict) else \
         f"{written} conversations"

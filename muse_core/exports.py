@@ -542,6 +542,8 @@ LOADING = {
                 "# or: pyarrow.parquet.read_table('conversations.parquet')", "```"],
     "hf": ["```python", "import datasets", "ds = datasets.load_from_disk('THIS_FOLDER')",
            "row = ds[0]; row['images'][0]  # a PIL image of product row['image_product_ids'][0]", "```"],
+    "muse-json": ["```python", "import json", "conversations = json.load(open('FILE', encoding='utf-8'))",
+                  "# the MUSE authors' fields: Persona, Scenario, Target_item, Mentioned_items, Conversations", "```"],
     "finetune": ["```python", "import json",
                  "examples = [json.loads(line) for line in open('response.jsonl', encoding='utf-8')]",
                  "# image parts point at images/<product_id>.<ext>, relative to this folder", "```"],

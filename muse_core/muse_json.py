@@ -57,5 +57,6 @@ def muse_json(store: Store, include_dropped: bool = False) -> list[dict[str, Any
 
 def write_muse_json(store: Store, path: Path, include_dropped: bool = False) -> int:
     data = muse_json(store, include_dropped)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return len(data)
