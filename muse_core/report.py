@@ -109,7 +109,7 @@ def _plots(store: Store, tokenizer: str) -> list[str]:
         for ax, aspect in zip(axes, aspects):
             ax.hist([r[aspect] for r in judged], bins=[i / 10 for i in range(21)], color="#55a868")
             ax.set_title(aspect, fontsize=9)
-        fig.suptitle("Judge scores (Table 3), all rounds")
+        fig.suptitle("Judge scores (Table 3), all rounds", y=1.08)
         out.append(_png(fig))
     outcomes = store.rows("SELECT open_type, sum(organic) AS organic, sum(injected) AS injected FROM target_outcomes"
                           " GROUP BY ALL ORDER BY ALL")
