@@ -404,6 +404,33 @@ def estimate_command(
                   "'unknown'. Set a litellm model name it knows, or price their tokens yourself.[/yellow]")
 
 
+@app.command("profiles")
+def profiles_command(
+    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    n: Annotated[Optional[int], typer.Option("--n", help="How many profiles (default: config, 200).")] = None,
+    scenarios: Annotated[Optional[int], typer.Option(help="Basic scenarios to collect first (default 200).")] = None,
+    target: Annotated[Optional[str], typer.Option(help="Target selection: retrieval or category.")] = None,
+) -> None:
+    """Build scenario-grounded user profiles from the ingested catalog (resumable)."""
+    cfg = _with(_config(config, db, offline, seed=seed), "profiles", n=n, scenarios=scenarios, target_selection=target)
+    _run_profiles(cfg, "profiles")
+
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="Catalog JSONL (Amazon Reviews 2023 item metadata, raw or HF).")],
+    db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    domain: Annotated[Optional[str], typer.Option(help="Domain plugin whose adapter reads the file.")] = None,
+    text_only: Annotated[bool, typer.Option("--text-only", help="Keep products whose image is unusable.")] = False,
+) -> None:
+    """Ingest a catalog file: products, images, rejects; then summaries and the retrieval index."""
+    cfg = _config(config, db, offline, seed=seed, domain=domain)
+    if text_only:
+        cfg = cfg.model_copy(update={"ingest": cfg.ingest.model_copy(update={"allow_text_only": True})})
+    _run_ingest(cfg, path, "ingest")
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What a shopper is looking for.")],

@@ -341,6 +341,14 @@ def _paper(stage: str) -> str:
     return f"${low:.3f}" if low == high else f"${low:.3f}-{high:.3f}"
 
 
+def _compact(n: int) -> str:
+    """12,345 -> 12.3k, 15,100,000 -> 15.1M: keeps the table readable in 80 columns."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= limit:
+            return f"{n / limit:.1f}{suffix}"
+    return str(n)
+
+
 def estimate_table(est: Estimate) -> Table:
     """Per-stage rows with the paper's per-unit figure next to ours where it gives one."""
     dry = est.dry_run
@@ -352,21 +360,23 @@ def estimate_table(est: Estimate) -> Table:
                f"{dry.conversations} conversations of {utterances:.1f} utterances, paper "
                f"{PAPER_UTTERANCES_PER_CONVERSATION}; approximate: ~4 characters per token, images by allowance) "
                "priced with litellm's price map for the configured models"),
-        caption=("image allowance per photo: " + ", ".join(f"{m} {t:,}" for m, t in est.image_tokens.items())
+        caption=("models: " + "; ".join(f"{s.stage} {', '.join(s.models)}" for s in est.stages)
+                 + "\nimage allowance per photo: " + ", ".join(f"{m} {t:,}" for m, t in est.image_tokens.items())
                  + (f"; not in litellm's price map: {', '.join(est.unpriced_models)}" if est.unpriced_models else "")),
     )
-    for name, justify in [("stage", "left"), ("units", "right"), ("calls", "right"), ("prompt tokens", "right"),
-                          ("image tokens", "right"), ("completion tokens", "right"), ("model(s)", "left"),
-                          ("cost", "right"), ("per unit", "right"), ("paper per unit", "right")]:
+    for name, justify in [("stage (unit)", "left"), ("units", "right"), ("calls", "right"),
+                          ("tokens in / image / out", "right"), ("cost", "right"), ("per unit", "right"),
+                          ("paper", "right")]:
         table.add_column(name, justify=justify)
     for s in est.stages:
         cost = _usd(s.cost_usd) if s.cost_usd is not None else f"unknown ({', '.join(s.unpriced_models)})"
-        table.add_row(s.stage, f"{s.units:,} {s.unit}s", f"{s.calls:,}", f"{s.prompt_tokens:,}",
-                      f"{s.image_tokens:,}", f"{s.completion_tokens:,}", ", ".join(s.models), cost,
-                      _usd(s.cost_per_unit, 4), _paper(s.stage))
+        table.add_row(f"{s.stage} ({s.unit})", _compact(s.units), _compact(s.calls),
+                      f"{_compact(s.prompt_tokens)} / {_compact(s.image_tokens)} / {_compact(s.completion_tokens)}",
+                      cost, _usd(s.cost_per_unit, 4), _paper(s.stage))
     table.add_section()
     total = _usd(est.cost_usd) if est.cost_usd is not None else f"unknown (priced part {_usd(est.priced_cost_usd)})"
-    table.add_row("total", "", f"{sum(s.calls for s in est.stages):,}",
-                  f"{sum(s.prompt_tokens for s in est.stages):,}", f"{sum(s.image_tokens for s in est.stages):,}",
-                  f"{est.completion_tokens:,}", "", total, "", "")
+    table.add_row("total", "", _compact(sum(s.calls for s in est.stages)),
+                  f"{_compact(sum(s.prompt_tokens for s in est.stages))} / "
+                  f"{_compact(sum(s.image_tokens for s in est.stages))} / {_compact(est.completion_tokens)}",
+                  total, "", "")
     return table

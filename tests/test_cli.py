@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from plugins.fashion import FASHION
 
 MUSE = [sys.executable, "-m", "muse_core.cli"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def muse(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -84,3 +86,13 @@ def test_errors_are_actionable(tmp_path: Path) -> None:
     unknown = subprocess.run([*MUSE, "run", "--domain", "furniture", "--db", str(tmp_path / "x.duckdb")],
                              capture_output=True, text=True, cwd=tmp_path)
     assert unknown.returncode == 2 and "no domain plugin named 'furniture'; known: fashion" in unknown.stderr
+
+
+def test_every_documented_command_exists_and_has_help() -> None:
+    documented = set(re.findall(r"^## `muse ([a-z-]+)", (ROOT / "docs" / "cli.md").read_text(), re.M))
+    assert {"run", "ingest", "profiles", "conversations", "export", "stats", "evaluate", "report", "estimate",
+            "search", "plugins", "sql", "offline-server"} <= documented
+    listing = subprocess.run([*MUSE, "--help"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+                             timeout=60).stdout
+    listed = set(re.findall(r"^│ ([a-z-]+) ", listing, re.M))
+    assert documented <= listed, documented - listed
