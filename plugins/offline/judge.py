@@ -14,14 +14,10 @@ from typing import Any
 
 from plugins.offline.lexicon import COLORS, find_all
 from plugins.offline.needs import attribute_terms
-from plugins.offline.reviewer import review
+from plugins.offline.reviewer import on_grid, review
 from plugins.offline.vision import ImageFacts
 
 JITTER = [-0.1, -0.05, 0.0, 0.0, 0.0, 0.05]
-
-
-def _step(score: float) -> float:
-    return round(min(2.0, max(0.0, score)) * 20) / 20
 
 
 def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, float]:
@@ -48,4 +44,4 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random)
     alignment = 2.0 * matched / checked if checked else 1.0  # nothing visual claimed: neither right nor wrong
     scores = {"natural": natural, "logical": reviewed["logical_fluency"], "informative": informative,
               "pc_correlation": reviewed["user_consistency"], "it_correspondence": alignment}
-    return {name: _step(value + rng.choice(JITTER)) for name, value in scores.items()}
+    return {name: on_grid(value + rng.choice(JITTER)) for name, value in scores.items()}

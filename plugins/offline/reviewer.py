@@ -18,7 +18,8 @@ from plugins.offline.querier import stated_needs
 from plugins.offline.vision import ImageFacts
 
 
-def _step(score: float) -> float:
+def on_grid(score: float) -> float:
+    """Clamp to 0-2 and round to the 0.05 grid the reviewer and the judge answer on."""
     return round(min(2.0, max(0.0, score)) * 20) / 20
 
 
@@ -59,5 +60,6 @@ def review(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random)
     consistency -= 0.3 * len(missing)
     if missing:
         notes.append(f"accepted item lacks {', '.join(missing[:4])}")
-    return {"content_quality": _step(content), "logical_fluency": _step(logic), "user_consistency": _step(consistency),
+    return {"content_quality": on_grid(content), "logical_fluency": on_grid(logic),
+            "user_consistency": on_grid(consistency),
             "reason": "; ".join(notes) or "coherent, grounded and consistent"}
