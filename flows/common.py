@@ -14,6 +14,7 @@ from muse_core.domain import Domain
 from muse_core.llm import Gateway
 from muse_core.plugins import registry
 from muse_core.progress import Progress
+from muse_core.run_lock import exclusive_run
 from muse_core.runs import finish_run, start_run
 from muse_core.store import Store
 
@@ -24,18 +25,19 @@ def progress(show: bool) -> Progress:
 
 @contextmanager
 def recorded_run(config: MuseConfig, command: str) -> Iterator[dict[str, Any]]:
-    """Create the run row, yield {'run_id', 'store_id'}, and close the row as finished or failed.
-    The store is closed in between: the flow's tasks open it themselves."""
-    with Store(config.db) as store:
-        run = {"run_id": start_run(store, command, config), "store_id": store.store_id}
-    try:
-        yield run
-    except BaseException as exc:
+    """Hold the database's run lock, create the run row, yield {'run_id', 'store_id'}, and close
+    the row as finished or failed. The store is closed in between: the flow's tasks open it."""
+    with exclusive_run(config.db, command, config.lock_wait_s):
         with Store(config.db) as store:
-            finish_run(store, run["run_id"], error=f"{type(exc).__name__}: {exc}")
-        raise
-    with Store(config.db) as store:
-        finish_run(store, run["run_id"])
+            run = {"run_id": start_run(store, command, config), "store_id": store.store_id}
+        try:
+            yield run
+        except BaseException as exc:
+            with Store(config.db) as store:
+                finish_run(store, run["run_id"], error=f"{type(exc).__name__}: {exc}")
+            raise
+        with Store(config.db) as store:
+            finish_run(store, run["run_id"])
 
 
 def domain_gateway(store: Store, config: MuseConfig, run_id: str) -> tuple[Gateway, Domain]:

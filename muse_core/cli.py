@@ -512,6 +512,25 @@ def sql(
         err.print(f"[dim](first {max_rows} rows shown; use --max-rows)[/dim]")
 
 
+@app.command()
+def deploy() -> None:
+    """Serve the pipeline and evaluation flows as Prefect deployments (runs until stopped with Ctrl-C).
+
+    Needs a Prefect server: `prefect server start`, and PREFECT_API_URL pointing at it. Then run one
+    with `prefect deployment run muse-pipeline/muse-pipeline -p offline=true --watch` or from the UI."""
+    from prefect import serve
+    from prefect.settings import get_current_settings
+
+    from flows.pipeline import deployments
+
+    api = get_current_settings().api.url
+    if not api:
+        _fail("no Prefect server configured: start one with `prefect server start` and set "
+              "PREFECT_API_URL=http://127.0.0.1:4200/api (see docs/deployments.md)")
+    err.print(f"serving muse-pipeline and muse-evaluation on {api}; Ctrl-C stops")
+    serve(*deployments(), print_starting_message=False)
+
+
 @app.command("offline-server")
 def offline_server(
     host: Annotated[str, typer.Option(help="Loopback address to bind.")] = "127.0.0.1",

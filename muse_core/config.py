@@ -121,6 +121,7 @@ class EvaluationConfig(Section):
 class MuseConfig(Section):
     db: Path = Path("muse.duckdb")
     seed: int = 0
+    lock_wait_s: float = Field(600, ge=0)  # how long a run waits for another run on the same file
     domain: str = "fashion"
     roles: dict[str, RoleConfig] = Field(default_factory=_paper_roles)
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
