@@ -477,37 +477,66 @@ def plugins() -> None:
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="A SQL statement; the file is opened read-only.")],
+    query: Annotated[Optional[str], typer.Argument(
+        help="A SQL statement; the file is opened read-only. With no statement, --query or --list, "
+             "an interactive prompt opens.")] = None,
     db: DbOpt = None, config: ConfigOpt = None,
+    named: Annotated[Optional[str], typer.Option("--query", "-q", help="Run a named query (see --list).")] = None,
+    param: Annotated[Optional[list[str]], typer.Option(
+        "--param", "-p", help="A named query's parameter as key=value (repeatable).")] = None,
+    list_queries_: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
     max_rows: Annotated[int, typer.Option(help="Rows to print.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines instead of a table.")] = False,
 ) -> None:
-    """Run SQL on the database, read-only, and print the result."""
+    """Run SQL or a named query on the database, read-only, and print the result; no statement
+    opens an interactive prompt."""
     import duckdb
 
+    from muse_core.named_queries import list_queries, load_query, parse_assignments, run_query
+    from muse_core.sql_shell import VERTICAL_AFTER, record_tables, result_table, run_shell
     from muse_core.store import Store, StoreError
 
+    if list_queries_:
+        try:
+            queries = list_queries()
+        except ValueError as exc:  # a malformed query file names itself
+            _fail(str(exc))
+        table = Table("name", "params", "description")
+        for q in queries:
+            table.add_row(q.name, " ".join(f"{p}=..." for p in q.params), q.description)
+        console.print(table)
+        return
+    if query is not None and named is not None:
+        _fail("give a SQL statement or --query NAME, not both")
+    if param and named is None:
+        _fail("--param goes with --query NAME (muse sql --list shows the named queries)")
     cfg = _config(config, db, False)
     try:
         with Store(cfg.db, read_only=True) as store:
-            cursor = store.con.execute(query)
-            if cursor.description is None:
+            if query is None and named is None:
+                run_shell(store, console)
                 return
-            names = [d[0] for d in cursor.description]
-            rows = cursor.fetchmany(max_rows + 1)
-    except StoreError as exc:
+            if named is not None:
+                names, rows = run_query(store.con, load_query(named), parse_assignments(param or []),
+                                        max_rows=max_rows + 1)
+            else:
+                cursor = store.con.execute(query)
+                if cursor.description is None:
+                    return
+                names = [d[0] for d in cursor.description]
+                rows = cursor.fetchmany(max_rows + 1)
+    except (StoreError, ValueError) as exc:  # ValueError: unknown query, missing or unknown parameters
         _fail(str(exc))
     except duckdb.Error as exc:
         _fail(f"SQL error: {exc}")
     if as_json:
         for row in rows[:max_rows]:
             console.print_json(json.dumps(dict(zip(names, row)), default=str))
-        return
-    table = Table(*names)
-    for row in rows[:max_rows]:
-        table.add_row(*("NULL" if v is None else f"<{len(v)} bytes>" if isinstance(v, (bytes, bytearray)) else str(v)
-                        for v in row))
-    console.print(table)
+    elif len(names) > VERTICAL_AFTER:  # e.g. utterance_lineage: one column/value table per row
+        for table in record_tables(names, rows[:max_rows], max_chars=None):
+            console.print(table)
+    else:
+        console.print(result_table(names, rows[:max_rows], max_chars=None))
     if len(rows) > max_rows:
         err.print(f"[dim](first {max_rows} rows shown; use --max-rows)[/dim]")
 

@@ -1,0 +1,165 @@
+"""An interactive SQL prompt on a read-only muse database (`muse sql` with no statement).
+
+Statements end with `;` and may span lines; dot commands (`.help`) are one line. Errors are
+printed and the prompt goes on, so a typo never loses the session.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import duckdb
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from muse_core.named_queries import list_queries, load_query, parse_assignments, run_query
+from muse_core.store import Store
+
+MAX_ROWS = 50
+MAX_CELL_CHARS = 2000  # prompts run to pages; the full value is one `muse sql --json` away
+VERTICAL_AFTER = 10  # wider results print one name/value table per row (like psql's \\x auto)
+PROMPT = "muse> "
+CONTINUE = "  ..> "
+
+HELP = """\
+SQL ending with ';' (may span lines) runs on the database, read-only.
+  .tables                    tables and views
+  .queries                   named queries (sql/queries)
+  .q NAME key=value ...      run a named query, e.g. .q utterance_lineage conversation_id=... idx=4
+  .help                      this help
+  .quit                      leave (or Ctrl-D); Ctrl-C drops the statement being typed"""
+
+
+def format_value(value: Any, max_chars: int | None = MAX_CELL_CHARS) -> str:
+    """A cell as text: NULL, `<n bytes>` for BLOBs (images), long text cut with a note."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"
+    text = str(value)
+    if max_chars is not None and len(text) > max_chars:
+        return f"{text[:max_chars]}... (+{len(text) - max_chars} chars)"
+    return text
+
+
+def result_table(names: Sequence[str], rows: Sequence[Sequence[Any]], max_chars: int | None = MAX_CELL_CHARS) -> Table:
+    """A rich table of a result; cells are Text so data like '[red]' is never read as markup."""
+    table = Table(*(escape(n) for n in names))
+    for row in rows:
+        table.add_row(*(Text(format_value(v, max_chars)) for v in row))
+    return table
+
+
+def record_tables(names: Sequence[str], rows: Sequence[Sequence[Any]],
+                  max_chars: int | None = MAX_CELL_CHARS) -> list[Table]:
+    """One two-column (column, value) table per row: readable when a result has many columns."""
+    tables = []
+    for number, row in enumerate(rows, 1):
+        table = Table("column", "value", title=f"row {number}", title_justify="left")
+        for name, value in zip(names, row):
+            table.add_row(Text(name), Text(format_value(value, max_chars)))
+        tables.append(table)
+    return tables
+
+
+def print_result(console: Console, names: Sequence[str], rows: Sequence[Sequence[Any]],
+                 max_rows: int = MAX_ROWS) -> None:
+    """Print at most `max_rows` rows; `rows` may hold one more to signal that the result goes on."""
+    if len(names) > VERTICAL_AFTER:
+        for table in record_tables(names, rows[:max_rows]):
+            console.print(table)
+    else:
+        console.print(result_table(names, rows[:max_rows]))
+    if len(rows) > max_rows:
+        console.print(f"[dim](first {max_rows} rows shown; add LIMIT/WHERE to narrow it)[/dim]")
+    else:
+        console.print(f"[dim]{len(rows)} row{'' if len(rows) == 1 else 's'}[/dim]")
+
+
+def _run_sql(store: Store, console: Console, sql: str) -> None:
+    # one statement at a time, so `SELECT 1; SELECT 2;` shows both results
+    for statement in store.con.extract_statements(sql):
+        cursor = store.con.execute(statement.query)
+        if cursor.description is None:
+            console.print("[dim]ok[/dim]")
+            continue
+        names = [d[0] for d in cursor.description]
+        print_result(console, names, cursor.fetchmany(MAX_ROWS + 1))
+
+
+def _tables(store: Store, console: Console) -> None:
+    names = ["name", "kind", "rows"]
+    rows = store.con.execute(
+        "SELECT table_name, 'table', estimated_size FROM duckdb_tables() WHERE schema_name = 'main' AND NOT internal"
+        " UNION ALL SELECT view_name, 'view', NULL FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal"
+        " ORDER BY 2, 1").fetchall()
+    console.print(result_table(names, rows))
+
+
+def _queries(console: Console) -> None:
+    rows = [(q.name, " ".join(q.params), q.description) for q in list_queries()]
+    console.print(result_table(["name", "params", "description"], rows))
+
+
+def _named(store: Store, console: Console, args: list[str]) -> None:
+    if not args:
+        raise ValueError("usage: .q NAME key=value ... (.queries lists the names)")
+    query = load_query(args[0])
+    names, rows = run_query(store.con, query, parse_assignments(args[1:]), max_rows=MAX_ROWS + 1)
+    print_result(console, names, rows)
+
+
+def _command(store: Store, console: Console, line: str) -> bool:
+    """Run one dot command; False means leave the shell."""
+    words = shlex.split(line)  # quotes let a parameter value hold spaces
+    command, args = words[0], words[1:]
+    if command in (".quit", ".exit"):
+        return False
+    if command == ".help":
+        console.print(HELP, markup=False, highlight=False)
+    elif command == ".tables":
+        _tables(store, console)
+    elif command == ".queries":
+        _queries(console)
+    elif command == ".q":
+        _named(store, console, args)
+    else:
+        console.print(f"[red]unknown command {escape(command)}[/red]; .help lists the commands")
+    return True
+
+
+def run_shell(store: Store, console: Console, input_fn: Callable[[str], str] = input) -> None:
+    """Read statements and dot commands until `.quit` or end of input, printing each result."""
+    console.print(f"muse SQL on {escape(str(store.path))} (read-only). End statements with ';'. .help for commands.")
+    buffer: list[str] = []
+    while True:
+        try:
+            line = input_fn(CONTINUE if buffer else PROMPT)
+        except EOFError:
+            console.print()
+            return
+        except KeyboardInterrupt:
+            buffer.clear()  # like psql: Ctrl-C abandons the statement, not the session
+            console.print("[dim](statement dropped)[/dim]")
+            continue
+        if not buffer and line.strip().startswith("."):
+            try:
+                if not _command(store, console, line.strip()):
+                    return
+            except (ValueError, duckdb.Error) as exc:  # shlex and parameter errors are ValueErrors
+                console.print(f"[red]error:[/red] {escape(str(exc))}")
+            continue
+        if not buffer and not line.strip():
+            continue
+        buffer.append(line)
+        if not line.rstrip().endswith(";"):
+            continue
+        sql, buffer = "\n".join(buffer), []
+        try:
+            _run_sql(store, console, sql)
+        except duckdb.Error as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
