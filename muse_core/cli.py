@@ -560,6 +560,26 @@ def deploy() -> None:
     serve(*deployments(), print_starting_message=False)
 
 
+@app.command()
+def view(
+    db: DbOpt = None, config: ConfigOpt = None,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback only unless --allow-remote.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8700,
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow a non-loopback --host (the pages have no login and show the whole dataset).")
+    ] = False,
+) -> None:
+    """Browse conversations, photos, profiles, lineage and costs in a local read-only web viewer."""
+    from muse_core.store import StoreError
+    from muse_core.viewer import serve
+
+    cfg = _config(config, db, False)
+    try:
+        serve(cfg.db, host=host, port=port, allow_remote=allow_remote)
+    except (ValueError, StoreError) as exc:
+        _fail(str(exc))
+
+
 @app.command("offline-server")
 def offline_server(
     host: Annotated[str, typer.Option(help="Loopback address to bind.")] = "127.0.0.1",

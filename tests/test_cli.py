@@ -83,9 +83,9 @@ def test_errors_are_actionable(tmp_path: Path) -> None:
     result = subprocess.run([*MUSE, "sql", "--config", str(bad_config), "SELECT 1"], capture_output=True, text=True,
                             cwd=tmp_path)
     assert result.returncode == 2 and "max_concurrency" in result.stderr
-    unknown = subprocess.run([*MUSE, "run", "--domain", "furniture", "--db", str(tmp_path / "x.duckdb")],
+    unknown = subprocess.run([*MUSE, "run", "--domain", "no-such-domain", "--db", str(tmp_path / "x.duckdb")],
                              capture_output=True, text=True, cwd=tmp_path)
-    assert unknown.returncode == 2 and "no domain plugin named 'furniture'; known: fashion" in unknown.stderr
+    assert unknown.returncode == 2 and "no domain plugin named 'no-such-domain'; known: fashion" in unknown.stderr
 
 
 def test_every_documented_command_exists_and_has_help() -> None:
