@@ -33,6 +33,20 @@ PRODUCT_TYPES = {
     "cap": ("cap", "accessories"), "beanie": ("beanie", "accessories"), "scarf": ("scarf", "accessories"),
     "sunglasses": ("sunglasses", "accessories"), "gloves": ("gloves", "accessories"), "tie": ("tie", "accessories"),
     "bag": ("bag", "accessories"),
+    # home furniture (the muse-furniture example plugin); compound names only where a bare word
+    # ("table", "chair", "lamp", "bed") would also match everyday speech
+    "sofa": ("sofa", "furniture"), "couch": ("sofa", "furniture"), "armchair": ("armchair", "furniture"),
+    "rocking chair": ("rocking chair", "furniture"), "dining chair": ("dining chair", "furniture"),
+    "desk chair": ("desk chair", "furniture"),
+    "coffee table": ("coffee table", "furniture"), "side table": ("side table", "furniture"),
+    "dining table": ("dining table", "furniture"), "changing table": ("changing table", "furniture"),
+    "desk": ("desk", "furniture"), "bookcase": ("bookcase", "furniture"), "bookshelf": ("bookcase", "furniture"),
+    "tv stand": ("tv stand", "furniture"), "dresser": ("dresser", "furniture"),
+    "chest of drawers": ("dresser", "furniture"), "nightstand": ("nightstand", "furniture"),
+    "bedside table": ("nightstand", "furniture"), "bed frame": ("bed frame", "furniture"),
+    "crib": ("crib", "furniture"), "floor lamp": ("floor lamp", "decor"), "table lamp": ("table lamp", "decor"),
+    "rug": ("rug", "decor"), "cushion": ("cushion", "decor"), "throw blanket": ("throw blanket", "decor"),
+    "curtains": ("curtains", "decor"), "mirror": ("mirror", "decor"), "vase": ("vase", "decor"),
 }
 
 MATERIALS = [
@@ -40,6 +54,10 @@ MATERIALS = [
     "merino wool", "organic cotton", "cotton", "linen", "polyester", "nylon", "spandex", "elastane", "rayon",
     "viscose", "modal", "wool", "cashmere", "silk", "satin", "denim", "leather", "suede", "canvas", "mesh",
     "fleece", "velvet", "corduroy", "acrylic", "rubber", "titanium", "brass", "alloy", "pearl", "cubic zirconia",
+    # home furniture (the muse-furniture example plugin)
+    "solid oak", "oak", "walnut", "pine", "beech", "birch", "teak", "acacia", "mango wood", "plywood", "rattan",
+    "wicker", "bamboo", "jute", "marble", "glass", "ceramic", "stoneware", "steel", "iron", "aluminium",
+    "boucle", "chenille",
 ]
 
 COLORS = [
@@ -62,6 +80,10 @@ OCCASIONS = {
     "trail": "hiking", "running": "running", "gym": "the gym", "workout": "workouts", "yoga": "yoga",
     "winter": "winter", "summer": "summer", "casual": "casual wear", "everyday": "everyday wear",
     "formal": "formal events", "school": "school", "holiday": "holidays", "date": "date nights",
+    # home furniture (the muse-furniture example plugin): the rooms a piece is made for
+    "living room": "the living room", "bedroom": "the bedroom", "dining room": "the dining room",
+    "nursery": "the nursery", "hallway": "the hallway", "home office": "home working",
+    "guest room": "guest rooms", "small spaces": "small spaces",
 }
 
 # Sentences that sell rather than describe: the summary leaves them out (paper A.1).
