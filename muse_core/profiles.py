@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from muse_core.dedup import DedupMetric
+from muse_core.dialogue import product_inputs
 from muse_core.domain import Domain
 from muse_core.llm import Gateway, SkillResult
 from muse_core.personas import Persona
@@ -122,11 +123,6 @@ class TargetPicker:
         return self.products[rng.choice(self.groups[group])]
 
 
-def _product_inputs(row: dict) -> dict:
-    return {"title": row["title"], "summary": row["summary"], "categories": row["categories"] or [],
-            "price": row["price"], "attributes": json.loads(row["attributes"])}
-
-
 def profile_set_name(config, domain: str) -> str:
     """The candidate sequence a configuration defines: same seed, domain and target selection."""
     return f"{domain}-seed{config.seed}-{config.profiles.target_selection}"
@@ -161,7 +157,7 @@ async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, 
 
     async def screen_with_models(c: _Candidate) -> _Candidate:
         inputs = {"persona": {**c.persona.model_dump(), "description": c.persona.describe()},
-                  "scenario": c.scenario["text"], "product": _product_inputs(c.target)}
+                  "scenario": c.scenario["text"], "product": product_inputs(c.target)}
         images = [c.target["product_id"]] if c.target["image_status"] == "ok" else []
         c.judge = await gateway.run("profile_match", inputs, output=MatchVerdict, image_product_ids=images,
                                     entity_id=c.candidate_id)

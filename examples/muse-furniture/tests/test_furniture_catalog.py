@@ -97,7 +97,7 @@ def test_csv_to_records_reports_rejects_with_line_numbers(tmp_path: Path) -> Non
     assert [(r.line, r.sku, r.reason) for r in result.rejects] == [
         (5, "T-4", "price: expected a number, got 'free'"),
         (6, "T-2", "duplicate sku (first at line 3)"),
-        (7, "T-5", f"room: unknown 'Attic' (known: Living Room, Bedroom, Dining Room, Home Office, Nursery, Hallway)"),
+        (7, "T-5", "room: unknown 'Attic' (known: Living Room, Bedroom, Dining Room, Home Office, Nursery, Hallway)"),
         (8, None, "row has 18 fields, the header 17"),
     ]
 
