@@ -260,6 +260,15 @@ def _no_alert(driver) -> None:
     pytest.fail(f"a script from the data ran and raised an alert: {text!r}")
 
 
+def _wait_for_url(driver, fragment: str) -> None:
+    """A click starts a navigation; wait for it to land instead of racing it."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20).until(expected_conditions.url_contains(fragment))
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 @needs_chromium
 def test_browser_list_filter_and_conversation(browser, fx: Fixture) -> None:
     from selenium.webdriver.common.by import By
@@ -274,19 +283,20 @@ def test_browser_list_filter_and_conversation(browser, fx: Fixture) -> None:
     open_type = max(fx.counts["open_type"], key=lambda k: (fx.counts["open_type"][k], k))
     Select(driver.find_element(By.ID, "f-open_type")).select_by_value(open_type)
     driver.find_element(By.ID, "apply").click()
-    assert f"open_type={open_type}" in driver.current_url
+    _wait_for_url(driver, f"open_type={open_type}")
     rows = _rows(driver)
     assert len(rows) == fx.counts["open_type"][open_type]
     assert {row.get_attribute("data-open-type") for row in rows} == {open_type}
     Select(driver.find_element(By.ID, "f-injected")).select_by_value("injected")
     driver.find_element(By.ID, "apply").click()
-    assert "injected=injected" in driver.current_url
+    _wait_for_url(driver, "injected=injected")
     assert all(row.get_attribute("data-injected") == "yes" for row in _rows(driver))
     assert len(_rows(driver)) <= fx.counts["injected"]
 
     # Into the hostile conversation by clicking its link in the unfiltered list.
     driver.get(url + "/")
     driver.find_element(By.LINK_TEXT, fx.cid).click()
+    _wait_for_url(driver, f"/conversation/{fx.cid}")
     assert driver.current_url == f"{url}/conversation/{fx.cid}"
     _no_alert(driver)
     images = driver.find_elements(By.TAG_NAME, "img")
