@@ -110,8 +110,9 @@ class TargetPicker:
 
     def _search(self, query: str) -> list[str]:
         """Top product ids for a query; memoised, since scenarios recur across candidates."""
-        if query not in self._searched:
-            self._searched[query] = [hit.product_id for hit in self.retriever.search(query, self.depth)]
+        if query not in self._searched:  # the index may hold other domains' products too: keep ours
+            self._searched[query] = [hit.product_id for hit in self.retriever.search(query, self.depth)
+                                     if hit.product_id in self.products]
         return self._searched[query]
 
     def pick(self, scenario: str, persona: Persona, rng) -> dict:
