@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from muse_core.config import OFFLINE_MODEL
+from muse_core.personas import Persona
 from muse_core.store import Store
 
 CARD = "README.md"
@@ -98,12 +99,6 @@ def _querier_rounds(store: Store, include_dropped: bool) -> dict[str, list[dict[
         " q.reranked_product_id, q.chosen_product_id, q.target_in_candidates, q.injected"
         f" FROM ({selected_sql(include_dropped)}) c JOIN querier_rounds q USING (conversation_id)"
         " ORDER BY c.conversation_set, c.k, q.round"))
-
-
-def persona_text(row: dict[str, Any]) -> str:
-    """The persona as one line, as in the authors' format."""
-    text = f"Name: {row['name']}; Gender: {row['gender']}; Age: {row['age']}"
-    return text + (f"; Profession: {row['profession']}" if row["profession"] else "")
 
 
 def _write_lines(path: Path, records: Iterable[dict[str, Any]]) -> int:
@@ -311,7 +306,7 @@ def export_hf(store: Store, folder: Path, include_dropped: bool = False,
         rows.append({
             "conversation_id": c["conversation_id"], "conversation_set": c["conversation_set"], "k": c["k"],
             "profile_id": c["profile_id"], "user_id": c["user_id"], "scenario_id": c["scenario_id"],
-            "persona": persona_text(c), "scenario": c["scenario_text"], "backstory": c["backstory"],
+            "persona": Persona.of_user(c).describe(), "scenario": c["scenario_text"], "backstory": c["backstory"],
             "requirements": list(c["requirements"] or []),
             "target_product_id": c["target_product_id"], "target_title": c["target_title"],
             "open_type": c["open_type"], "target_injected": c["target_injected"], "kept": bool(c["kept"]),

@@ -21,6 +21,7 @@ from muse_core.dialogue import Dialogue, load_products
 from muse_core.domain import Domain
 from muse_core.llm import Gateway, SkillResult
 from muse_core.outfit_opening import OutfitAttempt, try_outfit_opening
+from muse_core.personas import Persona
 from muse_core.progress import Progress
 from muse_core.querier import Querier, QuerierRound
 from muse_core.retrieval import Retriever
@@ -85,9 +86,7 @@ class Manager:
                              f"build more with `muse profiles --n {n}`")
         jobs = []
         for row in rows[:n]:
-            persona = f"Name: {row['name']}; Gender: {row['gender']}; Age: {row['age']}" + (
-                f"; Profession: {row['profession']}" if row["profession"] else "")
-            profile = {"persona": persona, "scenario": row["scenario"], "backstory": row["backstory"],
+            profile = {"persona": Persona.of_user(row).describe(), "scenario": row["scenario"], "backstory": row["backstory"],
                        "requirements": list(row["requirements"])}
             jobs.append(ConversationJob(f"{conv_set}-{row['k']}", row["k"], row["profile_id"], profile,
                                         self.products[row["target_product_id"]]))

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from muse_core.personas import Persona
 from muse_core.store import Store
 
 ACTIONS = {"greet": "greeting", "open": "open", "ask": "ask", "needs": "needs", "recommend": "recommend",
@@ -39,8 +40,7 @@ def muse_json(store: Store, include_dropped: bool = False) -> list[dict[str, Any
     for c in conversations:
         said = turns[c["conversation_id"]]
         mentioned = list(dict.fromkeys(pid for t in said for pid in t["product_ids"]))
-        persona = f"Name: {c['name']}; Gender: {c['gender']}; Age: {c['age']}" + (
-            f"; Profession: {c['profession']}" if c["profession"] else "")
+        persona = Persona.of_user(c).describe()
         out.append({
             "Conversation_id": c["conversation_id"],
             "Persona": persona,

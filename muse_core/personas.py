@@ -27,5 +27,10 @@ class Persona(BaseModel):
         """The 'basic user profile' line of the paper's prompts."""
         return f"Name: {self.name}, Gender: {self.gender}, Age: {self.age}, Profession: {self.profession or 'none'}"
 
+    @classmethod
+    def of_user(cls, row: dict) -> Persona:
+        """The persona of a `users` row (name, gender, age, profession)."""
+        return cls(name=row["name"], gender=row["gender"], age=row["age"], profession=row["profession"])
+
     def user_id(self, profile_set: str, k: int) -> str:
         return "u-" + hashlib.sha256(f"{profile_set}:{k}:{self.name}".encode()).hexdigest()[:12]

@@ -20,7 +20,7 @@ matplotlib.use("Agg")  # no display: render to memory
 import matplotlib.pyplot as plt  # noqa: E402
 from wordcloud import WordCloud  # noqa: E402
 
-from muse_core.corpora import read_store  # noqa: E402
+from muse_core.corpora import Corpus, read_store  # noqa: E402
 from muse_core.stats import corpus_stats, top_ngrams, word_frequencies  # noqa: E402
 from muse_core.store import Store  # noqa: E402
 
@@ -68,9 +68,8 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _plots(store: Store, tokenizer: str) -> list[str]:
+def _plots(store: Store, corpus: Corpus, tokenizer: str) -> list[str]:
     out = []
-    corpus = read_store(store, kept_only=True)
     grams = top_ngrams(corpus, n=4, k=10, tokenizer=tokenizer)
     if grams:
         out.append(_bars([g for g, _ in grams], [c for _, c in grams], "Top-10 4-grams (Figures 10-12)", "count"))
@@ -169,7 +168,7 @@ def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Pat
         _table(store.rows("SELECT method, turns, bleu_4, rouge_1, rouge_l, distinct_4, avg_words FROM"
                           " response_task_scores ORDER BY ALL"), "response task (Table 5)"),
         "<h2>Cost</h2>", _table(_costs(store), "model cost per stage (USD) and per kept conversation"),
-        "<h2>Plots</h2>", *_plots(store, tokenizer),
+        "<h2>Plots</h2>", *_plots(store, corpus, tokenizer),
     ]
     style = ("body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;"
              "margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}caption{text-align:left;"

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from muse_core.dialogue import ROLES, load_products
 from muse_core.llm import Gateway
+from muse_core.personas import Persona
 from muse_core.progress import Progress
 
 
@@ -62,9 +63,7 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
         profile = store.rows(
             "SELECT p.requirements, u.name, u.gender, u.age, u.profession FROM profiles p JOIN users u"
             " ON u.user_id = p.user_id WHERE p.profile_id = ?", [conv["profile_id"]])[0]
-        persona = f"Name: {profile['name']}; Gender: {profile['gender']}; Age: {profile['age']}" + (
-            f"; Profession: {profile['profession']}" if profile["profession"] else "")
-        inputs = {"profile": {"persona": persona, "requirements": list(profile["requirements"])},
+        inputs = {"profile": {"persona": Persona.of_user(profile).describe(), "requirements": list(profile["requirements"])},
                   "target": products[conv["target_product_id"]],
                   "recommended_titles": [products[t["product_ids"][0]]["title"] for t in turns
                                          if t["action"] == "recommend"],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from muse_core.config import RoleConfig, load_config
+from muse_core.config import ConversationsConfig, RoleConfig, load_config
 from muse_core.muse_json import muse_json
 from muse_core.store import Store
 from plugins.offline.server import BackgroundServer, Faults
@@ -65,7 +65,7 @@ def test_conversations_alternate_and_end_in_an_accept_of_the_target(straight: Pa
         assert store.scalar("SELECT count(*) FROM grounding_failures") == 0
         screens = {(r["stage"], r["screen"]) for r in store.rows("SELECT * FROM screen_pass_rates")}
         assert {("rewrite", "fact_check"), ("conversation", "review")} <= screens
-        # chit-chat never opens a round and is always followed by the user's answer to the same item
+        # chit-chat never comes before round 2 (the paper's policy gives it no chance in round 1)
         assert store.scalar("SELECT count(*) FROM turns WHERE action = 'chitchat' AND round < 2") == 0
         # every utterance was rewritten; the dataset text is the rewrite only where the check passed
         assert store.scalar("SELECT count(*) FROM rewrites") == store.scalar("SELECT count(*) FROM turns")
@@ -76,6 +76,24 @@ def test_conversations_alternate_and_end_in_an_accept_of_the_target(straight: Pa
         assert len(reviews) == N and all(r["kept"] == (r["total"] >= 4) for r in reviews)
         mix = store.rows("SELECT * FROM action_mix WHERE round = 1 AND role = 'assistant'")
         assert [(m["action"], m["turns"]) for m in mix] == [("recommend", N)]
+
+
+@pytest.mark.slow
+def test_a_chitchat_round_is_user_chat_then_assistant_reply_then_the_rejection(profiles_db: Path,
+                                                                                tmp_path: Path) -> None:
+    db = copy(profiles_db, tmp_path, "chatty.duckdb")
+    always = ConversationsConfig(n=N, concurrency=6, policy="fixed-probability", policy_params={"p": 1.0})
+    run_conversation_stages(db, N, conversations=always)
+    with Store(db, read_only=True) as store:
+        turns = store.rows("SELECT conversation_id, idx, round, role, action, product_ids FROM turns ORDER BY ALL")
+        chats = [i for i, t in enumerate(turns) if t["action"] == "chitchat" and t["role"] == "user"]
+        assert chats, "p = 1 from round 2 on: some conversation must reach round 2 and chit-chat"
+        for i in chats:
+            user, reply, answer = turns[i], turns[i + 1], turns[i + 2]
+            assert user["round"] >= 2 and turns[i - 1]["action"] == "recommend"
+            assert (reply["role"], reply["action"]) == ("assistant", "chitchat")
+            assert reply["product_ids"] == turns[i - 1]["product_ids"]  # steers back to that recommendation
+            assert (answer["role"], answer["action"], answer["round"]) == ("user", "reject", user["round"])
 
 
 @pytest.mark.slow
