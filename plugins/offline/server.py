@@ -5,6 +5,8 @@ litellm -> openai client -> HTTP. Faults can be injected at given rates: 429 wit
 500, responses slower than the client's timeout, and malformed JSON answers. Each request
 "root" (same skill and inputs, re-asks included) gets at most `max_faults_per_request` faults,
 decided by a seeded hash, so a test with 30% faults is deterministic and always recoverable.
+It answers like an OpenAI server: `stream` as server-sent events, errors as OpenAI-shaped JSON
+(400 for what the engine cannot answer, never a 500 or a reset), and its own model id.
 """
 
 from __future__ import annotations
@@ -13,18 +15,25 @@ import asyncio
 import hashlib
 import ipaddress
 import json
+import logging
 import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from muse_core.config import OFFLINE_MODEL
 from muse_core.llm import images_from_messages
 from plugins.offline import engine, prompt_text
+
+log = logging.getLogger("muse.offline.server")
+STREAM_PIECE_CHARS = 20  # streamed answers arrive in pieces this long, so clients really read chunk by chunk
 
 
 @dataclass
@@ -67,20 +76,39 @@ def create_app(faults: Faults | None = None) -> FastAPI:
 
     @app.get("/v1/models")
     async def models() -> dict:
-        return {"object": "list", "data": [{"id": "muse-offline-rules-v1", "object": "model", "owned_by": "muse"}]}
+        return {"object": "list", "data": [{"id": OFFLINE_MODEL, "object": "model", "owned_by": "muse"}]}
 
     @app.get("/stats")
     async def stats() -> dict:
         return dict(app.state.stats)
 
     @app.post("/v1/chat/completions")
-    async def chat(request: Request) -> JSONResponse:
-        body = await request.json()
-        app.state.stats["requests"] += 1
+    async def chat(request: Request) -> Response:
+        app.state.stats["requests"] += 1  # rejected requests count too: the client did send them
+        try:
+            body = json.loads(await request.body())
+        except ValueError:  # not JSON, or not UTF-8
+            return _error(400, "the request body is not JSON")
+        if not isinstance(body, dict):
+            return _error(400, "the request body must be a JSON object")
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            return _error(400, "'messages' must be a non-empty list", param="messages")
+        try:
+            # the server's only readers of `messages`: if they fail, the messages are malformed
+            images, prompt = images_from_messages(messages), prompt_text(messages)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return _error(400, "each message needs a 'content' of text or image parts", param="messages")
+        if body.get("n") not in (None, 1):
+            return _error(400, "the offline engine gives one answer per request: n must be 1", param="n")
         muse = body.get("muse")
-        if not isinstance(muse, dict) or "skill" not in muse:
-            return _error(400, "this server answers muse skills only: set send_inputs = true for the role")
-        root = hashlib.sha256(json.dumps([muse["skill"], muse.get("inputs"), muse.get("seed")],
+        if not isinstance(muse, dict) or not isinstance(muse.get("skill"), str):
+            return _error(400, "this server answers muse skills only: set send_inputs = true for the role",
+                          param="muse")
+        skill, inputs, seed = muse["skill"], muse.get("inputs") or {}, muse.get("seed") or 0
+        if not isinstance(inputs, dict) or not isinstance(seed, int):
+            return _error(400, "muse.inputs must be an object and muse.seed an integer", param="muse")
+        root = hashlib.sha256(json.dumps([skill, muse.get("inputs"), muse.get("seed")],
                                          sort_keys=True).encode()).hexdigest()
         fault = choose_fault(root)
         if fault:
@@ -95,29 +123,60 @@ def create_app(faults: Faults | None = None) -> FastAPI:
         if fault == "slow":
             await asyncio.sleep(faults.slow_seconds)
         try:
-            text = engine.answer(muse["skill"], muse.get("inputs") or {}, images_from_messages(body["messages"]),
-                                 int(muse.get("seed", 0)))
+            text = engine.answer(skill, inputs, images, seed)
         except engine.UnknownSkill as exc:
-            return _error(400, str(exc))
+            return _error(400, str(exc), param="muse")
+        except KeyError as exc:  # the skill's rule reads an input the caller did not send
+            return _error(400, f"the inputs of skill '{skill}' lack {exc}", param="muse")
+        except Exception:  # a bug in a rule: logged here, the client gets no traceback
+            log.exception("the offline engine failed on skill %s", skill)
+            return _error(500, "the offline engine failed on this request")
         if fault == "malformed":
             # a truncated JSON answer, or an empty free-text one: invalid answers the gateway must re-ask
             text = text[: len(text) // 2] if text.lstrip().startswith("{") else ""
         app.state.stats["answers"] += 1
-        prompt_tokens = engine.count_tokens(prompt_text(body["messages"]))
-        completion_tokens = engine.count_tokens(text)
+        prompt_tokens, completion_tokens = engine.count_tokens(prompt), engine.count_tokens(text)
+        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                 "total_tokens": prompt_tokens + completion_tokens}
+        # the engine names itself whatever model the client asked for, so logs show who answered
+        head = {"id": f"chatcmpl-{root[:24]}", "created": int(time.time()), "model": OFFLINE_MODEL,
+                "system_fingerprint": OFFLINE_MODEL}
+        if body.get("stream"):
+            options = body.get("stream_options")
+            include_usage = isinstance(options, dict) and options.get("include_usage") is True
+            return StreamingResponse(_events(head, text, usage if include_usage else None),
+                                     media_type="text/event-stream")
         return JSONResponse({
-            "id": f"chatcmpl-{root[:24]}", "object": "chat.completion", "created": int(time.time()),
-            "model": body.get("model", "muse-offline-rules-v1"),
+            **head, "object": "chat.completion",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
+            "usage": usage,
         })
 
     return app
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": "muse_offline", "code": status}},
+def _events(head: dict[str, Any], text: str, usage: dict[str, int] | None) -> Iterator[str]:
+    """The answer as OpenAI streams it: a role chunk, the text in pieces, a stop chunk, usage if asked, [DONE]."""
+    def chunk(choices: list[dict[str, Any]], **extra: Any) -> str:
+        return f"data: {json.dumps({**head, 'object': 'chat.completion.chunk', 'choices': choices, **extra})}\n\n"
+
+    def delta(content: dict[str, str], finish_reason: str | None = None) -> str:
+        return chunk([{"index": 0, "delta": content, "finish_reason": finish_reason}])
+
+    yield delta({"role": "assistant", "content": ""})
+    for start in range(0, len(text), STREAM_PIECE_CHARS):
+        yield delta({"content": text[start:start + STREAM_PIECE_CHARS]})
+    yield delta({}, "stop")
+    if usage is not None:
+        yield chunk([], usage=usage)
+    yield "data: [DONE]\n\n"
+
+
+def _error(status: int, message: str, param: str | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error in OpenAI's shape, so the SDK raises its typed error (BadRequestError, RateLimitError, ...)."""
+    kind = {400: "invalid_request_error", 429: "rate_limit_error"}.get(status, "server_error")
+    return JSONResponse({"error": {"message": message, "type": kind, "param": param, "code": None}},
                         status_code=status, headers=headers)
 
 
