@@ -5,7 +5,9 @@ start to end. A markdown artifact holds the run's summary."""
 
 from __future__ import annotations
 
-from typing import Optional
+import tomllib
+from pathlib import Path
+from typing import Any, Optional
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
@@ -14,21 +16,46 @@ from flows.conversations import conversations_flow
 from flows.evaluation import evaluate_flow
 from flows.ingest import ingest_flow
 from flows.profiles import profiles_flow
-from muse_core.config import MuseConfig, load_config
+from muse_core.config import MuseConfig
 from muse_core.plugins import check_config_plugins, registry
+from muse_core.preflight import preflight
 from muse_core.run_lock import exclusive_run
 
 
+def deployment_config(config: Optional[str], model: Optional[str], api_base: Optional[str],
+                      **overrides: Any) -> MuseConfig:
+    """A deployment's configuration: `config` is a TOML file's path or TOML text; `model` and
+    `api_base` set every role (a role the TOML gives its own model keeps it); then the overrides."""
+    data: dict[str, Any] = {}
+    if config:
+        path = Path(config)
+        is_path = "\n" not in config and path.suffix == ".toml"
+        if is_path and not path.is_file():
+            raise ValueError(f"config file not found: {config}")
+        text = path.read_text() if is_path else config
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"the config parameter is not a TOML file path or valid TOML: {exc}") from None
+    for section, values in overrides.items():
+        data[section] = {**data.get(section, {}), **values} if isinstance(values, dict) else values
+    shared = {k: v for k, v in {"model": model, "api_base": api_base}.items() if v}
+    if shared:
+        data["all_roles"] = {**data.get("all_roles", {}), **shared}
+    return MuseConfig.model_validate(data)
+
+
 def pipeline_config(db: str, conversations: int, seed: int, domain: str, offline: bool,
-                    models: Optional[dict[str, str]], retriever: Optional[str]) -> MuseConfig:
+                    models: Optional[dict[str, str]], retriever: Optional[str], config: Optional[str] = None,
+                    model: Optional[str] = None, api_base: Optional[str] = None) -> MuseConfig:
     """The configuration the deployment's parameters describe (models: role -> litellm model)."""
-    overrides = {"db": db, "seed": seed, "domain": domain,
-                 "profiles": {"n": conversations}, "conversations": {"n": conversations}}
+    overrides: dict[str, Any] = {"db": db, "seed": seed, "domain": domain,
+                                 "profiles": {"n": conversations}, "conversations": {"n": conversations}}
     if models:
-        overrides["roles"] = {role: {"model": model} for role, model in models.items()}
+        overrides["roles"] = {role: {"model": m} for role, m in models.items()}
     if retriever:
         overrides["retrieval"] = {"retriever": retriever}
-    cfg = load_config(**overrides)
+    cfg = deployment_config(config, model, api_base, **overrides)
     cfg = cfg.offline() if offline else cfg
     check_config_plugins(cfg)
     return cfg
@@ -37,18 +64,22 @@ def pipeline_config(db: str, conversations: int, seed: int, domain: str, offline
 @flow(name="muse-pipeline", log_prints=True)
 def pipeline_flow(db: str = "muse.duckdb", catalog: Optional[str] = None, conversations: int = 200, seed: int = 0,
                   domain: str = "fashion", offline: bool = False, models: Optional[dict[str, str]] = None,
-                  retriever: Optional[str] = None, evaluate: bool = False) -> dict:
+                  retriever: Optional[str] = None, evaluate: bool = False, config: Optional[str] = None,
+                  model: Optional[str] = None, api_base: Optional[str] = None) -> dict:
     """Ingest a catalog (default: the domain's bundled sample), build one profile per conversation,
-    simulate, rewrite and review the conversations, and optionally run the evaluation."""
-    cfg = pipeline_config(db, conversations, seed, domain, offline, models, retriever)
-    config = cfg.model_dump(mode="json")
+    simulate, rewrite and review the conversations, and optionally run the evaluation. `config`: a
+    TOML file path or TOML text; `model` / `api_base`: every role's model and server."""
+    cfg = pipeline_config(db, conversations, seed, domain, offline, models, retriever, config, model, api_base)
+    stages = ("ingest", "profiles", "conversations") + (("evaluate",) if evaluate else ())
     with exclusive_run(cfg.db, "pipeline", cfg.lock_wait_s):
-        ingest_flow(config, str(catalog or registry().get("domain", domain).sample_catalog), command="pipeline",
+        preflight(cfg, stages)
+        settings = cfg.model_dump(mode="json")
+        ingest_flow(settings, str(catalog or registry().get("domain", domain).sample_catalog), command="pipeline",
                     show_progress=False)
-        profiles_flow(config, command="pipeline", show_progress=False)
-        result = conversations_flow(config, command="pipeline", show_progress=False)
+        profiles_flow(settings, command="pipeline", show_progress=False)
+        result = conversations_flow(settings, command="pipeline", show_progress=False)
         if evaluate:
-            evaluate_flow(config, show_progress=False)
+            evaluate_flow(settings, show_progress=False)
     summary = result["summary"]
     create_markdown_artifact(key="muse-pipeline-summary", description="what this muse run produced", markdown="\n".join([
         f"# muse run on `{cfg.db}`", "", "| what | value |", "| --- | --- |",
@@ -60,13 +91,19 @@ def pipeline_flow(db: str = "muse.duckdb", catalog: Optional[str] = None, conver
 
 @flow(name="muse-evaluation", log_prints=True)
 def evaluation_flow(db: str = "muse.duckdb", sample: int = 200, judge_rounds: int = 3, offline: bool = False,
-                    judge_model: Optional[str] = None, task_models: Optional[list[str]] = None) -> dict:
+                    judge_model: Optional[str] = None, task_models: Optional[list[str]] = None,
+                    config: Optional[str] = None, model: Optional[str] = None,
+                    api_base: Optional[str] = None) -> dict:
     """Judge, recommendation and response tasks, and dialogue elements on a database's kept conversations."""
-    roles = {"judge": {"model": judge_model}} if judge_model else {}
-    cfg = load_config(db=db, roles=roles, evaluation={"sample": sample, "judge_rounds": judge_rounds,
-                                                      "task_models": task_models or []})
+    overrides: dict[str, Any] = {"db": db, "evaluation": {"sample": sample, "judge_rounds": judge_rounds,
+                                                          "task_models": task_models or []}}
+    if judge_model:
+        overrides["roles"] = {"judge": {"model": judge_model}}
+    cfg = deployment_config(config, model, api_base, **overrides)
     cfg = cfg.offline() if offline else cfg
-    return evaluate_flow(cfg.model_dump(mode="json"), show_progress=False)
+    with exclusive_run(cfg.db, "evaluation", cfg.lock_wait_s):
+        preflight(cfg, ("evaluate",))
+        return evaluate_flow(cfg.model_dump(mode="json"), show_progress=False)
 
 
 def deployments() -> list:

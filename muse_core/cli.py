@@ -33,6 +33,11 @@ DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (defaul
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML configuration file.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Play every role with the rule-based offline engine (no key).")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Run seed (every random choice derives from it).")]
+ModelOpt = Annotated[Optional[str], typer.Option(
+    "--model", help="litellm model for every role, e.g. gpt-4o or openai/<name> for an OpenAI-compatible server "
+                    "(a role the config file gives its own model keeps it).")]
+ApiBaseOpt = Annotated[Optional[str], typer.Option(
+    "--api-base", help="Base URL of an OpenAI-compatible server (vLLM, Ollama, llama.cpp) for every role.")]
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -48,11 +53,16 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more
     _setup_logging(verbose)
 
 
-def _config(config: Path | None, db: Path | None, offline: bool, **overrides: Any) -> MuseConfig:
+def _config(config: Path | None, db: Path | None, offline: bool, model: str | None = None,
+            api_base: str | None = None, **overrides: Any) -> MuseConfig:
     from muse_core.plugins import UnknownPluginError, check_config_plugins
 
+    if offline and (model or api_base):
+        err.print("[red]configuration error:[/red] --offline plays every role with the offline engine; "
+                  "drop --model/--api-base, or drop --offline")
+        raise typer.Exit(2)
     try:
-        cfg = load_config(config, db=db, **overrides)
+        cfg = load_config(config, db=db, all_roles={"model": model, "api_base": api_base}, **overrides)
         cfg = cfg.offline() if offline else cfg
         check_config_plugins(cfg)
     except (FileNotFoundError, ValueError, UnknownPluginError) as exc:  # ValidationError is a ValueError
@@ -64,6 +74,24 @@ def _config(config: Path | None, db: Path | None, offline: bool, **overrides: An
 def _fail(message: str) -> None:
     err.print(f"[red]error:[/red] {message}")
     raise typer.Exit(1)
+
+
+def _preflight(cfg: MuseConfig, *stages: str) -> None:
+    """Check every endpoint these stages will call before any work (see muse_core/preflight.py)."""
+    from muse_core.preflight import PreflightError, preflight
+    from muse_core.run_lock import exclusive_run
+    from muse_core.store import StoreError
+
+    try:
+        with exclusive_run(cfg.db, "preflight", cfg.lock_wait_s):
+            notes = preflight(cfg, stages)
+    except PreflightError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except StoreError as exc:
+        _fail(str(exc))
+    for note in notes:
+        err.print(f"[dim]preflight: {note}[/dim]")
 
 
 def _print_ingest(result: dict, cfg: MuseConfig) -> None:
@@ -193,6 +221,7 @@ def _with(cfg: MuseConfig, section: str, **updates: Any) -> MuseConfig:
 @app.command()
 def run(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    model: ModelOpt = None, api_base: ApiBaseOpt = None,
     domain: Annotated[Optional[str], typer.Option(help="Domain plugin (default fashion).")] = None,
     catalog: Annotated[Optional[Path], typer.Option(help="Catalog file (default: the domain's bundled sample).")] = None,
     profiles: Annotated[Optional[int], typer.Option("--profiles", help="User profiles to build (default 200).")] = None,
@@ -204,9 +233,10 @@ def run(
     simulate conversations, rewrite and review them, and print a summary."""
     from muse_core.plugins import registry
 
-    cfg = _config(config, db, offline, seed=seed, domain=domain)
+    cfg = _config(config, db, offline, model, api_base, seed=seed, domain=domain)
     cfg = _with(cfg, "profiles", n=profiles if profiles is not None else conversations)
     cfg = _with(cfg, "conversations", n=conversations)
+    _preflight(cfg, "ingest", "profiles", "conversations")
     _run_ingest(cfg, catalog or registry().get("domain", cfg.domain).sample_catalog, "run")
     _run_profiles(cfg, "run")
     _run_conversations(cfg, "run")
@@ -215,17 +245,19 @@ def run(
 @app.command("conversations")
 def conversations_command(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    model: ModelOpt = None, api_base: ApiBaseOpt = None,
     n: Annotated[Optional[int], typer.Option("--n", help="How many (default: one per profile).")] = None,
     policy: Annotated[Optional[str], typer.Option(help="Action-control policy plugin.")] = None,
 ) -> None:
     """Simulate, rewrite and review conversations from the built profiles (resumable)."""
-    cfg = _with(_config(config, db, offline, seed=seed), "conversations", n=n, policy=policy)
+    cfg = _with(_config(config, db, offline, model, api_base, seed=seed), "conversations", n=n, policy=policy)
     try:
         from muse_core.plugins import UnknownPluginError, check_config_plugins
 
         check_config_plugins(cfg)
     except UnknownPluginError as exc:
         _fail(str(exc))
+    _preflight(cfg, "conversations")
     _run_conversations(cfg, "conversations")
 
 
@@ -318,6 +350,7 @@ def stats(
 @app.command()
 def evaluate(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    model: ModelOpt = None, api_base: ApiBaseOpt = None,
     sample: Annotated[Optional[int], typer.Option(help="Kept conversations to evaluate (default 200).")] = None,
     rounds: Annotated[Optional[int], typer.Option(help="Judge scoring rounds, averaged (default 3).")] = None,
     stage: Annotated[Optional[list[str]], typer.Option(
@@ -326,15 +359,16 @@ def evaluate(
         "--task-model", help="Another litellm model for the two tasks (zero-shot); repeatable.")] = None,
 ) -> None:
     """Paper section 4 on a seeded sample of kept conversations: judge, recommendation and response tasks, elements."""
-    from flows.evaluation import STAGES, evaluate_flow
     from muse_core.judge import judge_warnings
     from muse_core.store import StoreError
 
-    cfg = _with(_config(config, db, False, seed=seed), "evaluation", sample=sample, judge_rounds=rounds,
-                task_models=task_model)
+    cfg = _with(_config(config, db, False, model, api_base, seed=seed), "evaluation", sample=sample,
+                judge_rounds=rounds, task_models=task_model)
     cfg = cfg.offline() if offline else cfg
+    _preflight(cfg, "evaluate")
     for warning in judge_warnings(cfg):
         err.print(f"[yellow]warning:[/yellow] {warning}")
+    from flows.evaluation import STAGES, evaluate_flow  # Prefect takes seconds to import: after preflight
     try:
         result = evaluate_flow(cfg.model_dump(mode="json"), stages=stage or list(STAGES))
     except (ValueError, RuntimeError, StoreError) as exc:
@@ -407,12 +441,15 @@ def estimate_command(
 @app.command("profiles")
 def profiles_command(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    model: ModelOpt = None, api_base: ApiBaseOpt = None,
     n: Annotated[Optional[int], typer.Option("--n", help="How many profiles (default: config, 200).")] = None,
     scenarios: Annotated[Optional[int], typer.Option(help="Basic scenarios to collect first (default 200).")] = None,
     target: Annotated[Optional[str], typer.Option(help="Target selection: retrieval or category.")] = None,
 ) -> None:
     """Build scenario-grounded user profiles from the ingested catalog (resumable)."""
-    cfg = _with(_config(config, db, offline, seed=seed), "profiles", n=n, scenarios=scenarios, target_selection=target)
+    cfg = _with(_config(config, db, offline, model, api_base, seed=seed), "profiles", n=n, scenarios=scenarios,
+                target_selection=target)
+    _preflight(cfg, "profiles")
     _run_profiles(cfg, "profiles")
 
 
@@ -421,13 +458,15 @@ def profiles_command(
 def ingest(
     path: Annotated[Path, typer.Argument(help="Catalog JSONL (Amazon Reviews 2023 item metadata, raw or HF).")],
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
+    model: ModelOpt = None, api_base: ApiBaseOpt = None,
     domain: Annotated[Optional[str], typer.Option(help="Domain plugin whose adapter reads the file.")] = None,
     text_only: Annotated[bool, typer.Option("--text-only", help="Keep products whose image is unusable.")] = False,
 ) -> None:
     """Ingest a catalog file: products, images, rejects; then summaries and the retrieval index."""
-    cfg = _config(config, db, offline, seed=seed, domain=domain)
+    cfg = _config(config, db, offline, model, api_base, seed=seed, domain=domain)
     if text_only:
         cfg = cfg.model_copy(update={"ingest": cfg.ingest.model_copy(update={"allow_text_only": True})})
+    _preflight(cfg, "ingest")
     _run_ingest(cfg, path, "ingest")
 
 
@@ -472,6 +511,32 @@ def plugins() -> None:
         for name in sorted(entries):
             entry = entries[name]
             table.add_row(kind, name, entry.origin, entry.module, getattr(entry.obj, "description", ""))
+    console.print(table)
+
+
+@app.command()
+def roles(
+    config: ConfigOpt = None, offline: OfflineOpt = False, model: ModelOpt = None, api_base: ApiBaseOpt = None,
+) -> None:
+    """Each role: provider, model, host, temperature, whether it gets images, whether its key is
+    present (never the key), and the stages it works in."""
+    from muse_core.config import ROLES, api_base_host
+    from muse_core.plugins import registry
+
+    cfg = _config(config, None, offline, model, api_base)
+    reg = registry()
+    table = Table("role", "provider", "model", "host", "temp.", "images", "key", "stages", title="roles")
+    for name, info in ROLES.items():
+        role = cfg.role(name)
+        provider = reg.get("llm_provider", role.provider)
+        if role.vision is not None:
+            images = "yes" if role.vision else "no (summaries instead)"
+        else:
+            default = getattr(provider, "default_vision", None)
+            images = ("yes" if default is None or default(role) else "no (summaries instead)") + " (default)"
+        key = provider.key_state(role) if hasattr(provider, "key_state") else "not needed"
+        table.add_row(name, role.provider, role.model, api_base_host(role.api_base) or "provider default",
+                      f"{role.temperature:g}", images, key, ", ".join(info.stages))
     console.print(table)
 
 

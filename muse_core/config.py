@@ -7,15 +7,55 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlsplit
+from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 OFFLINE_MODEL = "muse-offline-rules-v1"
 
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class RoleInfo(NamedTuple):
+    description: str
+    stages: tuple[str, ...]  # the stages whose skills this role plays (preflight checks only these)
+
+
+# Every role a skill can name, what it does and where it works: the one list of roles.
+ROLES: dict[str, RoleInfo] = {
+    "agent": RoleInfo("product summaries, the matching judge, user simulator, chatter, querier and stylist",
+                      ("ingest", "profiles", "conversations")),
+    "scenarios": RoleInfo("self-instruct expansion of the basic scenarios", ("profiles",)),
+    "backstory": RoleInfo("purchase backstories of user profiles", ("profiles",)),
+    "rewriter": RoleInfo("rewrites every utterance", ("conversations",)),
+    "checker": RoleInfo("the rewriter's fact check", ("conversations",)),
+    "reviewer": RoleInfo("scores each conversation and keeps or drops it", ("conversations",)),
+    "judge": RoleInfo("the conversation-level judge of muse evaluate", ("evaluate",)),
+    "evaluator": RoleInfo("the zero-shot model of the recommendation and response tasks", ("evaluate",)),
+}
+# The fields that say where a role's calls go. A role that names its own model in the config file
+# keeps its own endpoint: `--api-base` for everyone must not send an Anthropic model to a local server.
+ENDPOINT_FIELDS = ("provider", "model", "api_base", "api_key_env", "vision", "structured", "send_inputs")
+# How a structured answer is asked for: auto = the JSON schema as `response_format` where the server
+# enforces it (OpenAI, vLLM, llama.cpp), else JSON mode; the prompt always carries the schema too.
+Structured = Literal["auto", "json_schema", "json_object", "prompt"]
+
+
+def api_base_host(api_base: str | None) -> str | None:
+    """host[:port] of an api_base URL: what is shown and stored (never a path or a query)."""
+    if not api_base:
+        return None
+    parts = urlsplit(api_base if "//" in api_base else f"//{api_base}")
+    return parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+
+
+def _api_base(value: str | None) -> str | None:
+    if value and "@" in value.split("//", 1)[-1].split("/", 1)[0]:
+        raise ValueError("api_base must not carry credentials; put keys in the environment")
+    return value
 
 
 class RoleConfig(Section):
@@ -26,17 +66,36 @@ class RoleConfig(Section):
     temperature: float = Field(0.1, ge=0, le=2)
     max_tokens: int | None = Field(None, gt=0)
     api_base: str | None = None
+    # The environment variable that holds this role's key (never the key itself). None: litellm's
+    # usual variable for the provider (OPENAI_API_KEY, ANTHROPIC_API_KEY...).
+    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # Whether the model is shown product photos. None: litellm's model info where it knows the
+    # model, else yes. A text-only model gets each product's stored summary instead.
+    vision: bool | None = None
+    structured: Structured = "auto"
     timeout_s: float = Field(60.0, gt=0)
     # Send the skill's structured inputs in the request body (`extra_body`). Only the muse offline
     # server understands them; real APIs reject unknown fields, so this stays off for them.
     send_inputs: bool = False
 
-    @field_validator("api_base")
-    @classmethod
-    def _no_credentials_in_url(cls, value: str | None) -> str | None:
-        if value and "@" in value.split("//", 1)[-1].split("/", 1)[0]:
-            raise ValueError("api_base must not carry credentials; put keys in the environment")
-        return value
+    _no_credentials_in_url = field_validator("api_base")(_api_base)
+
+
+class AllRoles(Section):
+    """`[all_roles]` (or `--model` / `--api-base`): fields set for every role at once."""
+
+    provider: str | None = None
+    model: str | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
+    max_tokens: int | None = Field(None, gt=0)
+    api_base: str | None = None
+    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    vision: bool | None = None
+    structured: Structured | None = None
+    timeout_s: float | None = Field(None, gt=0)
+    send_inputs: bool | None = None
+
+    _no_credentials_in_url = field_validator("api_base")(_api_base)
 
 
 def _paper_roles() -> dict[str, RoleConfig]:
@@ -49,11 +108,26 @@ def _paper_roles() -> dict[str, RoleConfig]:
         "rewriter": RoleConfig(model="anthropic/claude-3-5-haiku-20241022", temperature=0.9),
         "checker": RoleConfig(model="gpt-4o-mini", temperature=0.1),
         "reviewer": RoleConfig(model="gpt-4o-mini", temperature=0.2),
-        # evaluation (paper section 4): the conversation-level judge, and the zero-shot model of
-        # the recommendation and response tasks
         "judge": RoleConfig(model="gpt-4o-mini", temperature=0.2),
         "evaluator": RoleConfig(model="gpt-4o-mini", temperature=0.1),
     }
+
+
+def merge_roles(given: dict[str, Any], all_roles: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The paper's roles, then `all_roles` over every role, then each role's own fields. A role whose
+    own table names a model (or provider) keeps its own endpoint fields."""
+    unknown = set(given) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown role(s) {', '.join(sorted(unknown))}; the roles are: {', '.join(ROLES)}")
+    merged = {}
+    for name, paper in _paper_roles().items():
+        own = given.get(name, {})
+        own = own.model_dump(exclude_unset=True) if isinstance(own, RoleConfig) else dict(own)
+        shared = {k: v for k, v in all_roles.items() if v is not None}
+        if "model" in own or "provider" in own:
+            shared = {k: v for k, v in shared.items() if k not in ENDPOINT_FIELDS}
+        merged[name] = {**paper.model_dump(), **shared, **own}
+    return merged
 
 
 class GatewayConfig(Section):
@@ -64,6 +138,7 @@ class GatewayConfig(Section):
     backoff_base_s: float = Field(1.0, ge=0)
     backoff_max_s: float = Field(60.0, gt=0)
     structured_retries: int = Field(2, ge=0)
+    preflight_ttl_s: float = Field(3600, ge=0)  # a passed endpoint check is trusted this long; 0: always check
 
 
 class IngestConfig(Section):
@@ -124,6 +199,7 @@ class MuseConfig(Section):
     lock_wait_s: float = Field(600, ge=0)  # how long a run waits for another run on the same file
     domain: str = "fashion"
     roles: dict[str, RoleConfig] = Field(default_factory=_paper_roles)
+    all_roles: AllRoles = Field(default_factory=AllRoles)
     gateway: GatewayConfig = Field(default_factory=GatewayConfig)
     ingest: IngestConfig = Field(default_factory=IngestConfig)
     retrieval: RetrievalConfig = Field(default_factory=RetrievalConfig)
@@ -131,18 +207,18 @@ class MuseConfig(Section):
     conversations: ConversationsConfig = Field(default_factory=ConversationsConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
 
-    @field_validator("roles", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _over_the_paper_roles(cls, value: Any) -> Any:
+    def _over_the_paper_roles(cls, data: Any) -> Any:
         """A file that sets `[roles.rewriter] model = ...` changes that field of that role only;
-        every other role and field keeps the paper's default."""
-        if not isinstance(value, dict):
-            return value
-        merged = {name: role.model_dump() for name, role in _paper_roles().items()}
-        for name, given in value.items():
-            given = given.model_dump(exclude_unset=True) if isinstance(given, RoleConfig) else given
-            merged[name] = {**merged.get(name, {}), **given} if isinstance(given, dict) else given
-        return merged
+        `[all_roles]` sets a field of every role; the rest keeps the paper's defaults."""
+        if not isinstance(data, dict) or not isinstance(data.get("roles", {}), dict):
+            return data
+        shared = data.get("all_roles") or {}
+        shared = shared.model_dump() if isinstance(shared, AllRoles) else shared
+        if not isinstance(shared, dict):
+            return data
+        return {**data, "roles": merge_roles(data.get("roles", {}), shared)}
 
     def role(self, name: str) -> RoleConfig:
         try:
@@ -154,16 +230,19 @@ class MuseConfig(Section):
         """The same configuration with every role played by the rule-based offline engine, which
         has no provider rate limits to respect."""
         roles = {
-            name: role.model_copy(update={"provider": "offline", "model": OFFLINE_MODEL, "api_base": None})
+            name: role.model_copy(update={"provider": "offline", "model": OFFLINE_MODEL, "api_base": None,
+                                          "api_key_env": None, "vision": None, "send_inputs": False})
             for name, role in self.roles.items()
         }
         gateway = self.gateway.model_copy(update={"requests_per_minute": None, "tokens_per_minute": None})
         evaluation = self.evaluation.model_copy(update={"task_models": []})  # the engine is the only model
-        return self.model_copy(update={"roles": roles, "gateway": gateway, "evaluation": evaluation})
+        return self.model_copy(update={"roles": roles, "all_roles": AllRoles(), "gateway": gateway,
+                                       "evaluation": evaluation})
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> MuseConfig:
-    """Read a TOML file (or the defaults) and apply command-line overrides that are not None."""
+    """Read a TOML file (or the defaults) and apply command-line overrides that are not None;
+    `all_roles` overrides (`--model`, `--api-base`) merge over the file's `[all_roles]`."""
     data: dict[str, Any] = {}
     if path is not None:
         try:
@@ -172,5 +251,8 @@ def load_config(path: Path | None = None, **overrides: Any) -> MuseConfig:
             raise FileNotFoundError(f"config file not found: {path}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{path} is not valid TOML: {exc}") from None
+    shared = {k: v for k, v in (overrides.pop("all_roles", None) or {}).items() if v is not None}
+    if shared:
+        data["all_roles"] = {**(data.get("all_roles") or {}), **shared}
     data.update({key: value for key, value in overrides.items() if value is not None})
     return MuseConfig.model_validate(data)

@@ -31,8 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from nltk.tokenize import word_tokenize
-from nltk.translate.bleu_score import SmoothingFunction, sentence_bleu
+# nltk is imported where it is used: `import nltk` pulls in scipy and sklearn (seconds), and
+# every command that builds the plugin registry would pay for it.
 
 DEFAULT_BLEU_THRESHOLD = 0.15
 DEFAULT_BLEU_WEIGHTS = (0.25, 0.25, 0.25, 0.25)
@@ -77,11 +77,15 @@ def dedup(texts: Iterable[str], metric: DedupMetric) -> list[DedupDecision]:
 
 def tokenize(text: str) -> list[str]:
     """The BLEU tokenization: lower-cased NLTK word tokens, the text taken as one line."""
+    from nltk.tokenize import word_tokenize
+
     return word_tokenize(text.lower(), preserve_line=True)
 
 
 def smoothing_function(name: str | None) -> Callable | None:
     """NLTK's SmoothingFunction method called `name` ("method1" ... "method7"), or None."""
+    from nltk.translate.bleu_score import SmoothingFunction
+
     if name is None:
         return None
     if not (name.startswith("method") and hasattr(SmoothingFunction, name)):
@@ -104,6 +108,8 @@ def exhaustive_bleu_keep(
 
     Each text is tokenized once (tokenization is deterministic, so this changes no score).
     """
+    from nltk.translate.bleu_score import sentence_bleu
+
     smoother = smoothing_function(smoothing)
     kept: list[list[str]] = []
     keep: list[bool] = []

@@ -452,8 +452,9 @@ def _rate(part: float, whole: float) -> float | None:
 
 def data_card_facts(store: Store) -> dict[str, Any]:
     """What a data card states about the whole database: models, cost, counts, honesty rates."""
-    models = store.rows("SELECT DISTINCT role, provider, model FROM llm_calls WHERE status = 'ok' ORDER BY ALL")
-    offline = [m for m in models if m["provider"] == "offline" or OFFLINE_MODEL in m["model"]]
+    models = store.rows("SELECT role, provider, model, host, engine, answered_as, prompt_tokens, completion_tokens,"
+                        " cost_usd, pricing FROM models_by_role WHERE answers > 0 ORDER BY ALL")
+    offline = [m for m in models if m["engine"] == "rule-based offline engine"]
     engine = "none" if not models else "offline" if len(offline) == len(models) else "llm" if not offline else "mixed"
     # every attempt is billed, including answers the gateway refused and re-asked
     cost = store.rows("SELECT skill, count(*) AS calls, round(sum(cost_usd), 6) AS cost_usd FROM llm_calls"
@@ -597,7 +598,10 @@ def write_data_card(folder: Path, facts: dict[str, Any], stats: dict[str, Any] |
     if stats:
         lines += ["## Statistics", ""] + _table(("metric", "value"), stats.items()) + [""]
     lines += ["## Models and cost", ""]
-    lines += _table(("role", "provider", "model"), [(m["role"], m["provider"], m["model"]) for m in facts["models"]])
+    lines += _table(("role", "provider", "model", "host", "written by", "tokens in / out", "cost (USD)", "pricing"),
+                    [(m["role"], m["provider"], m["model"], m["host"], m["engine"],
+                      f"{_fmt(m['prompt_tokens'])} / {_fmt(m['completion_tokens'])}", f"{m['cost_usd'] or 0:.6f}",
+                      m["pricing"]) for m in facts["models"]])
     lines += [""] + _table(("skill", "calls", "cost (USD)"),
                            [(c["skill"], c["calls"], f"{c['cost_usd']:.6f}") for c in facts["cost_by_skill"]]
                            + [("total", sum(c["calls"] for c in facts["cost_by_skill"]),

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import random
 import re
 import time
@@ -26,7 +27,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from muse_core.config import MuseConfig, RoleConfig
+from muse_core.config import MuseConfig, RoleConfig, api_base_host
 from muse_core.ratelimit import RateLimiter
 from muse_core.secrets import guard_loggers, redact
 from muse_core.seeding import derive_seed
@@ -50,6 +51,8 @@ class LLMRequest:
     json_schema: dict[str, Any] | None = None
     max_tokens: int | None = None
     api_base: str | None = None
+    api_key_env: str | None = None
+    structured: str = "auto"
     timeout_s: float = 60.0
     send_inputs: bool = False
 
@@ -60,6 +63,8 @@ class LLMResponse:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     cost_usd: float = 0.0
+    response_model: str | None = None  # the model id the server answered with
+    pricing: str = "unknown"  # price-map | local | unknown | offline
 
 
 class ProviderError(Exception):
@@ -73,6 +78,9 @@ class ProviderError(Exception):
 
 
 class LLMProvider(Protocol):
+    """A provider may also have `check(role)` (preflight: key and one minimal request) and
+    `default_vision(role)` (whether its model takes images when the role does not say)."""
+
     name: str
 
     async def complete(self, request: LLMRequest) -> LLMResponse: ...
@@ -114,6 +122,7 @@ def cache_key(provider: str, request: LLMRequest, messages_by_hash: list[dict[st
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{2,}")
 _FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.S)
 
 
@@ -189,6 +198,9 @@ class _Call:
     messages_by_hash: list[dict[str, Any]]
     entity_id: str
     output: type[BaseModel] | None
+    shown_ids: set[str]  # the product ids the prompt and images showed: the only ones an answer may name
+    images_sent: int = 0
+    images_as_text: int = 0
 
 
 @dataclass
@@ -215,6 +227,8 @@ class Gateway:
         self.stats = CallStats()
         self.skill_dirs = skill_dirs
         self._jitter = random.Random(derive_seed(config.seed, run_id, "backoff"))
+        self._catalog_ids: set[str] | None = None  # read once, on the first answer checked
+        self._id_shape: re.Pattern[str] | None = None
         guard_loggers()
 
     # public API ------------------------------------------------------------------------
@@ -238,6 +252,10 @@ class Gateway:
         if schema is not None:
             user += "\n\nAnswer with one JSON object that matches this JSON schema, and nothing else:\n" + json.dumps(schema)
         images = [self._image(pid) for pid in image_product_ids]
+        as_text = 0
+        if images and not self._vision(role, provider):
+            user += "\n\n" + self._photos_as_text(image_product_ids)
+            as_text, images = len(images), []
         content = [{"type": "text", "text": user}] + [
             {"type": "image_url", "image_url": {"url": data_url(blob, mime)}} for blob, mime, _ in images
         ]
@@ -247,16 +265,17 @@ class Gateway:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": content}]
         messages_by_hash = [{"role": "system", "content": system}, {"role": "user", "content": hashed}]
         request = self._request(role, skill, messages, inputs, schema, entity_id)
+        shown = set(self._ids_in(f"{system}\n{user}")) | set(image_product_ids)
 
         total_cost, all_hits = 0.0, True
         for _ in range(self.config.gateway.structured_retries + 1):
             call = _Call(provider, skill.role, request, cache_key(provider.name, request, messages_by_hash),
-                         messages_by_hash, entity_id, output)
+                         messages_by_hash, entity_id, output, shown, len(images), as_text)
             text, hit, cost = await self._complete(call)
             total_cost += cost
             all_hits &= hit
             try:
-                return SkillResult(parse_answer(text, output), call.key, all_hits, total_cost)
+                return SkillResult(self._parse(text, call), call.key, all_hits, total_cost)
             except ValueError as problem:
                 last_problem = problem
                 fix = (f"Your previous answer was invalid: {problem}. Reply again with only the corrected JSON object."
@@ -289,9 +308,51 @@ class Gateway:
             json_schema=schema,
             max_tokens=role.max_tokens,
             api_base=role.api_base,
+            api_key_env=role.api_key_env,
+            structured=role.structured,
             timeout_s=role.timeout_s,
             send_inputs=role.send_inputs,
         )
+
+    def _vision(self, role: RoleConfig, provider: LLMProvider) -> bool:
+        if role.vision is not None:
+            return role.vision
+        default = getattr(provider, "default_vision", None)
+        return True if default is None else bool(default(role))
+
+    def _photos_as_text(self, product_ids: list[str]) -> str:
+        """What a text-only model gets in place of product photos: the stored summaries."""
+        summaries = dict(self.store.con.execute(
+            "SELECT product_id, summary FROM product_summaries WHERE list_contains(?::VARCHAR[], product_id)",
+            [list(product_ids)]).fetchall())
+        lines = ["(Photos are not shown to you; here is what each one shows.)"]
+        lines += [f"Photo of product {pid}: {summaries.get(pid, 'no description stored yet; rely on the listing')}"
+                  for pid in product_ids]
+        return "\n".join(lines)
+
+    def _ids_in(self, text: str) -> list[str]:
+        """Product ids named in a text: catalog ids, and anything shaped like one (same prefix as
+        every catalog id, e.g. an invented ASIN) that the catalog does not hold."""
+        if self._catalog_ids is None:
+            ids = {r[0] for r in self.store.con.execute("SELECT product_id FROM products").fetchall()}
+            prefix = os.path.commonprefix(sorted(ids)[:1] + sorted(ids)[-1:]) if ids else ""
+            lengths = {len(i) for i in ids}
+            shaped = (re.compile(rf"\b{re.escape(prefix)}[A-Za-z0-9_-]{{{min(lengths) - len(prefix)},"
+                                 rf"{max(lengths) - len(prefix)}}}\b") if len(prefix) >= 2 else None)
+            self._catalog_ids, self._id_shape = ids, shaped
+        found = [t for t in _TOKEN.findall(text) if t in self._catalog_ids]
+        if self._id_shape is not None:
+            found += self._id_shape.findall(text)
+        return found
+
+    def _parse(self, text: str, call: _Call) -> Any:
+        """Validate an answer; one that names a product id the call did not show is invalid."""
+        value = parse_answer(text, call.output)
+        unknown = sorted(set(self._ids_in(text)) - call.shown_ids)
+        if unknown:
+            raise ValueError(f"the answer names product id(s) {', '.join(unknown[:5])} that were not among the "
+                             "products shown; name only products you were shown")
+        return value
 
     def _image(self, product_id: str) -> tuple[bytes, str, str]:
         row = self.store.con.execute(
@@ -328,9 +389,13 @@ class Gateway:
                     message = redact(f"{type(exc).__name__}: {exc}")
                     self._record(call, attempt, started, status="error", error=message)
                     if not exc.retryable or attempt == gw.max_retries:
+                        hint = ""
+                        if call.images_sent and exc.status == 400 and "image" in message.lower():
+                            hint = (f"; if {call.request.model} takes no images, set vision = false in "
+                                    f"[roles.{call.role}] (or [all_roles])")
                         raise LLMCallError(
                             f"{call.provider.name}/{call.request.model} failed for skill '{call.request.skill}' "
-                            f"after {attempt + 1} attempt(s): {message}"
+                            f"after {attempt + 1} attempt(s): {message}{hint}"
                         ) from None
                     delay = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
                     log.warning("%s/%s skill %s attempt %d failed, retrying in %.2fs: %s", call.provider.name,
@@ -338,11 +403,12 @@ class Gateway:
                 else:
                     status, error = "ok", None
                     try:
-                        parse_answer(response.text, call.output)
+                        self._parse(response.text, call)
                     except ValueError as problem:
                         status, error = "invalid", str(problem)
                     self._record(call, attempt, started, status=status, error=error, response=response)
-                    return response.text, False, response.cost_usd
+                    # a proxy that echoes a key into an answer must not put it in turns or exports
+                    return redact(response.text), False, response.cost_usd
             await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot
         raise AssertionError("unreachable: the retry loop returns or raises")
 
@@ -355,11 +421,12 @@ class Gateway:
                 response: LLMResponse | None = None) -> None:
         request = call.request
         params = {"temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed,
-                  "api_base": request.api_base}
+                  "api_base": request.api_base, "structured": request.structured}
         self.store.con.execute(
             "INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, entity_id, provider,"
             " model, params, request, response, status, error, attempt, prompt_tokens, completion_tokens,"
-            " cost_usd, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " cost_usd, latency_ms, api_base_host, response_model, pricing, images_sent, images_as_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 uuid.uuid4().hex, call.key, self.run_id, call.role, request.skill, request.skill_version,
                 call.entity_id or None, call.provider.name, request.model, json.dumps(params),
@@ -367,5 +434,7 @@ class Gateway:
                 redact(response.text) if response else None, status, error, attempt,
                 response.prompt_tokens if response else None, response.completion_tokens if response else None,
                 response.cost_usd if response else 0.0, (time.perf_counter() - started) * 1000,
+                api_base_host(request.api_base), response.response_model if response else None,
+                response.pricing if response else None, call.images_sent, call.images_as_text,
             ],
         )

@@ -150,7 +150,10 @@ def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Pat
             "ngram_specificity"]
     stat_rows = [{"corpus": name, **{k: values.get(k) for k in keys}}
                  for name, values in [(corpus.name, stats), *external.items()] if values]
-    offline = store.scalar("SELECT count(*) FROM llm_calls WHERE provider = 'offline' OR model LIKE '%muse-offline%'")
+    models = store.rows("SELECT role, provider, model, host, engine, answered_as, answers, errors, prompt_tokens,"
+                        " completion_tokens, cost_usd, pricing, images_sent, images_as_text FROM models_by_role"
+                        " ORDER BY ALL")
+    offline = any(m["engine"] == "rule-based offline engine" for m in models)
     sections = [
         "<h1>muse dataset report</h1>",
         f"<p>Database <code>{html.escape(str(store.path))}</code>, {tokenizer} tokens. Specificity is muse's "
@@ -167,6 +170,7 @@ def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Pat
         _table(store.rows("SELECT * FROM rec_task_summary ORDER BY mrr_10 DESC"), "recommendation task (Table 4)"),
         _table(store.rows("SELECT method, turns, bleu_4, rouge_1, rouge_l, distinct_4, avg_words FROM"
                           " response_task_scores ORDER BY ALL"), "response task (Table 5)"),
+        "<h2>Models</h2>", _table(models, "who wrote the text: per role, the model and host that answered"),
         "<h2>Cost</h2>", _table(_costs(store), "model cost per stage (USD) and per kept conversation"),
         "<h2>Plots</h2>", *_plots(store, corpus, tokenizer),
     ]

@@ -212,11 +212,12 @@ def _conversation_context(con: duckdb.DuckDBPyConnection, cid: str) -> dict[str,
              " WHERE pr.profile_id = ?", [conv["profile_id"]])), None)
     # Gateway entity ids of a conversation's calls are the id itself (review) or "<id>/..."
     # (greet, r1, t3, outfit, judge0, ...); a prefix match alone would mix "-1" with "-10".
-    costs = _rows(con, "SELECT skill, role, count(*) AS calls, count(*) FILTER (WHERE status = 'ok') AS ok,"
+    costs = _rows(con, "SELECT skill, role, model, host, engine, count(*) AS calls,"
+                       " count(*) FILTER (WHERE status = 'ok') AS ok,"
                        " coalesce(sum(prompt_tokens), 0) AS prompt_tokens,"
                        " coalesce(sum(completion_tokens), 0) AS completion_tokens,"
                        " coalesce(sum(cost_usd), 0) AS cost_usd"
-                       " FROM llm_calls WHERE entity_id = ? OR starts_with(entity_id, ?)"
+                       " FROM llm_calls JOIN call_origins USING (call_id) WHERE entity_id = ? OR starts_with(entity_id, ?)"
                        " GROUP BY ALL ORDER BY skill, role", [cid, cid + "/"])
     profile_cost = con.execute("SELECT count(*), coalesce(sum(cost_usd), 0) FROM llm_calls WHERE entity_id = ?",
                                [conv["profile_id"]]).fetchone()

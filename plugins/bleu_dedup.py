@@ -21,7 +21,6 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from nltk.translate.bleu_score import sentence_bleu
 
 from muse_core.dedup import (
     DEFAULT_BLEU_THRESHOLD,
@@ -238,6 +237,8 @@ class BleuDedup:
 
     def _closest_scan(self, candidate: _Prepared) -> tuple[float, int | None]:
         """Every kept text scored by NLTK itself: the path for smoothing and near-zero thresholds."""
+        from nltk.translate.bleu_score import sentence_bleu  # lazily: importing nltk takes seconds
+
         best, closest = 0.0, None
         references = [list(candidate.tokens)]
         with silenced_zero_count_warnings():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from muse_core.config import OFFLINE_MODEL
 from muse_core.hookspecs import hookimpl
 from muse_core.llm import LLMRequest, LLMResponse, ProviderError, images_from_messages
 from plugins.offline import engine
@@ -19,7 +20,8 @@ class OfflineProvider:
         except engine.UnknownSkill as exc:
             raise ProviderError(str(exc), retryable=False) from None
         await asyncio.sleep(0)  # yield like a real provider would, so concurrency behaves the same
-        return LLMResponse(text, engine.count_tokens(prompt_text(request.messages)), engine.count_tokens(text), 0.0)
+        return LLMResponse(text, engine.count_tokens(prompt_text(request.messages)), engine.count_tokens(text), 0.0,
+                           response_model=OFFLINE_MODEL, pricing="offline")
 
 
 def prompt_text(messages: list[dict]) -> str:
