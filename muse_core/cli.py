@@ -525,17 +525,19 @@ def roles(
 
     cfg = _config(config, None, offline, model, api_base)
     reg = registry()
-    table = Table("role", "provider", "model", "host", "temp.", "images", "key", "stages", title="roles")
+    table = Table("role", "model", "host", "temp.", "images", "key", "stages", title="roles")
+    table.columns[1].no_wrap = True  # a model name is what the user must check: never broken in two
     for name, info in ROLES.items():
         role = cfg.role(name)
         provider = reg.get("llm_provider", role.provider)
         if role.vision is not None:
-            images = "yes" if role.vision else "no (summaries instead)"
+            images = "yes" if role.vision else "no: summaries"
         else:
             default = getattr(provider, "default_vision", None)
-            images = ("yes" if default is None or default(role) else "no (summaries instead)") + " (default)"
+            images = ("yes" if default is None or default(role) else "no: summaries") + " (default)"
         key = provider.key_state(role) if hasattr(provider, "key_state") else "not needed"
-        table.add_row(name, role.provider, role.model, api_base_host(role.api_base) or "provider default",
+        model_name = role.model if role.provider == "litellm" else f"{role.provider}: {role.model}"
+        table.add_row(name, model_name, api_base_host(role.api_base) or "provider default",
                       f"{role.temperature:g}", images, key, ", ".join(info.stages))
     console.print(table)
 

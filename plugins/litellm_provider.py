@@ -128,7 +128,7 @@ class LiteLLMProvider:
             return f"missing: set {missing}"
         if role.api_key_env:
             return f"present ({role.api_key_env})"
-        return "not needed (local server)" if role.api_base and is_local(role.api_base) else "present"
+        return "not needed (local)" if role.api_base and is_local(role.api_base) else "present"
 
     def pricing(self, role: RoleConfig | LLMRequest) -> str:
         if role.api_base and is_local(role.api_base) or role.model.split("/", 1)[0] in LOCAL_PROVIDERS:
