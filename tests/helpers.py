@@ -152,3 +152,22 @@ def build_profiles_db(db: Path, n: int) -> Path:
 
         asyncio.run(profiles())
     return db
+
+
+def write_sample_subset(folder: Path, n: int) -> Path:
+    """The first `n` products of the bundled fashion sample, with their photos, as a catalog file."""
+    import shutil
+
+    from plugins.fashion import FASHION
+
+    source = FASHION.sample_catalog
+    lines = source.read_text(encoding="utf-8").splitlines()[:n]
+    for line in lines:
+        for image in json.loads(line)["images"]:
+            for size in ("thumb", "large", "hi_res"):
+                if image.get(size):
+                    (folder / image[size]).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(source.parent / image[size], folder / image[size])
+    path = folder / "catalog.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -235,8 +235,9 @@ def test_a_text_only_model_gets_stored_summaries_instead_of_photos(sample_db: Pa
             asyncio.run(gateway.run("chatter_recommend", {"conversation": HELLO, "product": product},
                                     image_product_ids=[pid], entity_id=f"c{vision}"))
             content = provider.requests[0].messages[1]["content"]
-            assert sum(part["type"] == "image_url" for part in content) == sent
-            assert (summary in content[0]["text"]) is (not vision)
+            parts = content if isinstance(content, list) else [{"type": "text", "text": content}]
+            assert sum(part["type"] == "image_url" for part in parts) == sent
+            assert (summary in parts[0]["text"]) is (not vision)
             row = store.con.execute("SELECT images_sent, images_as_text, response_model, pricing FROM llm_calls"
                                     " WHERE entity_id = ?", [f"c{vision}"]).fetchone()
             assert row == (sent, as_text, "scripted-1", "local")
@@ -273,3 +274,35 @@ def sample_db(tmp_path_factory) -> Path:
     from tests.helpers import build_sample_db
 
     return build_sample_db(tmp_path_factory.mktemp("real-models") / "sample.duckdb")
+
+
+@pytest.mark.slow
+def test_seven_roles_in_a_file_and_api_base_for_the_rest_send_nothing_elsewhere(tmp_path: Path,
+                                                                               tiny_catalog: Path) -> None:
+    """Was: the documented seven roles pointed at a local server, and the eighth (scenarios) still
+    went to the default host. Now --api-base covers it, and the server saw every request muse made."""
+    import duckdb
+
+    with BackgroundServer() as server:
+        config = tmp_path / "seven.toml"
+        config.write_text("".join(f'[roles.{name}]\nmodel = "openai/gpt-4o-mini"\napi_base = "{server.url}"\n'
+                                  "send_inputs = true\n" for name in ROLES if name != "scenarios")
+                          + "[all_roles]\nsend_inputs = true\n[profiles]\nscenarios = 44\n[retrieval]\n"
+                          'retriever = "bm25"\n')
+        result = muse("run", "--db", str(tmp_path / "m.duckdb"), "--config", str(config), "--api-base", server.url,
+                      "--catalog", str(tiny_catalog), "--conversations", "2", cwd=tmp_path, env=NO_KEYS)
+        assert result.returncode == 0, result.stderr[-3000:]
+        requests = server.stats["requests"]
+    with duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True) as con:
+        hosts = {r[0] for r in con.execute("SELECT DISTINCT api_base_host FROM llm_calls").fetchall()}
+        roles = {r[0] for r in con.execute("SELECT DISTINCT role FROM llm_calls").fetchall()}
+        calls = con.execute("SELECT count(*) FROM llm_calls").fetchone()[0]
+        probes = con.execute("SELECT count(*) FROM endpoint_checks WHERE ok").fetchone()[0]
+        engines = con.execute("SELECT DISTINCT engine FROM models_by_role").fetchall()
+    assert hosts == {server.url.split("//")[1].split("/")[0]}
+    assert "scenarios" in roles and {"agent", "backstory", "rewriter", "checker", "reviewer"} <= roles
+    # every request the server saw is a recorded call or a preflight probe (scenarios keeps the paper's
+    # model name, gpt-4o-mini, on the same server: a second endpoint, a second probe)
+    assert probes == 2 and requests == calls + probes
+    # the loopback server answers as the offline engine, and the record says so
+    assert engines == [("rule-based offline engine",)]
