@@ -17,8 +17,8 @@ from muse_core.retrieval import Retriever
 
 
 class StylistIdea(BaseModel):
-    item_type: str = Field(min_length=1)
-    description: str = Field(min_length=10)
+    item_type: str = Field(min_length=1, max_length=60)
+    description: str = Field(min_length=10, max_length=300)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from typing import Any
 
 from muse_core.config import ROLES, MuseConfig, RoleConfig, api_base_host
@@ -64,21 +65,38 @@ def _recently_passed(store: Store, endpoint: Endpoint, ttl_s: float) -> bool:
         [endpoint.provider, endpoint.model, endpoint.host, ttl_s]))
 
 
-async def _probe(provider: Any, endpoint: Endpoint) -> tuple[float, str | None]:
-    """(latency in ms, problem or None)."""
+async def _probe(provider: Any, endpoint: Endpoint) -> tuple[float, str | None, bool]:
+    """(latency in ms, problem or None, busy): a server that takes the connection but answers
+    nothing in time is busy (a local server works one request at a time), not broken."""
     role = endpoint.role.model_copy(update={"timeout_s": PROBE_TIMEOUT_S})
     started = time.perf_counter()
+    problem, busy = None, False
     try:
         await asyncio.wait_for(provider.check(role), PROBE_TIMEOUT_S + 2)
-        problem = None
     except ProviderError as exc:
         problem = str(exc)
+        busy = exc.status == 408 or "timeout" in problem.lower()
     except TimeoutError:
-        problem = f"no answer within {PROBE_TIMEOUT_S:.0f} s; is the server up and reachable?"
-    return (time.perf_counter() - started) * 1000, problem
+        problem, busy = f"no answer within {PROBE_TIMEOUT_S:.0f} s", True
+    if busy and endpoint.api_base and await _accepts_connections(endpoint.api_base):
+        problem = None
+    elif busy:
+        problem = f"{problem}; is the server up and reachable?"
+    return (time.perf_counter() - started) * 1000, problem, busy
 
 
-async def _probe_all(pending: list[tuple[Any, Endpoint]]) -> list[tuple[float, str | None]]:
+async def _accepts_connections(api_base: str) -> bool:
+    parts = urlsplit(api_base)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), 3)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    return True
+
+
+async def _probe_all(pending: list[tuple[Any, Endpoint]]) -> list[tuple[float, str | None, bool]]:
     return list(await asyncio.gather(*(_probe(provider, endpoint) for provider, endpoint in pending)))
 
 
@@ -105,18 +123,22 @@ def _check(store: Store, config: MuseConfig, groups: dict[Endpoint, list[str]],
         return []
     results = asyncio.run(_probe_all(pending))
     notes, failures = [], []
-    for (_, endpoint), (latency_ms, problem) in zip(pending, results):
+    for (_, endpoint), (latency_ms, problem, busy) in zip(pending, results):
         problem = redact(problem) if problem else None
-        store.con.execute(
-            "INSERT INTO endpoint_checks (provider, model, api_base_host, ok, detail, latency_ms)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [endpoint.provider, endpoint.model, endpoint.host, problem is None, problem, latency_ms])
         where = f"{endpoint.provider}/{endpoint.model} at {endpoint.host or 'the provider default host'}"
         roles = ", ".join(groups[endpoint])
         if problem:
             failures.append(f"preflight: role {roles}: {where}: {problem}")
+        elif busy:  # reachable: go on, but do not trust the endpoint for the next run
+            notes.append(f"{where} takes connections but gave no answer within {PROBE_TIMEOUT_S:.0f} s "
+                         f"(busy?); going on (role {roles})")
+            continue
         else:
             notes.append(f"{where} answered in {latency_ms:.0f} ms (role {roles})")
+        store.con.execute(
+            "INSERT INTO endpoint_checks (provider, model, api_base_host, ok, detail, latency_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [endpoint.provider, endpoint.model, endpoint.host, problem is None, problem, latency_ms])
     if failures:
         raise PreflightError(failures[0] + (f" (and {len(failures) - 1} more endpoint(s) failed)"
                                             if len(failures) > 1 else ""))

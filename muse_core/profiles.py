@@ -15,7 +15,7 @@ import asyncio
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -31,12 +31,12 @@ from muse_core.seeding import rng_for
 
 class MatchVerdict(BaseModel):
     answer: Literal["Yes", "No"]
-    reason: str = ""
+    reason: str = Field("", max_length=300)
 
 
 class Backstory(BaseModel):
-    backstory: str = Field(min_length=40)
-    requirements: list[str] = Field(min_length=2, max_length=2)
+    backstory: str = Field(min_length=40, max_length=1000)
+    requirements: list[Annotated[str, Field(max_length=150)]] = Field(min_length=2, max_length=2)
 
 
 @dataclass

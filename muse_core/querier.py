@@ -6,7 +6,7 @@ one). At the round limit it hands over the user's target if the rerank did not f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -16,7 +16,7 @@ from muse_core.retrieval import Retriever
 
 
 class SearchPlan(BaseModel):
-    attributes: list[str] = Field(max_length=20)  # the needs as catalog attributes
+    attributes: list[Annotated[str, Field(max_length=60)]] = Field(max_length=20)  # the needs as catalog attributes
     query: str = Field(min_length=1, max_length=300)
 
 
@@ -39,7 +39,8 @@ class QuerierRound:
 
 def rerank_model(product_ids: list[str]) -> type[BaseModel]:
     """An answer model whose product_id must be one of the candidates (the schema says so too)."""
-    return create_model("RerankChoice", product_id=(Literal[tuple(product_ids)], ...), reason=(str, ""))
+    return create_model("RerankChoice", product_id=(Literal[tuple(product_ids)], ...),
+                        reason=(str, Field("", max_length=300)))
 
 
 class Querier:

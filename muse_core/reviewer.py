@@ -31,7 +31,7 @@ class ReviewScores(BaseModel):
     content_quality: Score
     logical_fluency: Score
     user_consistency: Score
-    reason: str = ""
+    reason: str = Field("", max_length=400)
 
 
 @dataclass

@@ -10,6 +10,7 @@ ends with the same list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -23,7 +24,7 @@ SKILL = "scenario_expand"
 
 
 class ScenarioBatch(BaseModel):
-    scenarios: list[str] = Field(min_length=1)
+    scenarios: list[Annotated[str, Field(max_length=300)]] = Field(min_length=1, max_length=20)
 
 
 @dataclass

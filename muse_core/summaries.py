@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -17,15 +18,20 @@ from muse_core.skills import load_skill
 SKILL = "product_summary"
 
 
+Word = Annotated[str, Field(max_length=40)]
+
+
 class ProductSummary(BaseModel):
-    product_type: str = Field(min_length=1)
-    group: str = Field(min_length=1)  # clothing | shoes | jewelry | accessories | other
-    colors: list[str] = Field(min_length=1)
-    materials: list[str]
-    pattern: str
-    occasions: list[str]
-    key_features: list[str] = Field(max_length=5)
-    summary: str = Field(min_length=20)
+    # Bounds on every text: a grammar-constrained local model stops where the schema says instead
+    # of rambling until max_tokens cuts the JSON.
+    product_type: str = Field(min_length=1, max_length=60)
+    group: str = Field(min_length=1, max_length=30)  # clothing | shoes | jewelry | accessories | other
+    colors: list[Word] = Field(min_length=1, max_length=6)
+    materials: list[Word] = Field(max_length=6)
+    pattern: str = Field(max_length=40)
+    occasions: list[Word] = Field(max_length=6)
+    key_features: list[Annotated[str, Field(max_length=120)]] = Field(max_length=5)
+    summary: str = Field(min_length=20, max_length=600)
 
 
 @dataclass

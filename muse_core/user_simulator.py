@@ -13,9 +13,9 @@ from muse_core.llm import Gateway, SkillResult
 
 
 class Difference(BaseModel):
-    aspect: str = Field(min_length=1)  # kind | colour | material | pattern | price | feature
-    recommended: str = Field(min_length=1)  # what the recommended item has
-    wanted: str = Field(min_length=1)  # what the user wants instead, as attribute words
+    aspect: str = Field(min_length=1, max_length=40)  # kind | colour | material | pattern | price | feature
+    recommended: str = Field(min_length=1, max_length=120)  # what the recommended item has
+    wanted: str = Field(min_length=1, max_length=120)  # what the user wants instead, as attribute words
 
 
 class UserSimulator:

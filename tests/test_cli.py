@@ -91,7 +91,7 @@ def test_errors_are_actionable(tmp_path: Path) -> None:
 def test_every_documented_command_exists_and_has_help() -> None:
     documented = set(re.findall(r"^## `muse ([a-z-]+)", (ROOT / "docs" / "cli.md").read_text(), re.M))
     assert {"run", "ingest", "profiles", "conversations", "export", "stats", "evaluate", "report", "estimate",
-            "search", "plugins", "sql", "offline-server"} <= documented
+            "search", "plugins", "sql", "offline-server", "roles", "local-server"} <= documented
     listing = subprocess.run([*MUSE, "--help"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
                              timeout=60).stdout
     listed = set(re.findall(r"^│ ([a-z-]+) ", listing, re.M))

@@ -35,6 +35,7 @@ def run(db: Path, catalog: Path, url: str, cwd: Path) -> subprocess.CompletedPro
                           cwd=cwd, env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=3000)
 
 
+@pytest.mark.timeout(3600)  # about 130 model calls at 5-15 s each on 2 cores
 def test_a_real_local_model_runs_the_pipeline_and_a_rerun_asks_it_nothing(tmp_path: Path) -> None:
     catalog = write_sample_subset(tmp_path / "catalog", 20)
     db = tmp_path / "local.duckdb"

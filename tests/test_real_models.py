@@ -167,6 +167,23 @@ def test_an_unreachable_host_fails_preflight_quickly(tmp_path: Path) -> None:
     assert time.monotonic() - started < 15
 
 
+@pytest.mark.slow
+def test_a_busy_server_that_takes_connections_is_not_a_broken_one(tmp_path: Path) -> None:
+    """A local server works one request at a time: a probe that waits behind a long answer is slow,
+    not unreachable. The run goes on, and the endpoint is not trusted for the next run."""
+    import socket
+
+    with socket.socket() as listener:  # takes connections (the kernel's backlog), never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+        cfg = load_config(db=tmp_path / "m.duckdb", all_roles={"model": "openai/x", "api_base": url})
+        notes = preflight(cfg, ("ingest",))
+    assert len(notes) == 1 and "busy?" in notes[0]
+    with Store(cfg.db) as store:
+        assert store.scalar("SELECT count(*) FROM endpoint_checks") == 0
+
+
 def test_a_passed_check_is_remembered_so_a_replayed_run_asks_nothing(tmp_path: Path) -> None:
     with BackgroundServer() as server:
         cfg = load_config(db=tmp_path / "m.duckdb", all_roles={"model": "openai/x", "api_base": server.url,
