@@ -323,3 +323,21 @@ def test_seven_roles_in_a_file_and_api_base_for_the_rest_send_nothing_elsewhere(
     assert probes == 2 and requests == calls + probes
     # the loopback server answers as the offline engine, and the record says so
     assert engines == [("rule-based offline engine",)]
+
+
+def test_deployments_take_a_config_as_a_path_or_text_and_one_model_for_every_role(tmp_path: Path) -> None:
+    from flows.pipeline import deployment_config, pipeline_config
+
+    text = '[roles.rewriter]\nmodel = "anthropic/claude-3-5-haiku-20241022"\n[gateway]\nmax_concurrency = 3\n'
+    path = tmp_path / "d.toml"
+    path.write_text(text)
+    for given in (text, str(path)):
+        cfg = pipeline_config(str(tmp_path / "m.duckdb"), 5, 1, "fashion", False, None, None, config=given,
+                              model="openai/local", api_base="http://127.0.0.1:8080/v1")
+        assert cfg.gateway.max_concurrency == 3 and cfg.conversations.n == 5 and cfg.seed == 1
+        assert cfg.role("scenarios").model == "openai/local" and cfg.role("judge").api_base.endswith(":8080/v1")
+        assert cfg.role("rewriter").model.startswith("anthropic/") and cfg.role("rewriter").api_base is None
+    with pytest.raises(ValueError, match="config file not found"):
+        deployment_config(str(tmp_path / "missing.toml"), None, None)
+    with pytest.raises(ValueError, match="not a TOML file path or valid TOML"):
+        deployment_config("[roles.agent\nmodel =", None, None)
