@@ -19,12 +19,13 @@ from muse_core.action_policy import Action, ActionPolicy
 from muse_core.chatter import Chatter
 from muse_core.dialogue import Dialogue, load_products
 from muse_core.domain import Domain
-from muse_core.llm import Gateway, SkillResult
+from muse_core.llm import Gateway, LLMCallError, SkillResult
 from muse_core.outfit_opening import OutfitAttempt, try_outfit_opening
 from muse_core.personas import Persona
 from muse_core.progress import Progress
 from muse_core.querier import Querier, QuerierRound
 from muse_core.retrieval import Retriever
+from muse_core.runs import record_failure
 from muse_core.seeding import rng_for
 from muse_core.user_simulator import UserSimulator
 
@@ -166,7 +167,12 @@ async def run_conversations(gateway: Gateway, domain: Domain, retriever: Retriev
 
     async def one(job: ConversationJob) -> None:
         async with slots:
-            simulated = await manager.simulate(job)
+            try:
+                simulated = await manager.simulate(job)
+            except LLMCallError as exc:  # no valid answer after the re-asks: this conversation only
+                record_failure(store, gateway.run_id, "conversation", job.conversation_id, exc)
+                progress.advance()
+                return
         commit(gateway, conv_set, policy.name, simulated)
         progress.advance()
 

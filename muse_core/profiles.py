@@ -22,10 +22,11 @@ from pydantic import BaseModel, Field
 from muse_core.dedup import DedupMetric
 from muse_core.dialogue import product_inputs
 from muse_core.domain import Domain
-from muse_core.llm import Gateway, SkillResult
+from muse_core.llm import Gateway, LLMCallError, SkillResult
 from muse_core.personas import Persona
 from muse_core.progress import Progress
 from muse_core.retrieval import Retriever
+from muse_core.secrets import redact
 from muse_core.seeding import rng_for
 
 
@@ -57,6 +58,7 @@ class _Candidate:
     target: dict
     judge: SkillResult | None = None
     story: SkillResult | None = None
+    failure: str | None = None  # why the model gave no valid answer, if it did not
 
 
 def leak(backstory: str, product: dict) -> str | None:
@@ -160,11 +162,14 @@ async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, 
         inputs = {"persona": {**c.persona.model_dump(), "description": c.persona.describe()},
                   "scenario": c.scenario["text"], "product": product_inputs(c.target)}
         images = [c.target["product_id"]] if c.target["image_status"] == "ok" else []
-        c.judge = await gateway.run("profile_match", inputs, output=MatchVerdict, image_product_ids=images,
-                                    entity_id=c.candidate_id)
-        if c.judge.value.answer == "Yes":
-            c.story = await gateway.run("purchase_backstory", inputs, output=Backstory, image_product_ids=images,
+        try:
+            c.judge = await gateway.run("profile_match", inputs, output=MatchVerdict, image_product_ids=images,
                                         entity_id=c.candidate_id)
+            if c.judge.value.answer == "Yes":
+                c.story = await gateway.run("purchase_backstory", inputs, output=Backstory,
+                                            image_product_ids=images, entity_id=c.candidate_id)
+        except LLMCallError as exc:  # a model that gives no valid answer costs this candidate only
+            c.failure = str(exc)
         return c
 
     with progress.task("building profiles", total=settings.n):
@@ -192,8 +197,12 @@ async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, 
 def _decide(gateway: Gateway, metric: DedupMetric, domain: str, profile_set: str, c: _Candidate) -> int:
     """Run the remaining screens of one candidate in order and commit it; 1 if it became a profile."""
     run_id = gateway.run_id
-    screens = [["judge", c.judge.value.answer == "Yes", c.judge.value.reason, None, c.judge.cache_key]]
-    failed = None if screens[0][1] else "judge"
+    if c.failure is not None:
+        screens = [["model", False, redact(c.failure), None, None]]
+        failed = "model"
+    else:
+        screens = [["judge", c.judge.value.answer == "Yes", c.judge.value.reason, None, c.judge.cache_key]]
+        failed = None if screens[0][1] else "judge"
     if failed is None:
         story: Backstory = c.story.value
         why = leak(story.backstory, c.target)

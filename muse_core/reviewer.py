@@ -11,9 +11,10 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field
 
 from muse_core.dialogue import ROLES, load_products
-from muse_core.llm import Gateway
+from muse_core.llm import Gateway, LLMCallError
 from muse_core.personas import Persona
 from muse_core.progress import Progress
+from muse_core.runs import record_failure
 
 
 def _on_grid(value: float) -> float:
@@ -69,7 +70,12 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
                                          if t["action"] == "recommend"],
                   "conversation": [{"speaker": ROLES[t["role"]], "text": t["text"]} for t in turns]}
         async with slots:
-            result = await gateway.run("review_conversation", inputs, output=ReviewScores, entity_id=cid)
+            try:
+                result = await gateway.run("review_conversation", inputs, output=ReviewScores, entity_id=cid)
+            except LLMCallError as exc:  # unreviewed, so not kept; a rerun tries again
+                record_failure(store, gateway.run_id, "review", cid, exc)
+                progress.advance()
+                return
         s = result.value
         total_score = round(s.content_quality + s.logical_fluency + s.user_consistency, 2)
         kept = total_score >= settings.keep_threshold

@@ -9,9 +9,10 @@ import asyncio
 from dataclasses import dataclass
 
 from muse_core.dialogue import ROLES, load_products
-from muse_core.llm import Gateway
+from muse_core.llm import Gateway, LLMCallError
 from muse_core.profiles import MatchVerdict
 from muse_core.progress import Progress
+from muse_core.runs import record_failure
 from muse_core.seeding import rng_for
 
 
@@ -55,8 +56,13 @@ async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
         turns = store.rows("SELECT idx, role, original_text, product_ids FROM turns WHERE conversation_id = ?"
                            " ORDER BY idx", [cid])
         async with slots:
-            rows = await asyncio.gather(*(utterance(cid, t, turns[i - 1]["original_text"] if i else None)
-                                          for i, t in enumerate(turns)))
+            try:
+                rows = await asyncio.gather(*(utterance(cid, t, turns[i - 1]["original_text"] if i else None)
+                                              for i, t in enumerate(turns)))
+            except LLMCallError as exc:  # the conversation keeps its original texts; a rerun tries again
+                record_failure(store, gateway.run_id, "rewrite", cid, exc)
+                progress.advance()
+                return
         with store.transaction() as con:
             con.executemany("INSERT INTO rewrites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             con.execute("UPDATE turns t SET text = r.rewritten_text FROM rewrites r WHERE r.conversation_id = ?"

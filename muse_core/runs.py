@@ -25,3 +25,9 @@ def finish_run(store: Store, run_id: str, error: str | None = None) -> None:
         "UPDATE runs SET status = ?, error = ?, finished_at = current_timestamp WHERE run_id = ?",
         ["failed" if error else "finished", redact(error) if error else None, run_id],
     )
+
+
+def record_failure(store: Store, run_id: str, stage: str, entity_id: str, error: Exception | str) -> None:
+    """Work a model could not do (no valid answer after the re-asks): recorded, and the stage goes on."""
+    store.con.execute("INSERT INTO stage_failures (stage, entity_id, error, run_id) VALUES (?, ?, ?, ?)",
+                      [stage, entity_id, redact(str(error)), run_id])

@@ -341,3 +341,56 @@ def test_deployments_take_a_config_as_a_path_or_text_and_one_model_for_every_rol
         deployment_config(str(tmp_path / "missing.toml"), None, None)
     with pytest.raises(ValueError, match="not a TOML file path or valid TOML"):
         deployment_config("[roles.agent\nmodel =", None, None)
+
+
+class FlakyOffline:
+    """The offline engine, except that it answers nonsense to chosen calls (by skill and seed, which
+    the gateway derives from the entity): a model that cannot do some work, re-asks included."""
+
+    name = "flaky"
+
+    def __init__(self, broken: set[tuple[str, int]]) -> None:
+        from plugins.offline import OfflineProvider
+
+        self.inner, self.broken = OfflineProvider(), broken
+
+    async def complete(self, request: LLMRequest) -> LLMResponse:
+        if (request.skill, request.seed) in self.broken:
+            return LLMResponse("{not json", 5, 2, 0.0)
+        return await self.inner.complete(request)
+
+
+def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path, monkeypatch) -> None:
+    """A conversation whose querier never gets a valid plan, and a review that never parses: both
+    are recorded in stage_failures with the reason, and every other conversation is simulated,
+    rewritten and reviewed."""
+    from muse_core import plugins
+    from muse_core.config import OFFLINE_MODEL
+    from muse_core.manager import conversation_set
+    from muse_core.seeding import derive_seed
+    from tests.helpers import build_profiles_db, run_conversation_stages
+
+    db = build_profiles_db(tmp_path / "f.duckdb", 4)
+    with Store(db) as store:
+        profile_set, ks = store.con.execute(
+            "SELECT any_value(profile_set), list(split_part(profile_id, '-', -1) ORDER BY profile_id)"
+            " FROM profiles").fetchone()
+    cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
+                      conversations={"n": 4}).offline()
+    cids = [f"{conversation_set(cfg, profile_set)}-{k}" for k in ks]
+    broken = {("querier_query", derive_seed(cfg.seed, f"{cids[0]}/r1", "querier_query")),
+              ("review_conversation", derive_seed(cfg.seed, cids[1], "review_conversation"))}
+    reg = plugins.registry()
+    monkeypatch.setitem(reg.entries["llm_provider"], "flaky",
+                        plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(broken), "test", __name__))
+    roles = {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
+             for name, role in cfg.roles.items()}
+    run_conversation_stages(db, 4, roles=roles)
+    with Store(db) as store:
+        failures = store.rows("SELECT stage, entity_id, error FROM stage_failures ORDER BY stage")
+        conversations = store.scalar("SELECT count(*) FROM conversations")
+        rewritten = store.scalar("SELECT count(DISTINCT conversation_id) FROM rewrites")
+        reviewed = store.scalar("SELECT count(*) FROM reviews")
+    assert [(f["stage"], f["entity_id"]) for f in failures] == [("conversation", cids[0]), ("review", cids[1])]
+    assert all("gave no valid answer after 3 tries" in f["error"] for f in failures)
+    assert (conversations, rewritten, reviewed) == (3, 3, 2)

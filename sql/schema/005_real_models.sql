@@ -20,3 +20,13 @@ CREATE TABLE endpoint_checks (
     latency_ms     DOUBLE,
     checked_at     TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Work a model could not do: a profile candidate, conversation, rewrite or review whose calls
+-- gave no valid answer after the re-asks. The rest of the stage goes on; a rerun tries again.
+CREATE TABLE stage_failures (
+    stage       VARCHAR NOT NULL,        -- profile | conversation | rewrite | review
+    entity_id   VARCHAR NOT NULL,
+    error       VARCHAR NOT NULL,        -- redacted
+    run_id      VARCHAR NOT NULL,
+    created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
