@@ -168,6 +168,8 @@ def _print_conversations(result: dict, cfg: MuseConfig) -> None:
         opens = store.rows("SELECT * FROM open_types WHERE conversation_set = ?", [sim["conversation_set"]])
         cost = store.scalar("SELECT coalesce(sum(cost_usd), 0) FROM llm_calls WHERE run_id = ?", [result["run_id"]])
         cost_all = store.scalar("SELECT coalesce(sum(cost_usd), 0) FROM llm_calls")
+        failures = store.rows("SELECT stage, count(*) AS n FROM stage_failures WHERE run_id = ? GROUP BY stage"
+                              " ORDER BY stage", [result["run_id"]])
     table = Table(title=f"conversations ({sim['conversation_set']})", show_header=False)
     table.add_row("conversations", f"{sim['conversations']} ({sim['new_conversations']} new), "
                                    f"{summary.get('utterances', 0)} utterances")
@@ -183,6 +185,9 @@ def _print_conversations(result: dict, cfg: MuseConfig) -> None:
     table.add_row("rewrite", f"{rw['utterances']} utterances, {rw['check_failures']} kept their original "
                              f"(fact check failed)")
     table.add_row("review", f"{rv['kept']} of {rv['conversations']} kept (sum of scores >= {rv['threshold']:g})")
+    if failures:
+        table.add_row("no valid model answer", ", ".join(f"{f['n']} {f['stage']}" for f in failures)
+                      + " (SELECT * FROM stage_failures; a rerun tries them again)")
     table.add_row("model cost", f"${cost:.4f} this run, ${cost_all:.4f} in the database")
     table.add_row("database", str(Path(cfg.db).resolve()))
     console.print(table)
