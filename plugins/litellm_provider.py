@@ -83,6 +83,22 @@ def _api_key(role: RoleConfig | LLMRequest) -> str | None:
     return None  # litellm reads the provider's usual variable
 
 
+def _endpoint(litellm: Any, target: RoleConfig | LLMRequest) -> dict[str, Any]:
+    """The arguments that say where a call goes and how long it may take; no key, no call."""
+    missing = _key_variable(litellm, target)
+    if missing:
+        raise ProviderError(f"no API key: set {missing} in the environment (or run with --offline)",
+                            retryable=False, status=401)
+    # the gateway retries, with its own backoff and accounting
+    kwargs: dict[str, Any] = {"model": target.model, "timeout": target.timeout_s, "num_retries": 0, "max_retries": 0}
+    if target.api_base:
+        kwargs["api_base"] = target.api_base
+    api_key = _api_key(target)
+    if api_key:
+        kwargs["api_key"] = api_key
+    return kwargs
+
+
 def _classify(exc: Exception, model: str) -> ProviderError:
     """Any failure of a litellm call as a ProviderError with a redacted one-line message. Only 429,
     5xx, timeouts and connection errors are retryable: a bad key or an unknown model stays bad."""
@@ -160,26 +176,10 @@ class LiteLLMProvider:
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         litellm = _litellm()
-        missing = _key_variable(litellm, request)
-        if missing:
-            raise ProviderError(f"no API key for {request.model}: set {missing} in the environment",
-                                retryable=False, status=401)
-        kwargs: dict[str, Any] = {
-            "model": request.model,
-            "messages": request.messages,
-            "temperature": request.temperature,
-            "seed": request.seed,
-            "timeout": request.timeout_s,
-            "num_retries": 0,  # the gateway retries, with its own backoff and accounting
-            "max_retries": 0,
-        }
+        kwargs = _endpoint(litellm, request)
+        kwargs.update(messages=request.messages, temperature=request.temperature, seed=request.seed)
         if request.max_tokens:
             kwargs["max_tokens"] = request.max_tokens
-        if request.api_base:
-            kwargs["api_base"] = request.api_base
-        api_key = _api_key(request)
-        if api_key:
-            kwargs["api_key"] = api_key
         if request.send_inputs:
             kwargs["extra_body"] = {
                 "muse": {"skill": request.skill, "skill_version": request.skill_version,
@@ -217,17 +217,8 @@ class LiteLLMProvider:
     async def check(self, role: RoleConfig) -> None:
         """Preflight: the key is present, and one minimal request is answered (not retried)."""
         litellm = _litellm()
-        missing = _key_variable(litellm, role)
-        if missing:
-            raise ProviderError(f"no API key: set {missing} in the environment (or run with --offline)",
-                                retryable=False, status=401)
-        kwargs: dict[str, Any] = {"model": role.model, "messages": [{"role": "user", "content": "Reply with OK."}],
-                                  "max_tokens": 1, "timeout": role.timeout_s, "num_retries": 0, "max_retries": 0}
-        if role.api_base:
-            kwargs["api_base"] = role.api_base
-        api_key = _api_key(role)
-        if api_key:
-            kwargs["api_key"] = api_key
+        kwargs = _endpoint(litellm, role)
+        kwargs.update(messages=[{"role": "user", "content": "Reply with OK."}], max_tokens=1)
         if role.send_inputs:  # the muse offline server answers skills only: probe with the simplest one
             kwargs["extra_body"] = {"muse": {"skill": "chatter_greet", "skill_version": 1, "inputs": {}, "seed": 0}}
         try:
