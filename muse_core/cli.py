@@ -563,10 +563,11 @@ def sql(
     """Run SQL or a named query on the database, read-only, and print the result; no statement
     opens an interactive prompt."""
     import duckdb
+    from rich.markup import escape
 
     from muse_core.named_queries import list_queries, load_query, parse_assignments, run_query
-    from muse_core.sql_shell import VERTICAL_AFTER, record_tables, result_table, run_shell
-    from muse_core.store import Store, StoreError
+    from muse_core.sql_shell import FILES_OFF, VERTICAL_AFTER, record_tables, result_table, run_shell
+    from muse_core.store import Store, StoreError, read_query
 
     if list_queries_:
         try:
@@ -584,23 +585,26 @@ def sql(
         _fail("--param goes with --query NAME (muse sql --list shows the named queries)")
     cfg = _config(config, db, False)
     try:
+        statement = None if query is None else read_query(query)  # refused before the file is opened
         with Store(cfg.db, read_only=True) as store:
-            if query is None and named is None:
+            if statement is None and named is None:
                 run_shell(store, console)
                 return
             if named is not None:
                 names, rows = run_query(store.con, load_query(named), parse_assignments(param or []),
                                         max_rows=max_rows + 1)
             else:
-                cursor = store.con.execute(query)
+                cursor = store.con.execute(statement)
                 if cursor.description is None:
                     return
                 names = [d[0] for d in cursor.description]
                 rows = cursor.fetchmany(max_rows + 1)
-    except (StoreError, ValueError) as exc:  # ValueError: unknown query, missing or unknown parameters
-        _fail(str(exc))
+    except (StoreError, ValueError) as exc:  # ValueError: not one read query, unknown query, bad parameters
+        _fail(escape(str(exc)))
+    except duckdb.PermissionException as exc:  # a file, extension or setting the locked connection refused
+        _fail(f"{escape(str(exc).splitlines()[0])}; {FILES_OFF}")
     except duckdb.Error as exc:
-        _fail(f"SQL error: {exc}")
+        _fail(f"SQL error: {escape(str(exc))}")
     if as_json:
         for row in rows[:max_rows]:
             console.print_json(json.dumps(dict(zip(names, row)), default=str))

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
-from muse_core.store import SQL_DIR
+from muse_core.store import SQL_DIR, read_query
 
 QUERIES_DIR = SQL_DIR / "queries"
 
@@ -47,6 +47,10 @@ def _parse(path: Path) -> NamedQuery:
         if match:
             param_help[match.group(1)] = match.group(2).strip()
     sql = path.read_text()
+    try:  # a named query runs on read-only connections: one read statement, checked like muse sql's
+        read_query(sql)
+    except (ValueError, duckdb.Error) as exc:  # ValueError: NotAReadQuery
+        raise ValueError(f"{path}: {exc}") from exc
     used = set(_PARAM_USE.findall(sql))
     # a declared-but-unused or used-but-undeclared parameter is an authoring mistake: fail loudly
     if used != set(param_help):

@@ -1,7 +1,9 @@
 """An interactive SQL prompt on a read-only muse database (`muse sql` with no statement).
 
 Statements end with `;` and may span lines; dot commands (`.help`) are one line. Errors are
-printed and the prompt goes on, so a typo never loses the session.
+printed and the prompt goes on, so a typo never loses the session. Each input must be one read
+query (`store.read_query`); anything else is refused before it runs, and the read-only Store's
+locked connection refuses files, extensions and settings even inside a SELECT.
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ from rich.table import Table
 from rich.text import Text
 
 from muse_core.named_queries import list_queries, load_query, parse_assignments, run_query
-from muse_core.store import Store
+from muse_core.store import READ_QUERIES, Store, read_query
 
 MAX_ROWS = 50
 MAX_CELL_CHARS = 2000  # prompts run to pages; the full value is one `muse sql --json` away
 VERTICAL_AFTER = 10  # wider results print one name/value table per row (like psql's \\x auto)
 PROMPT = "muse> "
 CONTINUE = "  ..> "
+# what DuckDB's PermissionException means here, since its text speaks of "configuration"
+FILES_OFF = "muse sql reads the database only: no files, extensions or settings (see docs/sql.md)"
 
-HELP = """\
-SQL ending with ';' (may span lines) runs on the database, read-only.
+HELP = f"""\
+One read query ending with ';' (may span lines) runs on the database, read-only:
+  {READ_QUERIES}.
   .tables                    tables and views
   .queries                   named queries (sql/queries)
   .q NAME key=value ...      run a named query, e.g. .q utterance_lineage conversation_id=... idx=4
@@ -81,14 +86,12 @@ def print_result(console: Console, names: Sequence[str], rows: Sequence[Sequence
 
 
 def _run_sql(store: Store, console: Console, sql: str) -> None:
-    # one statement at a time, so `SELECT 1; SELECT 2;` shows both results
-    for statement in store.con.extract_statements(sql):
-        cursor = store.con.execute(statement.query)
-        if cursor.description is None:
-            console.print("[dim]ok[/dim]")
-            continue
-        names = [d[0] for d in cursor.description]
-        print_result(console, names, cursor.fetchmany(MAX_ROWS + 1))
+    cursor = store.con.execute(read_query(sql))  # NotAReadQuery before anything runs
+    if cursor.description is None:
+        console.print("[dim]ok[/dim]")
+        return
+    names = [d[0] for d in cursor.description]
+    print_result(console, names, cursor.fetchmany(MAX_ROWS + 1))
 
 
 def _tables(store: Store, console: Console) -> None:
@@ -151,7 +154,7 @@ def run_shell(store: Store, console: Console, input_fn: Callable[[str], str] = i
                 if not _command(store, console, line.strip()):
                     return
             except (ValueError, duckdb.Error) as exc:  # shlex and parameter errors are ValueErrors
-                console.print(f"[red]error:[/red] {escape(str(exc))}")
+                console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
             continue
         if not buffer and not line.strip():
             continue
@@ -159,7 +162,9 @@ def run_shell(store: Store, console: Console, input_fn: Callable[[str], str] = i
         if not line.rstrip().endswith(";"):
             continue
         sql, buffer = "\n".join(buffer), []
-        try:
+        try:  # soft_wrap keeps an error on one line, easy to copy
             _run_sql(store, console, sql)
-        except duckdb.Error as exc:
-            console.print(f"[red]error:[/red] {escape(str(exc))}")
+        except duckdb.PermissionException as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc).splitlines()[0])}; {FILES_OFF}", soft_wrap=True)
+        except (ValueError, duckdb.Error) as exc:  # ValueError: NotAReadQuery
+            console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)

@@ -7,6 +7,7 @@ their own `Store` for the length of the task.
 from __future__ import annotations
 
 import importlib
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +18,50 @@ import duckdb
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 EXTENSIONS = ("fts", "vss")
+READ_QUERIES = "SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN or PRAGMA table_info(...)"
+# EXPLAIN's own words, so the statement it explains can be checked too (EXPLAIN ANALYZE runs it)
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?:ANALY[SZ]E\s+)?(?:\([^)]*\)\s*)?", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"^\s*([A-Za-z_]+)")
 
 
 class StoreError(RuntimeError):
     """The database file cannot be opened or migrated; the message says what to do."""
+
+
+class NotAReadQuery(ValueError):
+    """SQL refused before it runs on a read-only database; the message says what is allowed."""
+
+
+def _is_select(sql: str) -> bool:
+    statements = duckdb.extract_statements(sql)
+    return len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT
+
+
+def read_query(sql: str) -> str:
+    """`sql` if it is one statement that only reads, else NotAReadQuery with a one-line reason.
+
+    DuckDB's own parser splits and classifies the text, so quotes and comments cannot hide a
+    second statement. SELECT covers WITH, VALUES, FROM-first, DESCRIBE, SHOW, SUMMARIZE and the
+    PRAGMAs DuckDB rewrites into a SELECT (table_info, show_tables, database_size). A SELECT can
+    still call a file-reading function: the locked read-only connection refuses those.
+    A syntax error raises duckdb.ParserException.
+    """
+    statements = duckdb.extract_statements(sql)
+    if not statements:
+        raise NotAReadQuery(f"no SQL statement given; write one read query ({READ_QUERIES})")
+    if len(statements) > 1:
+        raise NotAReadQuery(f"{len(statements)} statements given; run one read query at a time ({READ_QUERIES})")
+    statement = statements[0]
+    if statement.type == duckdb.StatementType.SELECT:
+        return sql
+    if statement.type == duckdb.StatementType.EXPLAIN:
+        inner = _EXPLAIN.sub("", statement.query, count=1)
+        if inner != statement.query and _is_select(inner):
+            return sql
+    word = _FIRST_WORD.match(statement.query)
+    kind = word.group(1).upper() if word else statement.type.name
+    hint = "; `muse export` writes files" if kind in ("COPY", "EXPORT") else ""
+    raise NotAReadQuery(f"{kind} refused: the database is open read-only for one read query ({READ_QUERIES}){hint}")
 
 
 def extension_file(name: str) -> Path:
@@ -63,10 +104,44 @@ class Store:
             ) from exc
         for name in EXTENSIONS:
             self.con.execute(f"LOAD '{extension_file(name)}'")
-        if not read_only:
+        if read_only:
+            self._lock_down()
+        else:
             self.migrate()
             self.create_views()
         self.store_id = self.scalar("SELECT value FROM store_meta WHERE key = 'store_id'")
+
+    def _lock_down(self) -> None:
+        """Confine a read-only connection to its database file, for good.
+
+        Its SQL may come from a user (muse sql, the prompt), so DuckDB's external access goes off
+        (no COPY TO, EXPORT, ATTACH, read_csv/read_text/read_blob/glob, INSTALL or LOAD) and the
+        configuration is locked so no SET or RESET can turn it back on. It runs after the two
+        extensions are loaded, because loading a file is external access too. DuckDB shares one
+        instance per file within a process, so a second read-only Store may find it done already.
+        """
+        if not self.scalar("SELECT current_setting('lock_configuration')"):
+            self.con.execute("SET enable_external_access = false")
+            self.con.execute("SET lock_configuration = true")
+        if self.scalar("SELECT current_setting('enable_external_access')"):
+            self.con.close()
+            raise StoreError(f"cannot open {self.path} read-only: another connection in this process locked "
+                             "its configuration with file access on")
+
+    def write_parquet(self, sql: str, path: str | Path) -> None:
+        """Write a query's result to a Parquet file, also from a read-only Store.
+
+        A read-only connection may not write files, so the rows stream as Arrow batches into a
+        private in-memory DuckDB that writes them. Arrow carries JSON as plain text, so each
+        column is cast back to its type and the file keeps the types a direct COPY would give.
+        """
+        relation = self.con.sql(sql)
+        names = (name.replace('"', '""') for name in relation.columns)
+        columns = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in zip(names, relation.types))
+        target = str(path).replace("'", "''")
+        with duckdb.connect() as writer:
+            writer.register("result", relation.to_arrow_reader())
+            writer.execute(f"COPY (SELECT {columns} FROM result) TO '{target}' (FORMAT parquet)")
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

@@ -177,7 +177,8 @@ def test_the_shell_runs_statements_commands_and_survives_errors(ro: Store) -> No
         "SELECT count(*) AS n_conv,",           # a statement over two lines
         "  'two lines' AS how FROM conversations;",
         "SELEC nonsense;",                      # an error, and the shell goes on
-        "CREATE TABLE t (x INT);",              # read-only: refused, still going
+        "CREATE TABLE t (x INT);",              # read-only: refused before it runs, still going
+        "SELECT 1 AS a; SELECT 2 AS b;",        # one statement at a time
         ".tables",
         f".q utterance_lineage conversation_id={conversation_id} idx={idx}",
         ".q utterance_lineage idx=1",           # a missing parameter is reported
@@ -187,13 +188,32 @@ def test_the_shell_runs_statements_commands_and_survives_errors(ro: Store) -> No
         ".help",
     ])
     assert "n_conv" in out and f"│ {N}" in out and "two lines" in out
-    assert "Parser Error" in out and "read-only" in out.lower()
+    assert "Parser Error" in out and "CREATE refused: the database is open read-only" in out
+    assert "2 statements given" in out
     assert "conversations" in out and "action_mix" in out and "view" in out
     assert "chatter_recommend" in out
     assert "missing parameter(s) conversation_id" in out
     assert "bytes>" in out
     assert "first 50 rows shown" in out and "│ 49" in out and "│ 50 " not in out
     assert "rejection_reasons" in out and ".q NAME" in out
+
+
+def test_a_query_file_must_be_one_read_statement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import muse_core.named_queries as named_queries
+
+    monkeypatch.setattr(named_queries, "QUERIES_DIR", tmp_path)
+    (tmp_path / "sneaky.sql").write_text("-- looks harmless\nSELECT 1;\nCOPY (SELECT 1) TO 'x.csv';\n")
+    with pytest.raises(ValueError, match=r"sneaky.sql: 2 statements given"):
+        load_query("sneaky")
+    (tmp_path / "writer.sql").write_text("-- writes\nCREATE TABLE t AS SELECT 1\n")
+    with pytest.raises(ValueError, match=r"writer.sql: CREATE refused"):
+        load_query("writer")
+
+
+def test_the_queries_run_on_the_locked_connection_muse_opens(ro: Store) -> None:
+    # the `ro` fixture is what muse sql, the viewer and export open: no files, config locked
+    assert ro.scalar("SELECT current_setting('enable_external_access')") is False
+    assert ro.scalar("SELECT current_setting('lock_configuration')") is True
 
 
 def test_the_shell_quits_on_dot_quit_and_drops_a_statement_on_ctrl_c(ro: Store) -> None:

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from muse_core.store import SQL_DIR, Store, StoreError
@@ -54,3 +55,17 @@ def test_a_second_writer_gets_an_actionable_error(tmp_path: Path) -> None:
             Store(db)
     finally:
         holder.kill()
+
+
+def test_only_a_read_only_store_is_locked_away_from_files(tmp_path: Path) -> None:
+    db = tmp_path / "lock.duckdb"
+    with Store(db) as writer:  # the writer needs files: migrations, views, the fts index
+        assert writer.scalar("SELECT current_setting('enable_external_access')") is True
+    with Store(db, read_only=True) as reader:
+        assert reader.scalar("SELECT current_setting('enable_external_access')") is False
+        assert reader.scalar("SELECT current_setting('lock_configuration')") is True
+        with pytest.raises(duckdb.InvalidInputException, match="locked"):
+            reader.con.execute("SET enable_external_access = true")
+        with pytest.raises(duckdb.PermissionException):
+            reader.con.execute(f"COPY (SELECT 1) TO '{tmp_path / 'x.csv'}'")
+        assert reader.store_id  # reading still works
