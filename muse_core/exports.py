@@ -184,8 +184,7 @@ def export_jsonl(store: Store, path: Path, include_dropped: bool = False,
 # -- 2. Parquet ------------------------------------------------------------------------------
 
 def _copy(store: Store, sql: str, path: Path) -> int:
-    target = str(path).replace("'", "''")
-    store.con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)")
+    store.write_parquet(sql, path)  # a read-only connection may not COPY to a file itself
     return int(store.scalar(f"SELECT count(*) FROM ({sql})"))
 
 
