@@ -23,7 +23,7 @@ from muse_core.llm import Gateway, LLMCallError, SkillResult
 from muse_core.outfit_opening import OutfitAttempt, try_outfit_opening
 from muse_core.personas import Persona
 from muse_core.progress import Progress
-from muse_core.querier import Querier, QuerierRound
+from muse_core.querier import NoCandidates, Querier, QuerierRound
 from muse_core.retrieval import Retriever
 from muse_core.runs import record_failure
 from muse_core.seeding import rng_for
@@ -169,7 +169,7 @@ async def run_conversations(gateway: Gateway, domain: Domain, retriever: Retriev
         async with slots:
             try:
                 simulated = await manager.simulate(job)
-            except LLMCallError as exc:  # no valid answer after the re-asks: this conversation only
+            except (LLMCallError, NoCandidates) as exc:  # this conversation only: recorded, the rest go on
                 record_failure(store, gateway.run_id, "conversation", job.conversation_id, exc)
                 progress.advance()
                 return

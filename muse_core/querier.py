@@ -15,6 +15,10 @@ from muse_core.llm import Gateway
 from muse_core.retrieval import Retriever
 
 
+class NoCandidates(RuntimeError):
+    """Retrieval found nothing to recommend: the conversation cannot go on (recorded, not fatal)."""
+
+
 class SearchPlan(BaseModel):
     attributes: list[Annotated[str, Field(max_length=60)]] = Field(max_length=20)  # the needs as catalog attributes
     query: str = Field(min_length=1, max_length=300)
@@ -64,6 +68,8 @@ class Querier:
         analysis = await self.gateway.run("querier_analyse", {"conversation": dialogue.context()}, entity_id=entity)
         plan = await self.gateway.run("querier_query", {"needs": analysis.value}, output=SearchPlan, entity_id=entity)
         candidates, dropped = self._candidates(plan.value.query, set(dialogue.mentioned()))
+        if not candidates:  # a query that matches nothing (a weak model's): search with the needs instead
+            candidates, dropped = self._candidates(analysis.value, set(dialogue.mentioned()))
         keys, cost = [analysis.cache_key, plan.cache_key], analysis.cost_usd + plan.cost_usd
         chosen = reason = None
         if candidates:
@@ -77,7 +83,8 @@ class Querier:
             cost += rerank.cost_usd
         injected = limit_reached and chosen != target_id
         if chosen is None and not injected:
-            raise RuntimeError(f"{cid} round {round}: retrieval found no product that was not already mentioned")
+            raise NoCandidates(f"{cid} round {round}: retrieval found no product that was not already mentioned, "
+                               f"for the query {plan.value.query!r} nor the needs")
         return QuerierRound(round, analysis.value, plan.value.attributes, plan.value.query, candidates, dropped,
                             chosen, reason, target_id if injected else chosen,
                             any(c["product_id"] == target_id for c in candidates), injected, keys, cost)
