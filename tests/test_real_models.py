@@ -344,53 +344,97 @@ def test_deployments_take_a_config_as_a_path_or_text_and_one_model_for_every_rol
 
 
 class FlakyOffline:
-    """The offline engine, except that it answers nonsense to chosen calls (by skill and seed, which
-    the gateway derives from the entity): a model that cannot do some work, re-asks included."""
+    """The offline engine, except for chosen calls (by skill and seed, which the gateway derives
+    from the entity): those get the given answer, re-asks included."""
 
     name = "flaky"
 
-    def __init__(self, broken: set[tuple[str, int]]) -> None:
+    def __init__(self, answers: dict[tuple[str, int], str]) -> None:
         from plugins.offline import OfflineProvider
 
-        self.inner, self.broken = OfflineProvider(), broken
+        self.inner, self.answers = OfflineProvider(), answers
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
-        if (request.skill, request.seed) in self.broken:
-            return LLMResponse("{not json", 5, 2, 0.0)
+        if (request.skill, request.seed) in self.answers:
+            return LLMResponse(self.answers[request.skill, request.seed], 5, 2, 0.0)
         return await self.inner.complete(request)
 
 
 def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path, monkeypatch) -> None:
-    """A conversation whose querier never gets a valid plan, and a review that never parses: both
-    are recorded in stage_failures with the reason, and every other conversation is simulated,
-    rewritten and reviewed."""
+    """A conversation whose querier never gets a valid plan, one whose query and needs match no
+    product, and a review that never parses: each is recorded in stage_failures with the reason,
+    and every other conversation is simulated, rewritten and reviewed."""
     from muse_core import plugins
     from muse_core.config import OFFLINE_MODEL
     from muse_core.manager import conversation_set
     from muse_core.seeding import derive_seed
     from tests.helpers import build_profiles_db, run_conversation_stages
 
-    db = build_profiles_db(tmp_path / "f.duckdb", 4)
+    db = build_profiles_db(tmp_path / "f.duckdb", 5)
     with Store(db) as store:
         profile_set, ks = store.con.execute(
             "SELECT any_value(profile_set), list(split_part(profile_id, '-', -1) ORDER BY profile_id)"
             " FROM profiles").fetchone()
     cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
-                      conversations={"n": 4}).offline()
+                      conversations={"n": 5}).offline()
     cids = [f"{conversation_set(cfg, profile_set)}-{k}" for k in ks]
-    broken = {("querier_query", derive_seed(cfg.seed, f"{cids[0]}/r1", "querier_query")),
-              ("review_conversation", derive_seed(cfg.seed, cids[1], "review_conversation"))}
+
+    def seed(entity: str, skill: str) -> tuple[str, int]:
+        return skill, derive_seed(cfg.seed, entity, skill)
+
+    answers = {seed(f"{cids[0]}/r1", "querier_query"): "{not json",
+               seed(f"{cids[2]}/r1", "querier_analyse"): "qqzx",
+               seed(f"{cids[2]}/r1", "querier_query"): '{"attributes": [], "query": "qqzx"}',
+               seed(cids[1], "review_conversation"): "{not json"}
     reg = plugins.registry()
     monkeypatch.setitem(reg.entries["llm_provider"], "flaky",
-                        plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(broken), "test", __name__))
+                        plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(answers), "test", __name__))
     roles = {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
              for name, role in cfg.roles.items()}
-    run_conversation_stages(db, 4, roles=roles)
+    run_conversation_stages(db, 5, roles=roles)
     with Store(db) as store:
-        failures = store.rows("SELECT stage, entity_id, error FROM stage_failures ORDER BY stage")
+        failures = store.rows("SELECT stage, entity_id, error FROM stage_failures ORDER BY stage, entity_id")
         conversations = store.scalar("SELECT count(*) FROM conversations")
         rewritten = store.scalar("SELECT count(DISTINCT conversation_id) FROM rewrites")
         reviewed = store.scalar("SELECT count(*) FROM reviews")
-    assert [(f["stage"], f["entity_id"]) for f in failures] == [("conversation", cids[0]), ("review", cids[1])]
-    assert all("gave no valid answer after 3 tries" in f["error"] for f in failures)
+    assert [(f["stage"], f["entity_id"]) for f in failures] == [
+        ("conversation", cids[0]), ("conversation", cids[2]), ("review", cids[1])]
+    assert "gave no valid answer after 3 tries" in failures[0]["error"]
+    assert "retrieval found no product" in failures[1]["error"] and "'qqzx'" in failures[1]["error"]
+    assert "gave no valid answer after 3 tries" in failures[2]["error"]
     assert (conversations, rewritten, reviewed) == (3, 3, 2)
+
+
+def test_a_candidate_the_model_cannot_judge_is_rejected_by_the_model_screen(tmp_path: Path, monkeypatch) -> None:
+    from muse_core import plugins
+    from muse_core.config import OFFLINE_MODEL
+    from muse_core.plugins import registry
+    from muse_core.profiles import build_profiles, profile_set_name
+    from muse_core.retrieval import get_retriever
+    from muse_core.scenarios import build_scenarios
+    from muse_core.seeding import derive_seed
+    from plugins.fashion import FASHION
+    from tests.helpers import build_sample_db
+
+    db = build_sample_db(tmp_path / "p.duckdb")
+    cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": 2, "scenarios": 44}).offline()
+    cfg = cfg.model_copy(update={"roles": {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
+                                           for name, role in cfg.roles.items()}})
+    first = f"{profile_set_name(cfg, 'fashion')}-0"
+    answers = {("profile_match", derive_seed(cfg.seed, first, "profile_match")): '{"answer": "Maybe"}'}
+    monkeypatch.setitem(registry().entries["llm_provider"], "flaky",
+                        plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(answers), "test", __name__))
+    with Store(db) as store:
+        gateway = Gateway(store, cfg, start_run(store, "t", cfg))
+
+        async def go() -> None:
+            metric = registry().get("dedup_metric", "bleu")
+            await build_scenarios(gateway, FASHION, metric())
+            await build_profiles(gateway, FASHION, metric(), get_retriever(store, cfg))
+
+        asyncio.run(go())
+        screen = store.rows("SELECT screen, passed, reason FROM screens WHERE entity_id = ?", [first])
+        outcome = store.scalar("SELECT rejected_by FROM profile_candidates WHERE candidate_id = ?", [first])
+        profiles = store.scalar("SELECT count(*) FROM profiles")
+    assert [(s["screen"], s["passed"]) for s in screen] == [("model", False)] and outcome == "model"
+    assert "gave no valid answer" in screen[0]["reason"] and profiles == 2
