@@ -30,23 +30,37 @@ def _text_list(value: Any, field: str) -> list[str]:
     raise RecordError(f"{field}: expected a list of strings, got {type(value).__name__}")
 
 
+BIGINT_MAX = 2**63 - 1  # the database column of counts
+
+
 def _number(value: Any, field: str) -> float | None:
     if value is None:
         return None
     number: float | None = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        cleaned = value.strip().lstrip("$").replace(",", "")
-        if cleaned in ("", "None", "null", "-"):
-            return None
-        try:
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
+            cleaned = value.strip().lstrip("$").replace(",", "")
+            if cleaned in ("", "None", "null", "-"):
+                return None
             number = float(cleaned)
-        except ValueError:
-            number = None
+    except (ValueError, OverflowError):  # "cheap"; an integer too big for a float
+        number = None
     if number is None or not math.isfinite(number):
         raise RecordError(f"{field}: expected a finite number, got {type(value).__name__} {str(value)[:40]!r}")
     return number
+
+
+def _count(value: Any, field: str) -> int | None:
+    """A whole number that fits the database (a float like 1e20 does not)."""
+    number = _number(value, field)
+    if number is None:
+        return None
+    count = value if isinstance(value, int) and not isinstance(value, bool) else int(number)
+    if not 0 <= count <= BIGINT_MAX:
+        raise RecordError(f"{field}: {str(value)[:40]} is out of range (0 to {BIGINT_MAX:,})")
+    return count
 
 
 def _details(value: Any) -> dict[str, str]:
@@ -55,7 +69,7 @@ def _details(value: Any) -> dict[str, str]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, a 4,300+ digit integer, nested too deeply
             raise RecordError("details: a string that is not JSON") from None
     if not isinstance(value, dict):
         raise RecordError(f"details: expected an object, got {type(value).__name__}")
@@ -95,7 +109,7 @@ def parse_record(raw: Any, max_title_chars: int = 1000) -> ProductRecord:
         raise RecordError("missing title")
     if len(title) > max_title_chars:
         raise RecordError(f"title too long ({len(title):,} characters > {max_title_chars:,})")
-    rating_number = _number(raw.get("rating_number"), "rating_number")
+    rating_number = _count(raw.get("rating_number"), "rating_number")
     try:
         return ProductRecord(
             product_id=product_id,
@@ -107,7 +121,7 @@ def parse_record(raw: Any, max_title_chars: int = 1000) -> ProductRecord:
             store=raw.get("store") if isinstance(raw.get("store"), str) and raw.get("store").strip() else None,
             price=_number(raw.get("price"), "price"),
             average_rating=_number(raw.get("average_rating"), "average_rating"),
-            rating_number=None if rating_number is None else int(rating_number),
+            rating_number=rating_number,
             details=_details(raw.get("details")),
             image_ref=main_image(raw.get("images")),
         )

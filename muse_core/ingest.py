@@ -8,12 +8,15 @@ nothing; a changed product replaces the old one and loses its now-stale summary.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import hashlib
 import json
+import math
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from muse_core.amazon2023 import RecordError
 from muse_core.config import IngestConfig
@@ -24,6 +27,7 @@ from muse_core.records import ImageBlob, ProductRecord
 from muse_core.store import Store
 
 BATCH = 500
+MAX_DIGITS = 100  # a longer integer in a catalog line is garbage, not data
 
 
 @dataclass
@@ -70,36 +74,88 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
+    """Each line (at most `limit` + 1 bytes of it) and its full size: a huge line is never held whole."""
+    while raw := handle.readline(limit + 1):
+        size = len(raw)
+        if size > limit and not raw.endswith(b"\n"):
+            while rest := handle.readline(1 << 20):  # skip the rest of the over-long line
+                size += len(rest)
+                if rest.endswith(b"\n"):
+                    break
+        yield raw, size
+
+
+def _bounded_int(text: str) -> int:
+    # json would call int() on any number of digits (and raise a bare ValueError past 4,300).
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise RecordError(f"number too long ({len(text.lstrip('-')):,} digits)")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise RecordError(f"number out of range ({text[:40]})")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise RecordError(f"invalid JSON: {name} is not a JSON number")
+
+
+def decode_line(raw: bytes) -> Any:
+    """One line's bytes as a JSON value, or RecordError with the reason."""
+    try:
+        text = raw.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"not UTF-8 text (byte {exc.start + 1})") from None
+    if not text:
+        raise RecordError("empty line")
+    try:
+        value = json.loads(text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise RecordError("invalid JSON: nested too deeply") from None
+    if "\\u" in text:  # only an escape can make a lone surrogate, which no database column can store
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise RecordError("invalid JSON: a \\u escape that is not a character (lone surrogate)") from None
+    return value
+
+
 def parse_lines(path: Path, domain: Domain, limits: IngestConfig) -> tuple[list[_Parsed], list[_Reject], int]:
-    """Decode and validate every line; nothing is skipped without a reject reason."""
+    """Decode and validate every line, each on its own: nothing is skipped without a reject reason,
+    and no line can stop the others from being stored."""
     records: list[_Parsed] = []
     rejects: list[_Reject] = []
     first_seen: dict[str, int] = {}
     line_no = 0
     with path.open("rb") as handle:
-        for line_no, raw in enumerate(handle, start=1):
+        for line_no, (raw, size) in enumerate(_lines(handle, limits.max_line_bytes), start=1):
+            if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]  # editors on Windows write one; it is not part of the data
             try:
-                if len(raw) > limits.max_line_bytes:
-                    raise RecordError(f"line too large ({len(raw):,} bytes > {limits.max_line_bytes:,})")
-                text = raw.decode("utf-8").strip()
-                if not text:
-                    raise RecordError("empty line")
-                record = domain.parse_record(json.loads(text), limits.max_title_chars)
-            except UnicodeDecodeError:
-                rejects.append(_Reject(line_no, "not UTF-8 text", raw))
-            except json.JSONDecodeError as exc:
-                rejects.append(_Reject(line_no, f"invalid JSON: {exc.msg} at column {exc.colno}", raw))
+                if size > limits.max_line_bytes:
+                    raise RecordError(f"line too large ({size:,} bytes > {limits.max_line_bytes:,})")
+                record = domain.parse_record(decode_line(raw), limits.max_title_chars)
             except RecordError as exc:
-                rejects.append(_Reject(line_no, str(exc), raw))
-            except RecursionError:
-                rejects.append(_Reject(line_no, "invalid JSON: nested too deeply", raw))
+                rejects.append(_Reject(line_no, str(exc), raw[:300]))
+                continue
+            # An adapter (a plugin) meeting data it did not expect: still one line's reject, not a crash.
+            except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError, RecursionError) as exc:
+                reason = f"unreadable record ({type(exc).__name__}: {str(exc)[:80]})"
+                rejects.append(_Reject(line_no, reason, raw[:300]))
+                continue
+            if record.product_id in first_seen:
+                first = first_seen[record.product_id]
+                rejects.append(_Reject(line_no, f"duplicate parent_asin (first at line {first})", raw[:300],
+                                       record.product_id))
             else:
-                if record.product_id in first_seen:
-                    rejects.append(_Reject(line_no, f"duplicate parent_asin (first at line {first_seen[record.product_id]})",
-                                           raw, record.product_id))
-                else:
-                    first_seen[record.product_id] = line_no
-                    records.append(_Parsed(line_no, record, raw[:300]))
+                first_seen[record.product_id] = line_no
+                records.append(_Parsed(line_no, record, raw[:300]))
     return records, rejects, line_no
 
 
@@ -108,10 +164,11 @@ def content_hash(record: ProductRecord, image: ImageBlob | None) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-async def _images(records: list[_Parsed], base_dir: Path, limits: IngestConfig,
-                  progress: Progress) -> list[ImageBlob | ImageError]:
+async def _images(records: list[_Parsed], base_dir: Path, limits: IngestConfig, progress: Progress,
+                  allow_networks: Sequence[str] | None,
+                  image_dirs: Sequence[Path] | None) -> list[ImageBlob | ImageError]:
     semaphore = asyncio.Semaphore(limits.download_concurrency)
-    async with ImageLoader(limits) as loader:
+    async with ImageLoader(limits, allow_networks, image_dirs) as loader:
         async def one(record: ProductRecord) -> ImageBlob | ImageError:
             async with semaphore:
                 try:
@@ -127,7 +184,14 @@ async def _images(records: list[_Parsed], base_dir: Path, limits: IngestConfig,
 
 
 async def ingest_catalog(store: Store, path: Path, domain: Domain, limits: IngestConfig, run_id: str,
-                         progress: Progress | None = None) -> IngestReport:
+                         progress: Progress | None = None, *, allow_networks: Sequence[str] | None = None,
+                         image_dirs: Sequence[Path] | None = None) -> IngestReport:
+    """Store every valid line of `path` as a product and record every other line as a reject.
+
+    Images: URLs are fetched from public addresses only, plus `allow_networks` (None: the
+    MUSE_ALLOW_IMAGE_NETWORKS variable); local paths must lie in the catalog file's folder or
+    in `image_dirs` (None: the MUSE_IMAGE_DIRS variable). See muse_core.images.
+    """
     path = Path(path).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"catalog file not found: {path}")
@@ -136,7 +200,7 @@ async def ingest_catalog(store: Store, path: Path, domain: Domain, limits: Inges
     report = IngestReport(source=source, run_id=run_id)
     records, rejects, report.lines = parse_lines(path, domain, limits)
     with progress.task("reading images", total=len(records)):
-        images = await _images(records, path.parent, limits, progress)
+        images = await _images(records, path.parent, limits, progress, allow_networks, image_dirs)
 
     known = dict(store.con.execute("SELECT product_id, content_hash FROM products").fetchall())
     product_rows, image_rows, replaced = [], [], []

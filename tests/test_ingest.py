@@ -20,7 +20,9 @@ FASHION = registry().get("domain", "fashion")
 
 
 def ingest(store: Store, path: Path, **limits):
-    return asyncio.run(ingest_catalog(store, path, FASHION, IngestConfig(**limits), "run-1"))
+    # No image opt-ins, whatever the environment says: loopback URLs and outside paths are refused.
+    return asyncio.run(ingest_catalog(store, path, FASHION, IngestConfig(**limits), "run-1", allow_networks=(),
+                                      image_dirs=()))
 
 
 def test_tiny_catalog_becomes_products_with_images(store: Store, tiny_catalog: Path) -> None:
@@ -141,3 +143,60 @@ def test_amazon_sample_accounts_for_all_500_lines(store: Store) -> None:
     kept = ingest(store, sample, allow_text_only=True, image_timeout_s=2)
     assert kept.products + kept.rejected == 500
     assert kept.text_only >= kept.products - strict.products
+
+
+def test_one_bad_line_never_costs_the_good_ones(store: Store, tmp_path: Path) -> None:
+    """Issue 12: 1e20 or a 5,000-digit rating_number stopped the whole file with a traceback."""
+    folder = tmp_path / "c"
+    good = write_tiny_catalog(folder).read_bytes()
+    image = {"images": [{"variant": "MAIN", "large": "images/T1.png"}]}
+
+    def line(pid: str, **fields) -> bytes:
+        return json.dumps({"parent_asin": pid, "title": f"Item {pid}", **image, **fields}).encode()
+
+    bad = [
+        (line("B1", rating_number=1e20), "rating_number: 1e+20 is out of range"),
+        (line("B2", rating_number=2**63), "rating_number: 9223372036854775808 is out of range"),
+        (b'{"parent_asin": "B3", "title": "t", "rating_number": ' + b"9" * 5000 + b"}",
+         "number too long (5,000 digits)"),
+        (b'{"parent_asin": "B4", "title": "t", "price": 1' + b"0" * 400 + b"}", "number too long (401 digits)"),
+        (b'{"parent_asin": "B5", "title": "t", "price": NaN}', "invalid JSON: NaN is not a JSON number"),
+        (b'{"parent_asin": "B6", "title": "t", "average_rating": -Infinity}', "invalid JSON: -Infinity is not"),
+        (b'{"parent_asin": "B7", "title": "t", "price": 1e999}', "number out of range (1e999)"),
+        (line("B8", price="1e999"), "price: expected a finite number"),
+        (line("B9", features={"a": 1}), "features: expected a list of strings"),
+        (line("B10", details="{\"a\": \"\\ud800\"}"), "details.a: Input should be a valid string"),
+        (b'{"parent_asin": "B11", "title": "\\udc00"}', "lone surrogate"),
+        (b'{"parent_asin": "B12", "title": "caf\xe9"}', "not UTF-8 text"),
+        (b"\xef\xbb\xbf" + line("B13"), "invalid JSON: Unexpected UTF-8 BOM"),  # a BOM is only stripped on line 1
+        (line("B14", title="x" * 300_000), "line too large"),
+        (line("B15", details="[" * 100_000), "details: a string that is not JSON"),
+        (b"[" * 100_000, "invalid JSON"),
+        (line("B16", images=[{"variant": "MAIN", "large": "/etc/hostname"}]), "outside the allowed image folders"),
+        (line("B17", images=[{"variant": "MAIN", "large": "../../x.png"}]), "outside the allowed image folders"),
+        (line("B18", images=[{"variant": "MAIN", "large": "http://127.0.0.1:9/x.png"}]),
+         "loopback address (127.0.0.1): refused"),
+        (line("B19", images=[{"variant": "MAIN", "large": "http://2130706433/x.png"}]), "loopback address"),
+        (line("B20", images=[{"variant": "MAIN", "large": "http://169.254.169.254/x"}]), "link-local address"),
+    ]
+    path = folder / "mixed.jsonl"
+    path.write_bytes(good + b"\n".join(raw for raw, _ in bad) + b"\n")
+    report = ingest(store, path, max_line_bytes=200_000)
+    assert (report.new, report.rejected, report.lines) == (len(TINY_PRODUCTS), len(bad), len(TINY_PRODUCTS) + len(bad))
+    reasons = dict(store.con.execute("SELECT source_line, reason FROM ingest_rejects").fetchall())
+    for offset, (_, reason) in enumerate(bad, start=len(TINY_PRODUCTS) + 1):
+        assert reason in reasons[offset], (offset, reasons[offset])
+
+
+def test_a_bom_on_line_one_is_stripped(store: Store, tiny_catalog: Path) -> None:
+    tiny_catalog.write_bytes(b"\xef\xbb\xbf" + tiny_catalog.read_bytes())
+    report = ingest(store, tiny_catalog)
+    assert (report.new, report.rejected) == (len(TINY_PRODUCTS), 0)
+
+
+def test_a_huge_line_is_measured_not_held(store: Store, tiny_catalog: Path) -> None:
+    huge = b'{"parent_asin": "H", "title": "' + b"x" * 5_000_000  # no newline at all: the last line
+    tiny_catalog.write_bytes(tiny_catalog.read_bytes() + huge)
+    report = ingest(store, tiny_catalog, max_line_bytes=10_000)
+    assert (report.new, report.rejected) == (len(TINY_PRODUCTS), 1)
+    assert store.scalar("SELECT reason FROM ingest_rejects") == "line too large (5,000,031 bytes > 10,000)"
