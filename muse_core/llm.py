@@ -141,7 +141,11 @@ def extract_json(text: str) -> str:
 def parse_structured(text: str, output: type[T]) -> T:
     """Validate a model answer against `output`; raises ValueError with a message fit to re-ask with."""
     try:
-        return output.model_validate_json(extract_json(text))
+        # strict=False: a raw newline inside a string (grammar-constrained local models write them)
+        # is not worth a re-ask
+        return output.model_validate(json.loads(extract_json(text), strict=False))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the answer is not valid JSON: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in exc.errors()[:8])
         raise ValueError(f"the JSON does not match the schema: {problems}") from None

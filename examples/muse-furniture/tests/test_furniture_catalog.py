@@ -109,7 +109,9 @@ def test_the_converted_csv_is_ingested_by_muse_with_the_same_reasons(tmp_path: P
     assert json.loads(out.read_text().splitlines()[0])["image"] == "../in/pics/T-1.png"
     config = load_config(db=tmp_path / "muse.duckdb").offline()
     with Store(config.db) as store:
-        report = asyncio.run(ingest_catalog(store, out, FURNITURE, config.ingest, start_run(store, "test", config)))
+        # the photos lie outside the catalog's folder: allowed by name, as a user would (MUSE_IMAGE_DIRS)
+        report = asyncio.run(ingest_catalog(store, out, FURNITURE, config.ingest, start_run(store, "test", config),
+                                            image_dirs=[tmp_path / "in" / "pics"]))
         assert (report.lines, report.new, report.rejected) == (7, 3, 4)
         rejects = store.rows("SELECT source_line, product_id, reason FROM ingest_rejects ORDER BY source_line")
         products = store.rows("SELECT product_id, domain, categories, image_status FROM products ORDER BY 1")
