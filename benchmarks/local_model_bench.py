@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,20 @@ sys.path.insert(0, str(ROOT))
 
 from muse_core.local_model import MODEL, LocalServer  # noqa: E402
 from tests.helpers import write_sample_subset  # noqa: E402
+
+
+def server_timings(log: Path) -> tuple[float, float, float]:
+    """llama.cpp's own timings from its log: prompt tokens/s, generated tokens/s, seconds busy."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    prompt = re.findall(r"prompt eval time =\s+([\d.]+) ms /\s+(\d+) tokens", text)
+    generated = re.findall(r"\n\S+\s+eval time =\s+([\d.]+) ms /\s+(\d+) runs", text)
+    busy = sum(float(ms) for ms in re.findall(r"total time =\s+([\d.]+) ms", text)) / 1000
+
+    def rate(pairs: list[tuple[str, str]]) -> float:
+        seconds = sum(float(ms) for ms, _ in pairs) / 1000
+        return sum(int(n) for _, n in pairs) / seconds if seconds else 0.0
+
+    return rate(prompt), rate(generated), busy
 
 
 def main() -> None:
@@ -46,12 +61,12 @@ def main() -> None:
              "--model", MODEL, "--api-base", server.url], cwd=work, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - started
         requests = server.requests()
+    prompt_rate, generation_rate, busy_s = server_timings(work / "server.log")
     with duckdb.connect(str(db), read_only=True) as con:
-        calls, answers, invalid, errors, prompt, completion, busy = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE status IN ('ok', 'invalid')),"
-            " count(*) FILTER (WHERE status = 'invalid'), count(*) FILTER (WHERE status = 'error'),"
-            " coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), sum(latency_ms) / 1000"
-            " FROM llm_calls").fetchone()
+        answers, invalid, errors, prompt, completion = con.execute(
+            "SELECT count(*) FILTER (WHERE status IN ('ok', 'invalid')), count(*) FILTER (WHERE status = 'invalid'),"
+            " count(*) FILTER (WHERE status = 'error'), coalesce(sum(prompt_tokens), 0),"
+            " coalesce(sum(completion_tokens), 0) FROM llm_calls").fetchone()
         # a call's first answer is its attempt 0 under the first cache key of its (entity, skill)
         firsts = con.execute(
             "WITH first AS (SELECT entity_id, skill, arg_min(status, created_at) AS status FROM llm_calls"
@@ -64,8 +79,10 @@ def main() -> None:
     if result.returncode:
         print("  run stopped: " + (result.stderr.strip().splitlines() or ["?"])[-1])
     print(f"  wall {wall:.0f} s; server requests {requests} ({requests / wall:.3f} requests/s)")
-    print(f"  answers {answers}, transport errors {errors}; tokens/s over the time calls were in flight: "
-          f"prompt {prompt / busy:.0f}, completion {completion / busy:.1f}")
+    print(f"  answers {answers}, transport errors {errors}; tokens (the server's counts) {prompt:,} in, "
+          f"{completion:,} out")
+    print(f"  llama.cpp: prompt {prompt_rate:.0f} tokens/s, generation {generation_rate:.1f} tokens/s, "
+          f"busy {busy_s:.0f} s of {wall:.0f} s (one request at a time)")
     print(f"  invalid on the first try: {firsts[1]} of {firsts[0]} calls ({firsts[1] / max(firsts[0], 1):.1%}); "
           f"re-asks per call {invalid / max(firsts[0], 1):.2f}")
     print(f"  conversations completed {conversations} of {args.conversations}, kept by the reviewer {kept}")

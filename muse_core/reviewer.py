@@ -24,8 +24,10 @@ def _on_grid(value: float) -> float:
     return stepped
 
 
-# A 0-2 score in 0.05 steps (paper 3.4.2 and Figure 19); off-grid answers are re-asked.
-Score = Annotated[float, Field(ge=0, le=2), AfterValidator(_on_grid)]
+# A 0-2 score in 0.05 steps (paper 3.4.2 and Figure 19); off-grid answers are re-asked. The schema
+# lists the grid too, so a server that enforces schemas (llama.cpp's grammar) cannot write a 5.
+GRID = [round(step * 0.05, 2) for step in range(41)]
+Score = Annotated[float, Field(ge=0, le=2, json_schema_extra={"enum": GRID}), AfterValidator(_on_grid)]
 
 
 class ReviewScores(BaseModel):
