@@ -74,6 +74,17 @@ def _key_variable(litellm: Any, role: RoleConfig | LLMRequest) -> str | None:
     return missing[0] if missing else None
 
 
+def _key_name(litellm: Any, role: RoleConfig) -> str:
+    """The environment variable a role's key comes from (its name only)."""
+    if role.api_key_env:
+        return role.api_key_env
+    try:
+        provider = litellm.get_llm_provider(role.model)[1]
+    except Exception:  # noqa: BLE001 - litellm raises bare Exception for models it cannot place
+        provider = role.model.split("/", 1)[0]
+    return f"{provider.upper()}_API_KEY"
+
+
 def _api_key(role: RoleConfig | LLMRequest) -> str | None:
     if role.api_key_env:
         return os.environ.get(role.api_key_env)
@@ -229,6 +240,10 @@ class LiteLLMProvider:
                 return  # the key works; the gateway will pace itself
             if error.status is None and error.retryable:
                 raise ProviderError(f"{error}; start the server or fix api_base", retryable=False) from None
+            if error.status in (401, 403):
+                raise ProviderError(f"{error} (the key is read from {_key_name(litellm, role)}; set another "
+                                    "variable per role with api_key_env)", retryable=False,
+                                    status=error.status) from None
             raise error from None
 
 

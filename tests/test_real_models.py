@@ -150,6 +150,8 @@ def test_auth_and_not_found_fail_preflight_at_once_and_are_never_retried(tmp_pat
             preflight(cfg, ("ingest",))
         assert server.requests == 1  # one probe, no retry
         assert "openai/some-model at 127.0.0.1" in str(caught.value) and "role agent" in str(caught.value)
+        if status in (401, 403):
+            assert "the key is read from OPENAI_API_KEY" in str(caught.value)
         # the gateway does not retry them either
         with Store(cfg.db) as store:
             gateway = Gateway(store, cfg, start_run(store, "t", cfg))
