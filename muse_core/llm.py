@@ -440,7 +440,8 @@ class Gateway:
                 redact(response.text) if response else None, status, error, attempt,
                 response.prompt_tokens if response else None, response.completion_tokens if response else None,
                 response.cost_usd if response else 0.0, (time.perf_counter() - started) * 1000,
-                api_base_host(request.api_base), response.response_model if response else None,
+                # the model id is the server's text: redacted like any other text it sends
+                api_base_host(request.api_base), redact(response.response_model or "") or None if response else None,
                 response.pricing if response else None, call.images_sent, call.images_as_text,
             ],
         )

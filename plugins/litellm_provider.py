@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -72,6 +73,17 @@ def _key_variable(litellm: Any, role: RoleConfig | LLMRequest) -> str | None:
     except Exception:  # noqa: BLE001 - litellm raises bare Exception for providers it cannot place
         return None  # the probe request will say what is wrong
     return missing[0] if missing else None
+
+
+@lru_cache(maxsize=256)
+def _model_facts(model: str) -> tuple[bool, bool]:
+    """(litellm's map knows the model, it takes images, else True). Asked on every call: computed once."""
+    litellm = _litellm()
+    try:
+        litellm.get_model_info(model)
+    except Exception:  # noqa: BLE001 - raised for any model missing from litellm's map
+        return False, True
+    return True, bool(litellm.supports_vision(model=model))
 
 
 def _key_name(litellm: Any, role: RoleConfig) -> str:
@@ -144,12 +156,7 @@ class LiteLLMProvider:
     def default_vision(self, role: RoleConfig) -> bool:
         """Whether a model takes images when its role does not say: litellm's model info where
         litellm knows the model, else yes (a server that refuses them gets a clear error)."""
-        litellm = _litellm()
-        try:
-            litellm.get_model_info(role.model)
-        except Exception:  # noqa: BLE001 - raised for any model missing from litellm's map
-            return True
-        return bool(litellm.supports_vision(model=role.model))
+        return _model_facts(role.model)[1]
 
     def key_state(self, role: RoleConfig) -> str:
         """What `muse roles` says of the key (never the key): present, missing (and which
@@ -164,11 +171,7 @@ class LiteLLMProvider:
     def pricing(self, role: RoleConfig | LLMRequest) -> str:
         if role.api_base and is_local(role.api_base) or role.model.split("/", 1)[0] in LOCAL_PROVIDERS:
             return "local"
-        try:
-            _litellm().get_model_info(role.model)
-        except Exception:  # noqa: BLE001 - raised for any model missing from litellm's map
-            return "unknown"
-        return "price-map"
+        return "price-map" if _model_facts(role.model)[0] else "unknown"
 
     def _formats(self, litellm: Any, request: LLMRequest) -> list[str | None]:
         """The ways to ask this endpoint for a structured answer, best first. A server behind

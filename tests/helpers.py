@@ -171,3 +171,22 @@ def write_sample_subset(folder: Path, n: int) -> Path:
     path = folder / "catalog.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def shell_output(store, lines: list[str]) -> str:
+    """What the interactive `muse sql` prompt prints for these input lines (EOF after the last)."""
+    from rich.console import Console
+
+    from muse_core.sql_shell import run_shell
+
+    feed = iter(lines)
+
+    def input_fn(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    console = Console(record=True, width=200)
+    run_shell(store, console, input_fn)  # returns at EOF
+    return console.export_text()

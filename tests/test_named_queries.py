@@ -13,7 +13,7 @@ from rich.console import Console
 from muse_core.named_queries import QUERIES_DIR, list_queries, load_query, parse_assignments, run_query
 from muse_core.sql_shell import run_shell
 from muse_core.store import Store
-from tests.helpers import build_profiles_db, run_conversation_stages
+from tests.helpers import build_profiles_db, run_conversation_stages, shell_output
 
 N = 6
 
@@ -157,23 +157,11 @@ def test_parameter_errors_name_what_is_wrong(ro: Store) -> None:
     assert parse_assignments(["q=a=b"]) == {"q": "a=b"}
 
 
-def _shell(store: Store, lines: list[str]) -> str:
-    feed = iter(lines)
-
-    def input_fn(prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    console = Console(record=True, width=200)
-    run_shell(store, console, input_fn)  # returns at EOF
-    return console.export_text()
 
 
 def test_the_shell_runs_statements_commands_and_survives_errors(ro: Store) -> None:
     conversation_id, idx, _ = _a_turn(ro)
-    out = _shell(ro, [
+    out = shell_output(ro, [
         "SELECT count(*) AS n_conv,",           # a statement over two lines
         "  'two lines' AS how FROM conversations;",
         "SELEC nonsense;",                      # an error, and the shell goes on

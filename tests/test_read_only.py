@@ -15,14 +15,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from rich.console import Console
 
 from muse_core.config import load_config
 from muse_core.named_queries import list_queries, run_query
 from muse_core.retrieval import get_retriever
-from muse_core.sql_shell import run_shell
 from muse_core.store import NotAReadQuery, Store, extension_file, read_query
-from tests.helpers import build_sample_db
+from tests.helpers import build_sample_db, shell_output
 
 MUSE = [sys.executable, "-m", "muse_core.cli"]
 
@@ -218,23 +216,11 @@ def test_muse_sql_still_reads_views_and_named_queries(setup: dict[str, Path]) ->
 
 # -- the interactive prompt ----------------------------------------------------------------------
 
-def _shell(store: Store, lines: list[str]) -> str:
-    feed = iter(lines)
-
-    def input_fn(prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    console = Console(record=True, width=200)
-    run_shell(store, console, input_fn)
-    return console.export_text()
 
 
 def test_the_prompt_refuses_every_attack_in_one_line_each(setup: dict[str, Path], ro: Store) -> None:
     before = setup["db"].read_bytes()
-    out = _shell(ro, [_attack(name, setup) + ";" for name in sorted(ATTACKS)] + [
+    out = shell_output(ro, [_attack(name, setup) + ";" for name in sorted(ATTACKS)] + [
         "SELECT count(*) AS products FROM catalog;", ".q cost_per_stage"])
     errors = [line for line in out.splitlines() if line.startswith("error:")]
     assert len(errors) == len(ATTACKS), out  # soft-wrapped: one line each, however long

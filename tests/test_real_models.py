@@ -364,8 +364,8 @@ class FlakyOffline:
 
 def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path, monkeypatch) -> None:
     """A conversation whose querier never gets a valid plan, one whose query and needs match no
-    product, and a review that never parses: each is recorded in stage_failures with the reason,
-    and every other conversation is simulated, rewritten and reviewed."""
+    product, a rewrite that stays empty and a review that never parses: each is recorded in
+    stage_failures with the reason, and everything else is simulated, rewritten and reviewed."""
     from muse_core import plugins
     from muse_core.config import OFFLINE_MODEL
     from muse_core.manager import conversation_set
@@ -385,6 +385,7 @@ def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path
         return skill, derive_seed(cfg.seed, entity, skill)
 
     answers = {seed(f"{cids[0]}/r1", "querier_query"): "{not json",
+               seed(f"{cids[3]}/t0", "rewrite_utterance"): "   ",  # empty, on every re-ask too
                seed(f"{cids[2]}/r1", "querier_analyse"): "qqzx",
                seed(f"{cids[2]}/r1", "querier_query"): '{"attributes": [], "query": "qqzx"}',
                seed(cids[1], "review_conversation"): "{not json"}
@@ -400,11 +401,13 @@ def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path
         rewritten = store.scalar("SELECT count(DISTINCT conversation_id) FROM rewrites")
         reviewed = store.scalar("SELECT count(*) FROM reviews")
     assert [(f["stage"], f["entity_id"]) for f in failures] == [
-        ("conversation", cids[0]), ("conversation", cids[2]), ("review", cids[1])]
+        ("conversation", cids[0]), ("conversation", cids[2]), ("review", cids[1]), ("rewrite", cids[3])]
     assert "gave no valid answer after 3 tries" in failures[0]["error"]
     assert "retrieval found no product" in failures[1]["error"] and "'qqzx'" in failures[1]["error"]
     assert "gave no valid answer after 3 tries" in failures[2]["error"]
-    assert (conversations, rewritten, reviewed) == (3, 3, 2)
+    assert "the answer is empty" in failures[3]["error"]
+    # the unrewritten conversation keeps its original texts and waits for its rewrite to be reviewed
+    assert (conversations, rewritten, reviewed) == (3, 2, 1)
 
 
 def test_a_candidate_the_model_cannot_judge_is_rejected_by_the_model_screen(tmp_path: Path, monkeypatch) -> None:
