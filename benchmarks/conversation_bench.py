@@ -45,7 +45,7 @@ from plugins.offline import engine
 
 def config_for(db: Path, n: int) -> MuseConfig:
     return load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": n, "scenarios": 70},
-                       conversations={"n": n}).offline()
+                       conversations={"n": n}).with_offline_engine()
 
 
 def build(db: Path, n: int) -> None:

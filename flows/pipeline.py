@@ -56,7 +56,7 @@ def pipeline_config(db: str, conversations: int, seed: int, domain: str, offline
     if retriever:
         overrides["retrieval"] = {"retriever": retriever}
     cfg = deployment_config(config, model, api_base, **overrides)
-    cfg = cfg.offline() if offline else cfg
+    cfg = cfg.with_offline_engine() if offline else cfg
     check_config_plugins(cfg)
     return cfg
 
@@ -100,7 +100,7 @@ def evaluation_flow(db: str = "muse.duckdb", sample: int = 200, judge_rounds: in
     if judge_model:
         overrides["roles"] = {"judge": {"model": judge_model}}
     cfg = deployment_config(config, model, api_base, **overrides)
-    cfg = cfg.offline() if offline else cfg
+    cfg = cfg.with_offline_engine() if offline else cfg
     with exclusive_run(cfg.db, "evaluation", cfg.lock_wait_s):
         preflight(cfg, ("evaluate",))
         return evaluate_flow(cfg.model_dump(mode="json"), show_progress=False)

@@ -63,7 +63,7 @@ def _config(config: Path | None, db: Path | None, offline: bool, model: str | No
         raise typer.Exit(2)
     try:
         cfg = load_config(config, db=db, all_roles={"model": model, "api_base": api_base}, **overrides)
-        cfg = cfg.offline() if offline else cfg
+        cfg = cfg.with_offline_engine() if offline else cfg
         check_config_plugins(cfg)
     except (FileNotFoundError, ValueError, UnknownPluginError) as exc:  # ValidationError is a ValueError
         err.print(f"[red]configuration error:[/red] {exc}")
@@ -369,7 +369,7 @@ def evaluate(
 
     cfg = _with(_config(config, db, False, model, api_base, seed=seed), "evaluation", sample=sample,
                 judge_rounds=rounds, task_models=task_model)
-    cfg = cfg.offline() if offline else cfg
+    cfg = cfg.with_offline_engine() if offline else cfg
     _preflight(cfg, "evaluate")
     for warning in judge_warnings(cfg):
         err.print(f"[yellow]warning:[/yellow] {warning}")

@@ -193,6 +193,27 @@ class EvaluationConfig(Section):
     ranks: int = Field(20, ge=1)  # how deep the recommendation task looks for the gold item
 
 
+class QuerierConfig(Section):
+    """`[querier]`: how the assistant's querier picks the item to recommend from the retrieved top k."""
+
+    # rerank: the querier model ranks the candidates and the best is shown (muse's default);
+    # random: a random pick from the top k, as in the MUSE authors' code.
+    pick: Literal["rerank", "random"] = "rerank"
+
+
+class OfflineConfig(Section):
+    """`[offline]`: how often the rule-based offline engine errs, so that every failure path of the
+    pipeline happens at a stated rate. Only the offline engine reads it (docs/offline-engine.md)."""
+
+    malformed_p: float = Field(0.02, ge=0, le=1)  # a structured answer is malformed or off-schema (first try)
+    need_vague_p: float = Field(0.3, ge=0, le=1)  # the user names an attribute with a vague word
+    need_omit_p: float = Field(0.2, ge=0, le=1)  # the user leaves a requirement out
+    need_wrong_p: float = Field(0.05, ge=0, le=1)  # the user states an attribute the target lacks
+    rewrite_drift_p: float = Field(0.05, ge=0, le=1)  # a rewrite changes a fact (the fact check fails)
+    reviewer_noise: float = Field(0.3, ge=0)  # standard deviation of the reviewer's per-aspect noise
+    judge_noise: float = Field(0.15, ge=0)  # standard deviation of the judge's per-aspect noise
+
+
 class MuseConfig(Section):
     db: Path = Path("muse.duckdb")
     seed: int = 0
@@ -206,6 +227,8 @@ class MuseConfig(Section):
     profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
     conversations: ConversationsConfig = Field(default_factory=ConversationsConfig)
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    querier: QuerierConfig = Field(default_factory=QuerierConfig)
+    offline: OfflineConfig = Field(default_factory=OfflineConfig)
 
     @model_validator(mode="before")
     @classmethod
@@ -226,7 +249,7 @@ class MuseConfig(Section):
         except KeyError:
             raise KeyError(f"no role '{name}' in the configuration; known roles: {', '.join(sorted(self.roles))}") from None
 
-    def offline(self) -> MuseConfig:
+    def with_offline_engine(self) -> MuseConfig:
         """The same configuration with every role played by the rule-based offline engine, which
         has no provider rate limits to respect."""
         roles = {

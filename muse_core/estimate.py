@@ -164,7 +164,7 @@ def _dry_config(config: MuseConfig, db: Path, sample: int) -> MuseConfig:
         "retrieval": config.retrieval.model_copy(update={"retriever": "bm25"}),
         "profiles": config.profiles.model_copy(update={"n": sample, "scenarios": scenarios}),
         "conversations": config.conversations.model_copy(update={"n": sample}),
-    }).offline()
+    }).with_offline_engine()
 
 
 def _dry_run(config: MuseConfig, sample: int, progress: Progress) -> DryRun:

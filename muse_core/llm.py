@@ -55,6 +55,9 @@ class LLMRequest:
     structured: str = "auto"
     timeout_s: float = 60.0
     send_inputs: bool = False
+    # The `[offline]` settings, for the offline engine only (in process or over HTTP): they change
+    # its answers, so they are part of the cache key.
+    offline: dict[str, Any] | None = None
 
 
 @dataclass
@@ -119,6 +122,8 @@ def cache_key(provider: str, request: LLMRequest, messages_by_hash: list[dict[st
         "skill": [request.skill, request.skill_version],
         "seed": request.seed,
     }
+    if request.offline is not None:
+        material["offline"] = request.offline
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -318,6 +323,8 @@ class Gateway:
             structured=role.structured,
             timeout_s=role.timeout_s,
             send_inputs=role.send_inputs,
+            # send_inputs is how a role reaches the muse offline server over HTTP
+            offline=self.config.offline.model_dump() if role.provider == "offline" or role.send_inputs else None,
         )
 
     def _vision(self, role: RoleConfig, provider: LLMProvider) -> bool:

@@ -197,7 +197,7 @@ class LiteLLMProvider:
         if request.send_inputs:
             kwargs["extra_body"] = {
                 "muse": {"skill": request.skill, "skill_version": request.skill_version,
-                         "inputs": request.inputs, "seed": request.seed}
+                         "inputs": request.inputs, "seed": request.seed, "offline": request.offline}
             }
         formats = self._formats(litellm, request)
         for i, fmt in enumerate(formats):

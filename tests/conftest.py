@@ -23,7 +23,7 @@ def tiny_catalog(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def offline_config(tmp_path: Path) -> MuseConfig:
-    return load_config(db=tmp_path / "muse.duckdb").offline()
+    return load_config(db=tmp_path / "muse.duckdb").with_offline_engine()
 
 
 @pytest.fixture

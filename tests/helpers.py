@@ -71,7 +71,7 @@ def build_sample_db(db: Path) -> Path:
     from muse_core.summaries import summarize_products
     from plugins.fashion import FASHION
 
-    config = load_config(db=db).offline()
+    config = load_config(db=db).with_offline_engine()
     with Store(db) as store:
         run_id = start_run(store, "fixture", config)
         asyncio.run(ingest_catalog(store, FASHION.sample_catalog, FASHION, config.ingest, run_id))
@@ -98,7 +98,7 @@ def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dic
     from muse_core.store import Store
 
     config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
-                         conversations={"n": n, "concurrency": 6}).offline()
+                         conversations={"n": n, "concurrency": 6}).with_offline_engine()
     config = config.model_copy(update=overrides)
     with Store(db) as store:
         run_id = start_run(store, "conversations", config)
@@ -140,7 +140,7 @@ def build_profiles_db(db: Path, n: int) -> Path:
     from plugins.fashion import FASHION
 
     build_sample_db(db)
-    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": n, "scenarios": 70}).offline()
+    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": n, "scenarios": 70}).with_offline_engine()
     metric = registry().get("dedup_metric", "bleu")
     with Store(db) as store:
         run_id = start_run(store, "profiles", config)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from muse_core.action_policy import get_policy
-from muse_core.config import load_config
+from muse_core.config import OfflineConfig, load_config
 from muse_core.plugins import registry
 from muse_core.reviewer import ReviewScores
 from plugins.decaying_chitchat import DecayingChitchat
@@ -78,12 +78,12 @@ def test_the_querier_reads_what_a_rejection_turns_down_and_asks_for(diff, seed) 
     said = {"recommended": a_kind(have), "wanted": a_kind(want)} if aspect == "kind" else \
         {"recommended": have, "wanted": want}
     text = user_simulator.reject({"difference": {"aspect": aspect, **said}, "conversation": []}, [],
-                                 random.Random(seed))
+                                 random.Random(seed), OfflineConfig())
     wanted, turned_down = stated_needs([{"speaker": "Assistant", "text": f"Try this {have} one."},
                                         {"speaker": "User", "text": text}])
     assert want in wanted and have not in wanted, text
     query = plan({"needs": "Needs: " + "; ".join(wanted) + "\nTurned down: " + "; ".join(turned_down)}, [],
-                 random.Random(seed))
+                 random.Random(seed), OfflineConfig())
     assert want in query["attributes"] and have not in query["attributes"]
 
 
@@ -98,9 +98,9 @@ def test_the_rewrite_check_passes_only_rewrites_that_keep_every_fact(fact, collo
     original = (f"I'd suggest the Classic Tote. It's a {colour} tote bag made of {material}. "
                 f"It costs {price}. It should fit what you described.")
     rng = random.Random(seed)
-    rewrite = rewriter.rewrite({"text": original, "colloquial": colloquial}, [], rng)
+    rewrite = rewriter.rewrite({"text": original, "colloquial": colloquial}, [], rng, OfflineConfig())
     verdict = rewriter.check({"original": original, "rewrite": rewrite, "facts": ["Classic Tote", colour, material]},
-                             [], rng)
+                             [], rng, OfflineConfig())
     kept_all = all(f.lower() in rewrite.lower() for f in ["Classic Tote", colour, material, price])
     assert (verdict["answer"] == "Yes") == kept_all, (rewrite, verdict)
 
@@ -132,7 +132,7 @@ def test_the_user_turns_down_the_main_difference_most_visible_first() -> None:
 
     target = item("coat", "navy", "wool")
     rng = random.Random(0)
-    compare = lambda rec: user_simulator.compare({"product": rec, "target": target}, [], rng)  # noqa: E731
+    compare = lambda rec: user_simulator.compare({"product": rec, "target": target}, [], rng, OfflineConfig())  # noqa: E731
     assert compare(item("jacket", "red", "nylon"))["aspect"] == "kind"
     assert compare(item("coat", "red", "nylon", "Men"))["aspect"] == "department"
     assert compare(item("coat", "red", "nylon")) == {"aspect": "colour", "recommended": "red", "wanted": "navy"}
@@ -147,10 +147,10 @@ def test_the_offline_reviewer_marks_down_what_a_reviewer_should() -> None:
             {"speaker": "Assistant", "text": "Consider the Women's Navy Wool Coat. It's a navy coat made of wool."},
             {"speaker": "User", "text": "Thank you, the Women's Navy Wool Coat is exactly what I wanted."}]
     scores = review({"conversation": good, "target": target, "recommended_titles": [target["title"]]}, [],
-                    random.Random(0))
+                    random.Random(0), OfflineConfig())
     assert scores["content_quality"] + scores["logical_fluency"] + scores["user_consistency"] >= 5.5
     bad = good[:2] + [{"speaker": "User", "text": "I want pink leather boots instead, something striped."},
                       {"speaker": "Assistant", "text": "Ok."}, {"speaker": "Assistant", "text": "Ok."}]
     scores = review({"conversation": bad, "target": target, "recommended_titles": ["Red Silk Scarf"]}, [],
-                    random.Random(0))
+                    random.Random(0), OfflineConfig())
     assert scores["content_quality"] + scores["logical_fluency"] + scores["user_consistency"] < 4, scores

@@ -92,7 +92,7 @@ def test_an_unknown_model_is_named_not_fatal(est: Estimate, paper_config: MuseCo
 
 
 def test_offline_roles_cost_nothing(est: Estimate, paper_config: MuseConfig) -> None:
-    free = scale(est.dry_run, paper_config.offline(), 7000)
+    free = scale(est.dry_run, paper_config.with_offline_engine(), 7000)
     assert free.cost_usd == 0.0 and free.unpriced_models == []
 
 

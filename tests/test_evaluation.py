@@ -28,7 +28,7 @@ def evaluated(tmp_path_factory) -> Path:
     """Eight offline conversations, evaluated once (judge in 2 rounds, BM25 for the task)."""
     db = build_profiles_db(tmp_path_factory.mktemp("evaluation") / "eval.duckdb", N)
     run_conversation_stages(db, N)
-    config = load_config(db=db, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 2}).offline()
+    config = load_config(db=db, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 2}).with_offline_engine()
     evaluate_flow(config.model_dump(mode="json"), show_progress=False)
     return db
 
@@ -81,7 +81,7 @@ def test_evaluation_fills_every_table_and_the_gold_query_beats_the_last_utteranc
         elements = {(r["role"], r["element"]) for r in store.rows("SELECT * FROM element_counts")}
         assert ("assistant", "greeting") in elements and ("user", "preference") in elements
         calls = store.scalar("SELECT count(*) FROM llm_calls")
-    config = load_config(db=evaluated, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 2}).offline()
+    config = load_config(db=evaluated, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 2}).with_offline_engine()
     again = evaluate_flow(config.model_dump(mode="json"), show_progress=False)  # a rerun stores nothing new
     assert again["judge"]["scored"] == 0 and again["rec-task"]["new_rows"] == 0
     with Store(evaluated, read_only=True) as store:

@@ -33,7 +33,7 @@ N = 6
 def db(tmp_path_factory) -> Path:
     """The sample with 6 offline profiles and their conversations, rewritten and reviewed."""
     path = build_sample_db(tmp_path_factory.mktemp("exports") / "exports.duckdb")
-    config = load_config(db=path, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70}).offline()
+    config = load_config(db=path, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70}).with_offline_engine()
     metric = registry().get("dedup_metric", "bleu")
     with Store(path) as store:
         gateway = Gateway(store, config, start_run(store, "profiles", config))

@@ -59,7 +59,7 @@ def db(tmp_path_factory) -> Path:
     path = build_profiles_db(tmp_path_factory.mktemp("named") / "q.duckdb", N)
     run_conversation_stages(path, N)
     # the judge alone, in process: judge_by_open_type needs judge_scores, not the whole Prefect flow
-    config = load_config(db=path, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 1}).offline()
+    config = load_config(db=path, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 1}).with_offline_engine()
     with Store(path) as store:
         run_id = start_run(store, "evaluate", config)
         gateway, domain = domain_gateway(store, config, run_id)

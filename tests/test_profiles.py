@@ -32,7 +32,7 @@ def sample_db(tmp_path_factory) -> Path:
 
 def run_profiles(db: Path, n: int, **settings):
     config = load_config(db=db, retrieval={"retriever": "bm25"},
-                         profiles={"n": n, "scenarios": 70, "batch": 8, **settings}).offline()
+                         profiles={"n": n, "scenarios": 70, "batch": 8, **settings}).with_offline_engine()
     metric = registry().get("dedup_metric", "bleu")
     with Store(db) as store:
         gateway = Gateway(store, config, start_run(store, "profiles", config))

@@ -123,7 +123,7 @@ def test_views_search_and_extensions_work_on_a_locked_store(ro: Store) -> None:
     for view in views:
         ro.scalar(f"SELECT count(*) FROM {view}")
     # fts: BM25 through the index, as `muse search --retriever bm25` does
-    config = load_config(db=ro.path).offline()
+    config = load_config(db=ro.path).with_offline_engine()
     hits = get_retriever(ro, config, "bm25").search("navy dress", 3)
     assert len(hits) == 3 and all(h.score > 0 for h in hits)
     assert ro.scalar("SELECT stem('running', 'english')") == "run"

@@ -378,7 +378,7 @@ def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path
             "SELECT any_value(profile_set), list(split_part(profile_id, '-', -1) ORDER BY profile_id)"
             " FROM profiles").fetchone()
     cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
-                      conversations={"n": 5}).offline()
+                      conversations={"n": 5}).with_offline_engine()
     cids = [f"{conversation_set(cfg, profile_set)}-{k}" for k in ks]
 
     def seed(entity: str, skill: str) -> tuple[str, int]:
@@ -422,7 +422,7 @@ def test_a_candidate_the_model_cannot_judge_is_rejected_by_the_model_screen(tmp_
     from tests.helpers import build_sample_db
 
     db = build_sample_db(tmp_path / "p.duckdb")
-    cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": 2, "scenarios": 44}).offline()
+    cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": 2, "scenarios": 44}).with_offline_engine()
     cfg = cfg.model_copy(update={"roles": {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
                                            for name, role in cfg.roles.items()}})
     first = f"{profile_set_name(cfg, 'fashion')}-0"

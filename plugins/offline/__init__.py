@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from muse_core.config import OFFLINE_MODEL
+from muse_core.config import OFFLINE_MODEL, OfflineConfig
 from muse_core.hookspecs import hookimpl
 from muse_core.llm import LLMRequest, LLMResponse, ProviderError, images_from_messages
 from plugins.offline import engine
@@ -16,7 +16,9 @@ class OfflineProvider:
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         try:
-            text = engine.answer(request.skill, request.inputs, images_from_messages(request.messages), request.seed)
+            options = OfflineConfig.model_validate(request.offline) if request.offline is not None else None
+            text = engine.answer(request.skill, request.inputs, images_from_messages(request.messages), request.seed,
+                                 options, engine.reasks_in(request.messages))
         except engine.UnknownSkill as exc:
             raise ProviderError(str(exc), retryable=False) from None
         await asyncio.sleep(0)  # yield like a real provider would, so concurrency behaves the same

@@ -6,18 +6,21 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.needs import DEPARTMENTS, a_kind, attribute_terms
 from plugins.offline.vision import ImageFacts
 
 
-def greet(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def greet(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     return rng.choice(["Hello! How may I assist you today?", "Hi there! What can I help you find?",
                        "Welcome! What are you shopping for today?", "Good to see you! How can I help?",
                        "Hi! Looking for anything in particular?", "Greetings! What assistance can I provide today?",
                        "Hello and welcome - what brings you here today?", "Hey! Tell me what you need."])
 
 
-def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     outfit = inputs.get("outfit")
     react = rng.choice(["That sounds exciting!", "How lovely.", "Oh, that's a big one!", "Sounds like fun.",
                         "Great, happy to help with that.", "Nice - let's find you something."])
@@ -39,7 +42,8 @@ def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) ->
     return f"{react} {question}"
 
 
-def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     product = inputs["product"]
     f = product.get("attributes") or {}
     title, ptype = product["title"], f.get("product_type", "piece")
@@ -67,7 +71,8 @@ def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rand
     return " ".join([intro, body, tie])
 
 
-def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     product = inputs["product"]
     reply = rng.choice(["What a lovely memory to have.", "I completely understand that feeling.",
                         "That's so nice to hear.", "It's natural to feel that way before a big day.",

@@ -7,6 +7,7 @@ import random
 import re
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.lexicon import COLORS, OCCASIONS, find_all
 from plugins.offline.needs import attribute_terms
 from plugins.offline.vision import ImageFacts
@@ -24,7 +25,8 @@ CUES = {
 }
 
 
-def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, list[str]]:
+def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, list[str]]:
     text = inputs["text"].lower()
     found = [name for name, cue in CUES.items() if re.search(cue, text)]
     if attribute_terms(inputs["text"]):

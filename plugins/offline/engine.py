@@ -12,11 +12,12 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline import (chatter, elements, evaluator, judge, outfit, product_summary, profile_match,
                              purchase_backstory, querier, reviewer, rewriter, scenario_expand, user_simulator)
 from plugins.offline.vision import ImageFacts, analyze_image
 
-SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random], dict[str, Any] | str]
+SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random, OfflineConfig], dict[str, Any] | str]
 
 # skill name -> rule
 RULES: dict[str, SkillRule] = {
@@ -53,13 +54,20 @@ class UnknownSkill(LookupError):
     pass
 
 
-def answer(skill: str, inputs: dict[str, Any], images: list[bytes], seed: int) -> str:
-    """The engine's answer text (JSON for structured skills) for one skill call."""
+def answer(skill: str, inputs: dict[str, Any], images: list[bytes], seed: int,
+           options: OfflineConfig | None = None, reasks: int = 0) -> str:
+    """The engine's answer text (JSON for structured skills) for one skill call. `options`: the
+    `[offline]` settings (defaults if None); `reasks`: how many times the gateway re-asked already."""
     rule = RULES.get(skill)
     if rule is None:
         raise UnknownSkill(f"the offline engine has no rule for skill '{skill}'; it knows: {', '.join(sorted(RULES))}")
-    result = rule(inputs, [analyze_image(blob) for blob in images], random.Random(seed))
+    result = rule(inputs, [analyze_image(blob) for blob in images], random.Random(seed), options or OfflineConfig())
     return result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
+
+
+def reasks_in(messages: list[dict[str, Any]]) -> int:
+    """How many answers the gateway already refused in this request: each re-ask appends one."""
+    return sum(1 for message in messages if message.get("role") == "assistant")
 
 
 def count_tokens(text: str) -> int:

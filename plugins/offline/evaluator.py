@@ -10,19 +10,22 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline import chatter
 from plugins.offline.needs import CLARIFY
 from plugins.offline.querier import stated_needs
 from plugins.offline.vision import ImageFacts
 
 
-def rec_query(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, str]:
+def rec_query(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, str]:
     wanted, turned_down = stated_needs(inputs["conversation"])
     words = [w for w in wanted if w not in CLARIFY and not w.startswith("suited to") and w not in turned_down]
     return {"query": " ".join(words[:15]) or "popular item"}
 
 
-def response(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def response(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     action = inputs["action"]
     if action == "recommend" and inputs.get("product"):
         return chatter.recommend(inputs, images, rng)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.lexicon import COLORS, find_all
 from plugins.offline.needs import attribute_terms
 from plugins.offline.reviewer import on_grid, review
@@ -20,7 +21,8 @@ from plugins.offline.vision import ImageFacts
 JITTER = [-0.1, -0.05, 0.0, 0.0, 0.0, 0.05]
 
 
-def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, float]:
+def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, float]:
     turns, products = inputs["conversation"], inputs["products"]
     user = [t["text"] for t in turns if t["speaker"] == "User"]
     assistant = [t["text"] for t in turns if t["speaker"] == "Assistant"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.profile_match import department, suits_scenario
 from plugins.offline.vision import ImageFacts
 
@@ -15,7 +16,8 @@ CLASHES = {frozenset(p) for p in [("red", "pink"), ("red", "orange"), ("orange",
                                    ("purple", "orange"), ("yellow", "purple"), ("teal", "red"), ("olive", "pink")]}
 
 
-def stylist(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, str]:
+def stylist(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, str]:
     target = inputs["target"]
     facts = target.get("attributes") or {}
     options = inputs.get("complements") or ["jacket", "sneakers", "bag"]
@@ -31,7 +33,8 @@ def stylist(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
                                               f"{facts.get('product_type', 'piece')}"}
 
 
-def check(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, str]:
+def check(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, str]:
     outfit, target = inputs["outfit"], inputs["target"]
     o, t = outfit.get("attributes") or {}, target.get("attributes") or {}
     o_dept, t_dept = department(outfit), department(target)

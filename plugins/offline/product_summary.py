@@ -7,6 +7,7 @@ import random
 import re
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.lexicon import COLORS, MATERIALS, MARKETING, OCCASIONS, PATTERNS, PRODUCT_TYPES, find_all
 from plugins.offline.vision import ImageFacts
 
@@ -49,7 +50,8 @@ def clean_features(features: list[str], limit: int = 4) -> list[str]:
     return kept
 
 
-def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, Any]:
     product = inputs["product"]
     details = product.get("details") or {}
     title = product.get("title") or ""

@@ -8,6 +8,7 @@ import random
 import re
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.vision import ImageFacts
 
 # scenario words -> product types that suit them (types as the product summary names them)
@@ -67,7 +68,8 @@ def suits_scenario(product_type: str, scenario: str) -> bool | None:
     return product_type in wanted if wanted else None
 
 
-def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, Any]:
     persona, product, scenario = inputs["persona"], inputs["product"], inputs["scenario"].lower()
     ptype = (product.get("attributes") or {}).get("product_type", "")
     gift = bool(re.search(r"gift|present", scenario))

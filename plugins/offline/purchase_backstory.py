@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.vision import ImageFacts
 
 # product attribute words -> the need a shopper would voice
@@ -105,7 +106,8 @@ def _phrase(need: str, rng: random.Random) -> str:
                        "surely {}", "{}, nothing fancy", "just {}", "{} again"]).format(need)
 
 
-def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, Any]:
     persona, product, scenario = inputs["persona"], inputs["product"], inputs["scenario"].strip().rstrip(".")
     first, second = rng.sample(_needs(product) + [rng.choice(EXTRA_NEEDS)], 2)
     pronoun = {"female": "she", "male": "he"}.get(persona["gender"], "they")

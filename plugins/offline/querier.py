@@ -11,6 +11,7 @@ import random
 import re
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.needs import CLARIFY, abstract_needs, attribute_terms, product_type_of
 from plugins.offline.vision import ImageFacts
 
@@ -52,7 +53,8 @@ def stated_needs(conversation: list[dict[str, str]]) -> tuple[list[str], list[st
     return list(wanted), list(turned_down)
 
 
-def analyse(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def analyse(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     wanted, turned_down = stated_needs(inputs["conversation"])
     lines = [rng.choice(["The user wants:", "Needs:", "Looking for:"]) + " " + ("; ".join(wanted) or "something suitable")]
     if turned_down:
@@ -68,7 +70,8 @@ def _listed(needs: str, label: str) -> list[str]:
     return []
 
 
-def plan(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+def plan(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, Any]:
     needs = inputs["needs"]
     wanted = _listed(needs, {"the user wants", "needs", "looking for"})
     avoid = set(_listed(needs, {"turned down"}))
@@ -79,7 +82,8 @@ def plan(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -
     return {"attributes": attributes, "query": " ".join(attributes[:15]) or "popular item"}
 
 
-def rerank(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, str]:
+def rerank(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, str]:
     attributes, avoid = inputs["attributes"], set(_listed(inputs["needs"], {"turned down"}))
     best, best_score, matched = None, float("-inf"), []
     for position, c in enumerate(inputs["candidates"]):

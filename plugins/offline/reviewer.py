@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.needs import CLARIFY, attribute_terms
 from plugins.offline.querier import stated_needs
 from plugins.offline.vision import ImageFacts
@@ -23,7 +24,8 @@ def on_grid(score: float) -> float:
     return round(min(2.0, max(0.0, score)) * 20) / 20
 
 
-def review(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+def review(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, Any]:
     turns, target = inputs["conversation"], inputs["target"]
     assistant = [t["text"] for t in turns if t["speaker"] == "Assistant"]
     user = [t["text"] for t in turns if t["speaker"] == "User"]

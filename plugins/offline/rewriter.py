@@ -12,6 +12,7 @@ import random
 import re
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.vision import ImageFacts
 
 SWAPS = [  # (pattern, replacements): wording only, no facts
@@ -40,7 +41,8 @@ FILLERS = ["Honestly, ", "So, ", "Okay, ", "Well, ", "Oh, ", "Look, "]
 TAGS = [" for sure", " to be honest", ", you know", ", no kidding", " - love that"]
 
 
-def rewrite(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def rewrite(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     text = inputs["text"]
     for pattern, choices in SWAPS:
         if re.search(pattern, text) and rng.random() < 0.7:
@@ -62,7 +64,8 @@ def rewrite(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
     return " ".join(sentences)
 
 
-def check(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, str]:
+def check(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, str]:
     original, rewritten = inputs["original"], inputs["rewrite"].lower()
     facts = list(inputs.get("facts") or []) + re.findall(r"\$\d+(?:\.\d\d)?", original)
     lost = [f for f in facts if f.lower() in original.lower() and f.lower() not in rewritten]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.vision import ImageFacts
 
 PEOPLE = ["a younger brother", "an old school friend", "a new neighbour", "a favourite aunt", "a grandfather",
@@ -98,6 +99,7 @@ def fill(template: str, rng: random.Random) -> str:
     )
 
 
-def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, Any]:
+def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, Any]:
     templates = GRAMMARS.get(inputs["reason"], sum(GRAMMARS.values(), []))
     return {"scenarios": [fill(rng.choice(templates), rng) for _ in range(int(inputs["n"]))]}

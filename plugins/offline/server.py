@@ -27,8 +27,9 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import ValidationError
 
-from muse_core.config import OFFLINE_MODEL
+from muse_core.config import OFFLINE_MODEL, OfflineConfig
 from muse_core.llm import images_from_messages
 from plugins.offline import engine, prompt_text
 
@@ -123,9 +124,12 @@ def create_app(faults: Faults | None = None) -> FastAPI:
         if fault == "slow":
             await asyncio.sleep(faults.slow_seconds)
         try:
-            text = engine.answer(skill, inputs, images, seed)
+            options = OfflineConfig.model_validate(muse["offline"]) if muse.get("offline") is not None else None
+            text = engine.answer(skill, inputs, images, seed, options, engine.reasks_in(messages))
         except engine.UnknownSkill as exc:
             return _error(400, str(exc), param="muse")
+        except ValidationError as exc:
+            return _error(400, f"muse.offline is not a valid [offline] table: {exc.errors()[0]['msg']}", param="muse")
         except KeyError as exc:  # the skill's rule reads an input the caller did not send
             return _error(400, f"the inputs of skill '{skill}' lack {exc}", param="muse")
         except Exception:  # a bug in a rule: logged here, the client gets no traceback

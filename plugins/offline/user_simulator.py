@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from muse_core.config import OfflineConfig
 from plugins.offline.needs import a_kind
 from plugins.offline.profile_match import department
 from plugins.offline.vision import ImageFacts
@@ -31,7 +32,8 @@ def _main_colour(product: dict[str, Any], image: ImageFacts | None) -> str | Non
     return listed[0] if listed else (image.colors[0] if image and image.colors else None)
 
 
-def open_(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def open_(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     profile, outfit = inputs["profile"], inputs.get("outfit")
     scenario = profile["scenario"].strip().rstrip(".")
     situation = rng.choice(["Here's my situation: {}.", "Quick context - {}.", "So, {} is coming up.",
@@ -53,7 +55,8 @@ def open_(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) 
     return " ".join([hello, situation, want])
 
 
-def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     kind, requirement = inputs["target_kind"], inputs["requirement"]
     item = a_kind(kind)
     first = rng.choice(["I'm thinking of {}.", "I'd like {}.", "Probably {} would be best.",
@@ -64,7 +67,8 @@ def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) 
     return f"{first} {second}"
 
 
-def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> dict[str, str]:
+def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> dict[str, str]:
     """The one main difference between the recommended item and the target, most visible first."""
     rec, target = inputs["product"], inputs["target"]
     rec_img, target_img = images if len(images) == 2 else (None, None)  # both photos, or go by text
@@ -94,7 +98,8 @@ def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
     return {"aspect": "style", "recommended": "a look that is not quite me", "wanted": "something closer to my picture"}
 
 
-def reject(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def reject(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     d = inputs["difference"]
     earlier = " ".join(t["text"] for t in inputs["conversation"] if t["speaker"] == "User").lower()
     openers = [o for o in ["Thanks, but", "I appreciate it, but", "Hmm, not quite -", "That's kind, however",
@@ -124,7 +129,8 @@ def reject(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random)
     return f"{opener} {rng.choice(because)}{tail}"
 
 
-def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     product = inputs["product"]
     colour = _main_colour(product, images[0] if images else None) or "colour"
     ptype = _facts(product).get("product_type", "piece")
@@ -141,7 +147,8 @@ def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rando
     return thought + extra
 
 
-def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random) -> str:
+def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+        options: OfflineConfig) -> str:
     product, requirements = inputs["product"], inputs["profile"]["requirements"]
     f = _facts(product)
     colour = _main_colour(product, images[0] if images else None)

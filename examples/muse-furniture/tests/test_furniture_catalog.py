@@ -107,7 +107,7 @@ def test_the_converted_csv_is_ingested_by_muse_with_the_same_reasons(tmp_path: P
     out = tmp_path / "out" / "catalog.jsonl"
     preview = csv_to_jsonl(path, out, tmp_path / "in" / "pics")
     assert json.loads(out.read_text().splitlines()[0])["image"] == "../in/pics/T-1.png"
-    config = load_config(db=tmp_path / "muse.duckdb").offline()
+    config = load_config(db=tmp_path / "muse.duckdb").with_offline_engine()
     with Store(config.db) as store:
         # the photos lie outside the catalog's folder: allowed by name, as a user would (MUSE_IMAGE_DIRS)
         report = asyncio.run(ingest_catalog(store, out, FURNITURE, config.ingest, start_run(store, "test", config),

@@ -38,7 +38,7 @@ def settings(db: Path, **conversations):
     # bm25 keeps the test free of embedding models; 45 scenarios = the seeds and a few rounds
     return load_config(db=db, domain="furniture", seed=0, retrieval={"retriever": "bm25"},
                        profiles={"n": N, "scenarios": 45},
-                       conversations={"n": N, "concurrency": 4, "multimodal_open_p": 0.5, **conversations}).offline()
+                       conversations={"n": N, "concurrency": 4, "multimodal_open_p": 0.5, **conversations}).with_offline_engine()
 
 
 def run_stages(config) -> dict:
@@ -178,5 +178,5 @@ def test_room_bm25_searches_only_the_domain_and_boosts_the_named_room(profiles_d
         excluded = retriever.search("beige rug for the nursery", 5, exclude=[nursery[0].product_id])
         assert nursery[0].product_id not in {h.product_id for h in excluded}
         # configured for a domain the store does not hold, it searches every product
-        other = RoomBM25(store, load_config(db=profiles_db, domain="fashion").offline())
+        other = RoomBM25(store, load_config(db=profiles_db, domain="fashion").with_offline_engine())
         assert other.domain is None and other.search("beige rug", 5)
