@@ -376,9 +376,10 @@ class Gateway:
         return bytes(row[0]), row[1], row[2]
 
     def _cached(self, key: str) -> str | None:
+        """The first valid answer to this key. Invalid answers are history, not cache: a rerun asks
+        again rather than replaying an answer that was refused (and re-asking the same way)."""
         row = self.store.con.execute(
-            "SELECT response FROM llm_calls WHERE cache_key = ? AND status IN ('ok', 'invalid') "
-            "ORDER BY created_at LIMIT 1",
+            "SELECT response FROM llm_calls WHERE cache_key = ? AND status = 'ok' ORDER BY created_at LIMIT 1",
             [key],
         ).fetchone()
         return None if row is None else row[0]
@@ -396,11 +397,14 @@ class Gateway:
             async with self.semaphore:
                 await self.limiter.acquire(tokens)
                 started = time.perf_counter()
+                # Written before the request goes out: a kill while it is in flight leaves a 'pending'
+                # row (marked 'interrupted' by the next run), so no paid call goes unrecorded.
+                call_id = self._begin(call, attempt)
                 try:
                     response = await call.provider.complete(call.request)
                 except ProviderError as exc:
                     message = redact(f"{type(exc).__name__}: {exc}")
-                    self._record(call, attempt, started, status="error", error=message)
+                    self._finish(call_id, started, status="error", error=message)
                     if not exc.retryable or attempt == gw.max_retries:
                         hint = ""
                         if call.images_sent and exc.status in (400, 422, 500):  # e.g. llama.cpp: "can only concatenate"
@@ -419,7 +423,7 @@ class Gateway:
                         self._parse(response.text, call)
                     except ValueError as problem:
                         status, error = "invalid", str(problem)
-                    self._record(call, attempt, started, status=status, error=error, response=response)
+                    self._finish(call_id, started, status=status, error=error, response=response)
                     # a proxy that echoes a key into an answer must not put it in turns or exports
                     return redact(response.text), False, response.cost_usd
             await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot
@@ -430,25 +434,36 @@ class Gateway:
         gw = self.config.gateway
         return min(gw.backoff_max_s, gw.backoff_base_s * 2**attempt) * (0.5 + self._jitter.random() / 2)
 
-    def _record(self, call: _Call, attempt: int, started: float, *, status: str, error: str | None = None,
-                response: LLMResponse | None = None) -> None:
-        request = call.request
+    def _begin(self, call: _Call, attempt: int) -> str:
+        """The attempt's row, status 'pending', written before the request goes out."""
+        request, call_id = call.request, uuid.uuid4().hex
         params = {"temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed,
                   "api_base": request.api_base, "structured": request.structured}
         self.store.con.execute(
             "INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, entity_id, provider,"
-            " model, params, request, response, status, error, attempt, prompt_tokens, completion_tokens,"
-            " cost_usd, latency_ms, api_base_host, response_model, pricing, images_sent, images_as_text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " model, params, request, status, attempt, latency_ms, api_base_host, images_sent, images_as_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?)",
             [
-                uuid.uuid4().hex, call.key, self.run_id, call.role, request.skill, request.skill_version,
+                call_id, call.key, self.run_id, call.role, request.skill, request.skill_version,
                 call.entity_id or None, call.provider.name, request.model, json.dumps(params),
-                redact(json.dumps(call.messages_by_hash, ensure_ascii=False)),
-                redact(response.text) if response else None, status, error, attempt,
+                redact(json.dumps(call.messages_by_hash, ensure_ascii=False)), attempt,
+                api_base_host(request.api_base), call.images_sent, call.images_as_text,
+            ],
+        )
+        return call_id
+
+    def _finish(self, call_id: str, started: float, *, status: str, error: str | None = None,
+                response: LLMResponse | None = None) -> None:
+        """Complete the attempt's row with its outcome."""
+        self.store.con.execute(
+            "UPDATE llm_calls SET status = ?, error = ?, response = ?, prompt_tokens = ?, completion_tokens = ?,"
+            " cost_usd = ?, latency_ms = ?, response_model = ?, pricing = ? WHERE call_id = ?",
+            [
+                status, error, redact(response.text) if response else None,
                 response.prompt_tokens if response else None, response.completion_tokens if response else None,
                 response.cost_usd if response else 0.0, (time.perf_counter() - started) * 1000,
                 # the model id is the server's text: redacted like any other text it sends
-                api_base_host(request.api_base), redact(response.response_model or "") or None if response else None,
-                response.pricing if response else None, call.images_sent, call.images_as_text,
+                redact(response.response_model or "") or None if response else None,
+                response.pricing if response else None, call_id,
             ],
         )

@@ -20,6 +20,17 @@ def start_run(store: Store, command: str, config: MuseConfig) -> str:
     return run_id
 
 
+def mark_interrupted(store: Store) -> tuple[int, int]:
+    """Runs still 'running' and calls still 'pending' belong to killed processes: call this only while
+    holding the database's run lock with no run of this process open. Returns (runs, calls) marked."""
+    runs = store.con.execute("UPDATE runs SET status = 'interrupted', error = 'the process was killed',"
+                             " finished_at = NULL WHERE status = 'running'").fetchone()[0]
+    calls = store.con.execute("UPDATE llm_calls SET status = 'interrupted', error = 'the process was killed while "
+                              "this request was in flight: the provider may have answered (and billed) it'"
+                              " WHERE status = 'pending'").fetchone()[0]
+    return runs, calls
+
+
 def finish_run(store: Store, run_id: str, error: str | None = None) -> None:
     store.con.execute(
         "UPDATE runs SET status = ?, error = ?, finished_at = current_timestamp WHERE run_id = ?",

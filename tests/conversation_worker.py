@@ -1,5 +1,6 @@
 """Run the conversation stages on a database, printing a line per committed conversation, so a
-test can SIGKILL this process part-way through. Usage: python -m tests.conversation_worker DB N"""
+test can SIGKILL this process part-way through. Usage: python -m tests.conversation_worker DB N [API_BASE]
+(API_BASE: play every role through a muse offline server over HTTP)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from pathlib import Path
 
 from muse_core.progress import Progress
-from tests.helpers import run_conversation_stages
+from tests.helpers import over_http, run_conversation_stages
 
 
 class PrintingProgress(Progress):
@@ -20,4 +21,5 @@ class PrintingProgress(Progress):
 
 
 if __name__ == "__main__":
-    run_conversation_stages(Path(sys.argv[1]), int(sys.argv[2]), PrintingProgress())
+    overrides = over_http(sys.argv[3]) if len(sys.argv) > 3 else {}
+    run_conversation_stages(Path(sys.argv[1]), int(sys.argv[2]), PrintingProgress(), **overrides)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
@@ -79,6 +80,21 @@ def build_sample_db(db: Path) -> Path:
         refresh_docs(store)
         rebuild_fts(store)
     return db
+
+
+def over_http(api_base: str, **gateway: Any) -> dict[str, Any]:
+    """`run_conversation_stages` overrides that play every role through a muse offline server at
+    `api_base` (litellm -> openai client -> HTTP), with quick retries."""
+    from muse_core.config import RoleConfig, load_config
+
+    config = load_config()
+    role = {"provider": "litellm", "model": "openai/gpt-4o-mini", "api_base": api_base, "timeout_s": 1.0,
+            "send_inputs": True}
+    roles = {name: RoleConfig(**{**role, "temperature": r.temperature}) for name, r in config.roles.items()}
+    settings = config.gateway.model_copy(update={"backoff_base_s": 0.01, "backoff_max_s": 0.05, "max_retries": 6,
+                                                 "structured_retries": 3, "requests_per_minute": None,
+                                                 "tokens_per_minute": None, **gateway})
+    return {"roles": roles, "gateway": settings}
 
 
 def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dict:

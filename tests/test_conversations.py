@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from muse_core.config import ConversationsConfig, RoleConfig, load_config
+from muse_core.config import ConversationsConfig, load_config
 from muse_core.muse_json import muse_json
 from muse_core.store import Store
 from plugins.offline.server import BackgroundServer, Faults
-from tests.helpers import ROOT, build_profiles_db, export_bytes, run_conversation_stages
+from tests.helpers import ROOT, build_profiles_db, export_bytes, over_http, run_conversation_stages
 
 N = 12
 
@@ -136,17 +136,57 @@ def test_thirty_percent_faults_through_the_loopback_server_give_the_same_export(
     db = copy(profiles_db, tmp_path, "served.duckdb")
     faults = Faults(rate_429=0.10, rate_500=0.10, rate_slow=0.05, rate_malformed=0.05, slow_seconds=1.5, seed=5)
     with BackgroundServer(faults) as server:
-        role = {"provider": "litellm", "model": "openai/gpt-4o-mini", "api_base": server.url, "timeout_s": 1.0,
-                "send_inputs": True}
-        config = load_config(db=db)
-        roles = {name: RoleConfig(**{**role, "temperature": r.temperature}) for name, r in config.roles.items()}
-        gateway = config.gateway.model_copy(update={"backoff_base_s": 0.01, "backoff_max_s": 0.05, "max_retries": 6,
-                                                    "structured_retries": 3, "requests_per_minute": None,
-                                                    "tokens_per_minute": None})
-        run_conversation_stages(db, N, roles=roles, gateway=gateway)
+        run_conversation_stages(db, N, **over_http(server.url))
         stats = server.stats
     assert all(stats.get(f"fault_{kind}", 0) > 0 for kind in ("429", "500", "slow", "malformed")), stats
     assert export_bytes(db) == export_bytes(straight)
+
+
+@pytest.mark.slow
+def test_kills_over_http_leave_no_answered_request_unrecorded(profiles_db: Path, straight: Path, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """Five SIGKILLs while requests are in flight: every request the server received has an
+    llm_calls row (completed, or still 'pending': killed in flight), and the resumed export is the
+    uninterrupted one."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-used-by-the-offline-server")
+    db = copy(profiles_db, tmp_path, "killed-over-http.duckdb")
+    kills = 0
+    with BackgroundServer(Faults()) as server:
+        for _ in range(5):
+            worker = subprocess.Popen([sys.executable, "-m", "tests.conversation_worker", str(db), str(N), server.url],
+                                      cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            for line in worker.stdout:
+                if line.startswith("committed"):  # other conversations are mid-flight now
+                    worker.send_signal(signal.SIGKILL)
+                    kills += 1
+                    break
+            worker.wait(timeout=120)
+        run_conversation_stages(db, N, **over_http(server.url))
+        requests = server.stats["requests"]
+    with Store(db, read_only=True) as store:
+        rows = store.scalar("SELECT count(*) FROM llm_calls")
+        in_flight = store.scalar("SELECT count(*) FROM llm_calls WHERE status = 'pending'")
+    assert kills == 5
+    # a row is written before its request goes out, so a kill can only leave rows the server never saw
+    assert rows - in_flight <= requests <= rows, (rows, in_flight, requests)
+    assert export_bytes(db) == export_bytes(straight)
+
+
+def test_a_run_marks_what_killed_runs_left_in_flight(tmp_path: Path) -> None:
+    from flows.common import recorded_run
+    from muse_core.runs import start_run
+
+    config = load_config(db=tmp_path / "muse.duckdb").with_offline_engine()
+    with Store(config.db) as store:
+        killed = start_run(store, "conversations", config)
+        store.con.execute("INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, provider,"
+                          " model, params, request, status, attempt, latency_ms) VALUES ('c1', 'k', ?, 'agent',"
+                          " 'chatter_greet', 1, 'offline', 'm', '{}', '[]', 'pending', 0, 0)", [killed])
+    with recorded_run(config, "conversations") as run:
+        with Store(config.db, read_only=True) as store:
+            assert store.scalar("SELECT status FROM runs WHERE run_id = ?", [killed]) == "interrupted"
+            assert store.scalar("SELECT status FROM runs WHERE run_id = ?", [run["run_id"]]) == "running"
+            assert store.scalar("SELECT status FROM llm_calls WHERE call_id = 'c1'") == "interrupted"
 
 
 @pytest.mark.slow

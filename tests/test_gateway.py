@@ -130,12 +130,27 @@ def test_never_valid_answer_fails_loudly(store: Store) -> None:
         ask(gateway(store, provider, structured_retries=2))
 
 
-def test_replay_of_a_reasked_call_makes_no_provider_call(store: Store) -> None:
-    provider = Scripted("oops", '{"colour": "red", "count": 5}')
+def test_a_refused_answer_is_history_not_cache(store: Store) -> None:
+    provider = Scripted("oops", '{"colour": "blue", "count": 2}', '{"colour": "green", "count": 3}')
     gw = gateway(store, provider)
-    ask(gw)
-    again = ask(gw)
-    assert again.cache_hit and again.value.count == 5 and len(provider.requests) == 2
+    first, again = ask(gw), ask(gw)  # the rerun asks the question again instead of replaying "oops"
+    assert (first.value.count, again.value.count, len(provider.requests)) == (2, 3, 3)
+    assert not again.cache_hit and ask(gw).cache_hit  # a valid answer is replayed
+    statuses = store.rows("SELECT status, count(*) AS n FROM llm_calls GROUP BY ALL ORDER BY ALL")
+    assert statuses == [{"status": "invalid", "n": 1}, {"status": "ok", "n": 2}]
+
+
+def test_each_attempt_is_recorded_before_it_goes_out(store: Store) -> None:
+    seen = []
+
+    class Peeking(Scripted):
+        async def complete(self, request: LLMRequest) -> LLMResponse:
+            seen.append(store.rows("SELECT status, attempt FROM llm_calls"))
+            return await super().complete(request)
+
+    ask(gateway(store, Peeking(ProviderError("busy", retryable=True, status=503), '{"colour": "red", "count": 5}')))
+    assert seen == [[{"status": "pending", "attempt": 0}],
+                    [{"status": "error", "attempt": 0}, {"status": "pending", "attempt": 1}]]
 
 
 def test_a_missing_input_is_a_clear_error(store: Store) -> None:

@@ -11,7 +11,7 @@ CREATE TABLE runs (
     config        JSON NOT NULL,          -- the resolved configuration; never holds API keys
     seed          BIGINT NOT NULL,
     code_version  VARCHAR NOT NULL,
-    status        VARCHAR NOT NULL,       -- running | finished | failed
+    status        VARCHAR NOT NULL,       -- running | finished | failed | interrupted (killed)
     error         VARCHAR,
     cache_hits    BIGINT NOT NULL DEFAULT 0,
     cache_misses  BIGINT NOT NULL DEFAULT 0,
@@ -92,7 +92,8 @@ CREATE TABLE ingest_rejects (
     PRIMARY KEY (source_path, source_line)
 );
 
--- One row per provider attempt. Cache hits add no row: they replay the first 'ok' row of a key.
+-- One row per provider attempt, written before the request goes out. Cache hits add no row:
+-- they replay the first 'ok' row of a key.
 CREATE TABLE llm_calls (
     call_id            VARCHAR PRIMARY KEY,
     cache_key          VARCHAR NOT NULL,
@@ -106,7 +107,7 @@ CREATE TABLE llm_calls (
     params             JSON NOT NULL,
     request            JSON NOT NULL,     -- messages, images replaced by their sha256
     response           VARCHAR,
-    status             VARCHAR NOT NULL,  -- ok | error
+    status             VARCHAR NOT NULL,  -- pending (in flight) | ok | invalid | error | interrupted (killed in flight)
     error              VARCHAR,           -- redacted: API keys never reach this table
     attempt            INTEGER NOT NULL,
     prompt_tokens      BIGINT,
