@@ -356,40 +356,68 @@ def stats(
 def evaluate(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
     model: ModelOpt = None, api_base: ApiBaseOpt = None,
-    sample: Annotated[Optional[int], typer.Option(help="Kept conversations to evaluate (default 200).")] = None,
+    sample: Annotated[Optional[int], typer.Option(
+        help="Kept conversations to evaluate, and dialogues per --corpus to judge (default 200).")] = None,
     rounds: Annotated[Optional[int], typer.Option(help="Judge scoring rounds, averaged (default 3).")] = None,
     stage: Annotated[Optional[list[str]], typer.Option(
-        help="Only these stages: judge, rec-task, response-task, elements; repeatable.")] = None,
+        help="Only these stages: judge, rec-task, response-task, elements, corpus-judge (the --corpus files only); "
+             "repeatable.")] = None,
     task_model: Annotated[Optional[list[str]], typer.Option(
         "--task-model", help="Another litellm model for the two tasks (zero-shot); repeatable.")] = None,
+    corpus: Annotated[Optional[list[str]], typer.Option(
+        "--corpus", help="Also judge a seeded sample of an external corpus for Table 3: redial:PATH (raw JSONL) or "
+                         "inspired:PATH (tsv); repeatable.")] = None,
 ) -> None:
-    """Paper section 4 on a seeded sample of kept conversations: judge, recommendation and response tasks, elements."""
-    from muse_core.judge import judge_warnings
+    """Paper section 4 on a seeded sample of kept conversations: judge, recommendation and response tasks, elements;
+    with --corpus, the judge on ReDial / INSPIRED too (Table 3)."""
+    from muse_core.corpora import read_corpus
+    from muse_core.judge import judge_warnings, table3, table3_rows
+    from muse_core.rec_task import method_label
     from muse_core.store import StoreError
 
     cfg = _with(_config(config, db, False, model, api_base, seed=seed), "evaluation", sample=sample,
                 judge_rounds=rounds, task_models=task_model)
     cfg = cfg.with_offline_engine() if offline else cfg
+    specs = list(corpus or [])
+    try:
+        for spec in specs:  # a bad file fails here, before any model call
+            read_corpus(spec)
+    except ValueError as exc:
+        _fail(str(exc))
     _preflight(cfg, "evaluate")
     for warning in judge_warnings(cfg):
         err.print(f"[yellow]warning:[/yellow] {warning}")
-    from flows.evaluation import STAGES, evaluate_flow  # Prefect takes seconds to import: after preflight
+    from flows.evaluation import evaluate_flow  # Prefect takes seconds to import: after preflight
     try:
-        result = evaluate_flow(cfg.model_dump(mode="json"), stages=stage or list(STAGES))
+        result = evaluate_flow(cfg.model_dump(mode="json"), stages=stage or None, corpora=specs)
     except (ValueError, RuntimeError, StoreError) as exc:
         _fail(str(exc))
+
+    def show(title: str, header: list[str], body: list[list[Any]]) -> None:
+        table = Table(*header, title=title)
+        for row in body:
+            table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row))
+        console.print(table)
+
     with _read_store(cfg) as store:
-        for title, query in [("judge (Table 3)", "SELECT * FROM judge_summary"),
-                             ("recommendation task (Table 4)", "SELECT * FROM rec_task_summary ORDER BY mrr_10 DESC"),
-                             ("response task (Table 5)", "SELECT * EXCLUDE (run_id) FROM response_task_scores"
-                                                         " WHERE run_id = ?"),
-                             ("dialogue elements (Figure 4)", "SELECT * FROM element_counts ORDER BY role, utterances DESC")]:
+        columns = table3(store)
+        if columns:
+            show("conversation judge (Table 3): mean ± sd over conversations (rounds averaged)", *table3_rows(columns))
+        rec = store.rows("SELECT * FROM rec_task_summary ORDER BY upper_bound, mrr_10 DESC")
+        if rec:
+            show("recommendation task (Table 4); the upper bound is not a method", list(rec[0]),
+                 [[method_label(r["method"]), *list(r.values())[1:]] for r in rec])
+        for title, query in [
+                ("response task (Table 5), muse's metrics: corpus BLEU-4, corpus-level Distinct-4",
+                 "SELECT method, turns, bleu_4, rouge_1, rouge_l, distinct_4, avg_words FROM response_task_scores"
+                 " WHERE run_id = ?"),
+                ("response task, CRSLab's convention: sentence-averaged BLEU-n (order n only, no smoothing), "
+                 "Dist-n = distinct n-grams / turns",
+                 "SELECT method, COLUMNS('crslab_.*') FROM response_task_scores WHERE run_id = ?"),
+                ("dialogue elements (Figure 4)", "SELECT * FROM element_counts ORDER BY role, utterances DESC")]:
             rows = store.rows(query, [result["run_id"]] if "?" in query else None)
             if rows:
-                table = Table(*rows[0].keys(), title=title)
-                for row in rows:
-                    table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.values()))
-                console.print(table)
+                show(title, list(rows[0]), [list(r.values()) for r in rows])
     console.print(f"Try: muse report --db {cfg.db} --out report.html")
 
 

@@ -1,8 +1,8 @@
 """Dialogue corpora in one shape, so statistics treat muse and the published datasets alike.
 
-A `Corpus` is a list of dialogues, each a list of utterances (role + text), plus the counts
-Table 2 reports that cannot be derived from the text: users, items and images (None when the
-source does not say). Readers:
+A `Corpus` is a list of dialogues, each a list of utterances (role + text) with the source's own
+id for it, plus the counts Table 2 reports that cannot be derived from the text: users, items
+and images (None when the source does not say). Readers:
 
 - `read_redial`: ReDial's raw JSONL (`messages`, `movieMentions` with `@id` placeholders).
 - `read_inspired`: INSPIRED's TSV release, one utterance per row.
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, StrictStr, ValidationError
+from pydantic import BaseModel, StrictStr, ValidationError, model_validator
 
 from muse_core.store import Store
 
@@ -29,9 +30,26 @@ class Utterance(BaseModel):
 class Corpus(BaseModel):
     name: str
     dialogues: list[list[Utterance]]
+    # the source's id of each dialogue (ReDial conversationId, INSPIRED dialog_id, muse
+    # conversation_id), in the order of `dialogues`; empty when the corpus was built by hand
+    dialogue_ids: list[str] = []
     users: int | None = None
     items: int | None = None
     images: int | None = None
+
+    @model_validator(mode="after")
+    def _one_id_per_dialogue(self) -> Corpus:
+        if self.dialogue_ids and len(self.dialogue_ids) != len(self.dialogues):
+            raise ValueError(f"{len(self.dialogue_ids)} dialogue ids for {len(self.dialogues)} dialogues")
+        if len(set(self.dialogue_ids)) != len(self.dialogue_ids):
+            repeated = sorted(i for i, count in Counter(self.dialogue_ids).items() if count > 1)
+            raise ValueError(f"corpus {self.name} repeats dialogue id(s) {', '.join(repeated[:5])}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """What the corpus is ('redial', 'inspired', 'muse'): its name up to the first colon."""
+        return self.name.split(":", 1)[0]
 
 
 # -- ReDial -----------------------------------------------------------------------------------
@@ -45,6 +63,7 @@ class _RedialMessage(BaseModel):
 
 
 class _RedialRecord(BaseModel):
+    conversationId: int | str | None = None
     messages: list[_RedialMessage]
     initiatorWorkerId: int | str
     respondentWorkerId: int | str
@@ -80,9 +99,10 @@ def _first_error(exc: ValidationError) -> str:
 def read_redial(path: str | Path) -> Corpus:
     """ReDial raw JSONL. The initiator is the seeker (user), the respondent the recommender
     (assistant); every message is one utterance, even when a worker sends several in a row,
-    because that is how ReDial's published utterance counts are made."""
+    because that is how ReDial's published utterance counts are made. A dialogue's id is its
+    `conversationId` (unique across the release's splits), or `line<N>` when a record has none."""
     path = Path(path)
-    dialogues, seekers, movie_ids = [], set(), set()
+    dialogues, ids, seekers, movie_ids = [], [], set(), set()
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -93,8 +113,10 @@ def read_redial(path: str | Path) -> Corpus:
             except ValidationError as exc:
                 raise ValueError(f"{where}: not a ReDial dialogue: {_first_error(exc)}") from exc
             dialogues.append(_redial_dialogue(record, where, movie_ids))
+            ids.append(f"line{number}" if record.conversationId is None else str(record.conversationId))
             seekers.add(str(record.initiatorWorkerId))
-    return Corpus(name=f"redial:{path}", dialogues=dialogues, users=len(seekers), items=len(movie_ids), images=0)
+    return Corpus(name=f"redial:{path}", dialogues=dialogues, dialogue_ids=ids, users=len(seekers),
+                  items=len(movie_ids), images=0)
 
 
 # -- INSPIRED ---------------------------------------------------------------------------------
@@ -130,8 +152,8 @@ def read_inspired(path: str | Path) -> Corpus:
             dialogues.setdefault(row["dialog_id"], []).append(Utterance(role=role, text=text))
             movies.update(t.strip() for t in (row.get("movies") or "").split(";") if t.strip())
     has_movies = "movies" in (reader.fieldnames or [])
-    return Corpus(name=f"inspired:{path}", dialogues=list(dialogues.values()), users=len(dialogues),
-                  items=len(movies) if has_movies else None, images=0)
+    return Corpus(name=f"inspired:{path}", dialogues=list(dialogues.values()), dialogue_ids=list(dialogues),
+                  users=len(dialogues), items=len(movies) if has_movies else None, images=0)
 
 
 # -- muse -------------------------------------------------------------------------------------
@@ -164,8 +186,8 @@ def read_store(store: Store, conversation_set: str | None = None, kept_only: boo
         items.update(t["product_ids"])
         images.update(t["image_product_ids"])
     name = f"muse:{conversation_set or 'all'}" + (":kept" if kept_only else "")
-    return Corpus(name=name, dialogues=list(by_conversation.values()), users=int(users),
-                  items=len(items), images=len(images))
+    return Corpus(name=name, dialogues=list(by_conversation.values()), dialogue_ids=list(by_conversation),
+                  users=int(users), items=len(items), images=len(images))
 
 
 # -- by name ----------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Recommendation task (paper Table 4). For every recommendation round of the sampled
 conversations, a method writes a query from the conversation before the recommendation, the
 retriever ranks the catalog, and the rank of the item actually recommended is stored.
-Methods: `gold-query` (the querier's own query: what a fine-tuned model is trained to write),
-`last-utterance` (the user's last words as the query), and `model:<name>` (a zero-shot model
-given the conversation and the photos shown so far). Recall@k and MRR@k are the view
-`rec_task_summary`."""
+Methods: `last-utterance` (the user's last words as the query) and `model:<name>` (a zero-shot
+model given the conversation and the photos shown so far). Beside them, `gold-query` replays the
+querier's own query of that round on the same index: that query found the recommended item in
+the first place, so it scores near Recall 1.0 by construction. It is an upper bound (what a model
+that learned to write the querier's queries exactly would reach), not a method, and every table
+labels it so. Recall@k and MRR@k are the view `rec_task_summary`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,14 @@ from muse_core.evaluation_sample import context, conversation_turns
 from muse_core.llm import Gateway
 from muse_core.progress import Progress
 from muse_core.retrieval import Retriever
+
+
+UPPER_BOUND = "gold-query"
+
+
+def method_label(method: str) -> str:
+    """How tables name a method: the replayed querier query is marked as the upper bound it is."""
+    return f"{method} (upper bound: the querier's own query replayed)" if method == UPPER_BOUND else method
 
 
 class RecQuery(BaseModel):
@@ -48,7 +58,7 @@ async def run_rec_task(gateway: Gateway, retriever: Retriever, retriever_name: s
     progress = progress or Progress.silent()
     store, depth = gateway.store, gateway.config.evaluation.ranks
     models = model_methods(gateway.config)
-    methods = ["gold-query", "last-utterance", *(name for name, _ in models)]
+    methods = [UPPER_BOUND, "last-utterance", *(name for name, _ in models)]
     done = set(store.con.execute("SELECT conversation_id, round, method FROM rec_task_rounds").fetchall())
     jobs = []
     for cid in conversation_ids:
@@ -60,7 +70,7 @@ async def run_rec_task(gateway: Gateway, retriever: Retriever, retriever_name: s
 
     async def one(cid: str, q: dict, turns: list[dict], idx: int, method: str) -> None:
         key = None
-        if method == "gold-query":
+        if method == UPPER_BOUND:
             query = q["query"]
         elif method == "last-utterance":
             query = next(t["text"] for t in reversed(turns[:idx]) if t["role"] == "user")

@@ -21,7 +21,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from wordcloud import WordCloud  # noqa: E402
 
 from muse_core.corpora import Corpus, read_store  # noqa: E402
-from muse_core.stats import corpus_stats, top_ngrams, word_frequencies  # noqa: E402
+from muse_core.judge import ASPECTS, MUSE, table3, table3_rows  # noqa: E402
+from muse_core.rec_task import method_label  # noqa: E402
+from muse_core.stats import NS, corpus_stats, top_ngrams, word_frequencies  # noqa: E402
 from muse_core.store import Store  # noqa: E402
 
 STAGE_OF_SKILL = {
@@ -101,14 +103,15 @@ def _plots(store: Store, corpus: Corpus, tokenizer: str) -> list[str]:
     if screens:
         out.append(_bars([s["label"] for s in screens], [s["pass_rate"] for s in screens],
                          "Screen pass rates (Figure 9)", "share passed"))
-    judged = store.rows("SELECT * FROM judge_scores")
+    judged = store.rows("SELECT naturalness AS natural, logical, informative, pc_correlation, it_correspondence"
+                        " FROM judge_scores WHERE corpus = ?", [MUSE])
     if judged:
-        aspects = ["naturalness", "logical", "informative", "pc_correlation", "it_correspondence"]
         fig, axes = plt.subplots(1, 5, figsize=(12, 2.4), sharey=True)
-        for ax, aspect in zip(axes, aspects):
-            ax.hist([r[aspect] for r in judged], bins=[i / 10 for i in range(21)], color="#55a868")
-            ax.set_title(aspect, fontsize=9)
-        fig.suptitle("Judge scores (Table 3), all rounds", y=1.08)
+        for ax, (aspect, label) in zip(axes, ASPECTS):
+            ax.hist([r[aspect] for r in judged if r[aspect] is not None], bins=[i / 10 for i in range(21)],
+                    color="#55a868")
+            ax.set_title(label, fontsize=9)
+        fig.suptitle("Judge scores of muse's conversations (Table 3), all rounds", y=1.08)
         out.append(_png(fig))
     outcomes = store.rows("SELECT open_type, sum(organic) AS organic, sum(injected) AS injected FROM target_outcomes"
                           " GROUP BY ALL ORDER BY ALL")
@@ -136,6 +139,27 @@ def _costs(store: Store) -> list[dict[str, Any]]:
             for stage, (calls, cost) in sorted(by_stage.items())]
 
 
+def _table3(store: Store) -> str:
+    """Table 3: MUSE beside ReDial and INSPIRED, each column naming the judge that scored it."""
+    columns = table3(store)
+    if not columns:
+        return _table([], "conversation-level judge (Table 3)")
+    header, body = table3_rows(columns)
+    return _table([dict(zip(header, row)) for row in body],
+                  "conversation-level judge (Table 3): mean ± sample sd over conversations (each conversation's"
+                  " rounds averaged), n conversations; I-T correspondence is '-' for text-only corpora (no photo"
+                  " to judge)") + ("" if len({c.corpus for c in columns}) > 1 else
+                                   "<p class=note>Only muse's conversations are judged: `muse evaluate --corpus "
+                                   "redial:PATH --corpus inspired:PATH` adds ReDial and INSPIRED.</p>")
+
+
+def _rec_task(store: Store) -> str:
+    rows = store.rows("SELECT * FROM rec_task_summary ORDER BY upper_bound, mrr_10 DESC")
+    return _table([{**r, "method": method_label(r["method"])} for r in rows],
+                  "recommendation task (Table 4); the gold-query row is an upper bound, not a method: it replays the"
+                  " querier's own query on the same index, so its recall is near 1.0 by construction")
+
+
 def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Path:
     """Write the HTML report of everything in the store; sections with no data say so."""
     corpus = read_store(store, kept_only=True)
@@ -147,7 +171,7 @@ def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Pat
         external.setdefault(row["corpus"], {})[row["metric"]] = row["value"]
     keys = ["conversations", "utterances", "utterances_per_conversation", "words_per_utterance", "users", "items",
             "images", "distinct_1", "distinct_2", "distinct_3", "distinct_4", "distinct_ngrams_4", "ngrams_4",
-            "ngram_specificity"]
+            "ngram_specificity", *(f"crslab_dist_{n}" for n in NS)]
     stat_rows = [{"corpus": name, **{k: values.get(k) for k in keys}}
                  for name, values in [(corpus.name, stats), *external.items()] if values]
     models = store.rows("SELECT role, provider, model, host, engine, answered_as, answers, errors, prompt_tokens,"
@@ -160,16 +184,22 @@ def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Pat
         "definition (the paper gives none): % of n-gram occurrences whose n-gram occurs once.</p>",
         "<p class=warn>Some or all of this data was produced by muse's rule-based offline engine: it is simulator "
         "output, not LLM output.</p>" if offline else "",
-        "<h2>Statistics (Tables 2 and 8)</h2>", _table(stat_rows, "kept conversations and compared corpora"),
+        "<h2>Statistics (Tables 2 and 8)</h2>",
+        _table(stat_rows, "kept conversations and compared corpora; distinct_n = distinct / all n-grams of the corpus"
+                          " (muse); crslab_dist_n = distinct n-grams / utterances (CRSLab's convention)"),
         "<h2>Quality and honesty</h2>",
         _table(store.rows("SELECT * FROM conversation_summary"), "per conversation set"),
         _table(store.rows("SELECT * FROM target_outcomes ORDER BY ALL"), "organic vs injected, leaks, grounding"),
         _table(store.rows("SELECT * FROM review_pass_rate"), "reviewer"),
-        _table(store.rows("SELECT * FROM judge_summary"), "conversation-level judge (Table 3)"),
+        _table3(store),
         "<h2>Tasks</h2>",
-        _table(store.rows("SELECT * FROM rec_task_summary ORDER BY mrr_10 DESC"), "recommendation task (Table 4)"),
+        _rec_task(store),
         _table(store.rows("SELECT method, turns, bleu_4, rouge_1, rouge_l, distinct_4, avg_words FROM"
-                          " response_task_scores ORDER BY ALL"), "response task (Table 5)"),
+                          " response_task_scores ORDER BY ALL"),
+               "response task (Table 5), muse's metrics: corpus BLEU-4 (smoothing 1), ROUGE, corpus-level Distinct-4"),
+        _table(store.rows("SELECT method, turns, COLUMNS('crslab_.*') FROM response_task_scores ORDER BY ALL"),
+               "response task in CRSLab's convention: BLEU-n = sentence-averaged BLEU of n-gram order n, no"
+               " smoothing; Dist-n = distinct n-grams / generated turns (word n-grams)"),
         "<h2>Models</h2>", _table(models, "who wrote the text: per role, the model and host that answered"),
         "<h2>Cost</h2>", _table(_costs(store), "model cost per stage (USD) and per kept conversation"),
         "<h2>Plots</h2>", *_plots(store, corpus, tokenizer),

@@ -2,7 +2,9 @@
 model writes the next utterance from the conversation before it (and, in recommendation rounds,
 the recommended product's text and photo); the generated turns are compared with the dataset's:
 corpus BLEU-4 (NLTK, smoothing method 1, NLTK word tokens lower-cased), ROUGE-1 and ROUGE-L F1
-(Google's rouge-score, stemmed), Distinct-4 of the generated turns, and their average words."""
+(Google's rouge-score, stemmed), Distinct-4 of the generated turns, and their average words; and,
+on the same tokens, BLEU-1..4 and Dist-1..4 in CRSLab's convention (`crslab_metrics`), which
+papers built on CRSLab report."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from nltk.translate.bleu_score import SmoothingFunction, corpus_bleu
 from rouge_score import rouge_scorer
 
+from muse_core.crslab_metrics import crslab_bleu, crslab_distinct
 from muse_core.dialogue import load_products
 from muse_core.evaluation_sample import context, conversation_turns
 from muse_core.llm import Gateway
@@ -29,6 +32,8 @@ class ResponseScores:
     rouge_l: float
     distinct_4: float
     avg_words: float
+    crslab_bleu: tuple[float, float, float, float]  # BLEU-1..4, CRSLab's convention
+    crslab_dist: tuple[float, float, float, float]  # Dist-1..4, CRSLab's convention
 
 
 tokens = get_tokenizer("nltk")  # NLTK word tokens, lower-cased
@@ -38,14 +43,16 @@ def score_responses(method: str, references: list[str], generated: list[str]) ->
     """Table 5's metrics for aligned lists of dataset turns and generated turns."""
     if len(references) != len(generated) or not references:
         raise ValueError("score_responses needs as many generated turns as references, at least one")
-    bleu = corpus_bleu([[tokens(r)] for r in references], [tokens(g) for g in generated],
-                       smoothing_function=SmoothingFunction().method1)
+    ref_tokens, gen_tokens = [tokens(r) for r in references], [tokens(g) for g in generated]
+    bleu = corpus_bleu([[r] for r in ref_tokens], gen_tokens, smoothing_function=SmoothingFunction().method1)
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=True)
     rouge = [scorer.score(r, g) for r, g in zip(references, generated)]
     return ResponseScores(
         method, len(generated), bleu,
         sum(s["rouge1"].fmeasure for s in rouge) / len(rouge), sum(s["rougeL"].fmeasure for s in rouge) / len(rouge),
-        distinct_n((tokens(g) for g in generated), 4), sum(len(g.split()) for g in generated) / len(generated))
+        distinct_n(gen_tokens, 4), sum(len(g.split()) for g in generated) / len(generated),
+        tuple(crslab_bleu(ref_tokens, gen_tokens, n) for n in range(1, 5)),
+        tuple(crslab_distinct(gen_tokens, n) for n in range(1, 5)))
 
 
 async def run_response_task(gateway: Gateway, domain: str, conversation_ids: list[str],
@@ -83,7 +90,10 @@ async def run_response_task(gateway: Gateway, domain: str, conversation_ids: lis
         if rows:
             s = score_responses(method, [r[0] for r in rows], [r[1] for r in rows])
             scores.append(s)
-            store.con.execute("INSERT OR REPLACE INTO response_task_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                              [gateway.run_id, s.method, s.turns, s.bleu_4, s.rouge_1, s.rouge_l, s.distinct_4,
-                               s.avg_words])
+            store.con.execute(
+                "INSERT OR REPLACE INTO response_task_scores (run_id, method, turns, bleu_4, rouge_1, rouge_l,"
+                " distinct_4, avg_words, crslab_bleu_1, crslab_bleu_2, crslab_bleu_3, crslab_bleu_4, crslab_dist_1,"
+                " crslab_dist_2, crslab_dist_3, crslab_dist_4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [gateway.run_id, s.method, s.turns, s.bleu_4, s.rouge_1, s.rouge_l, s.distinct_4, s.avg_words,
+                 *s.crslab_bleu, *s.crslab_dist])
     return scores

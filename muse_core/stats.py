@@ -4,6 +4,9 @@ All n-gram counts are corpus-level and pooled over utterances: an n-gram never s
 utterances, and Distinct-n = unique n-grams / all n-grams of the whole corpus. Corpus-level
 Distinct-n falls as a corpus grows, so only compare corpora of similar size.
 
+`crslab_dist_n` is Distinct-n in CRSLab's convention (distinct n-grams / utterances; see
+`muse_core.crslab_metrics`), stored and tabled beside muse's own, labelled.
+
 N-gram specificity is not defined in the paper. muse's definition (see `ngram_specificity`)
 is the percentage of all n-gram occurrences whose n-gram occurs exactly once in the corpus.
 """
@@ -18,6 +21,7 @@ import nltk
 from rich.table import Table
 
 from muse_core.corpora import Corpus
+from muse_core.crslab_metrics import crslab_distinct
 from muse_core.store import Store
 
 NS = (1, 2, 3, 4)
@@ -89,7 +93,8 @@ def ngram_specificity(token_lists: Iterable[list[str]], n: int) -> float:
 
 def corpus_stats(corpus: Corpus, tokenizer: str = "whitespace") -> dict[str, float | None]:
     """Table 2 and Table 8 figures of a corpus, in a fixed key order. `ngram_specificity` is the
-    4-gram specificity (the Table 8 headline); `ngram_specificity_{n}` gives n = 2, 3, 4."""
+    4-gram specificity (the Table 8 headline); `ngram_specificity_{n}` gives n = 2, 3, 4;
+    `crslab_dist_{n}` is Dist-n in CRSLab's convention (distinct n-grams / utterances)."""
     dialogues = tokenize_corpus(corpus, tokenizer)
     utterances = [tokens for dialogue in dialogues for tokens in dialogue]
     stats: dict[str, float | None] = {
@@ -108,6 +113,8 @@ def corpus_stats(corpus: Corpus, tokenizer: str = "whitespace") -> dict[str, flo
         stats[f"distinct_{n}"] = _distinct(counts)
         if n in SPECIFICITY_NS:
             stats[f"ngram_specificity_{n}"] = _specificity(counts)
+    for n in NS:
+        stats[f"crslab_dist_{n}"] = crslab_distinct(utterances, n)
     stats["ngram_specificity"] = stats[f"ngram_specificity_{SPECIFICITY_NS[-1]}"]
     return stats
 
@@ -183,5 +190,7 @@ def table8(rows: list[tuple[str, dict]], tokenizer: str) -> Table:
     metrics = [(f"Distinct-{n}", f"distinct_{n}", 3) for n in NS]
     metrics += [("#Distinct 4-grams", "distinct_ngrams_4", 0), ("#4-grams", "ngrams_4", 0)]
     metrics += [(f"{n}-gram specificity (muse def., %)", f"ngram_specificity_{n}", 2) for n in SPECIFICITY_NS]
-    return _metric_table(f"Lexical diversity (MUSE Table 8), {tokenizer} tokens; specificity = % of n-gram"
-                         " occurrences that occur once (muse's definition)", rows, metrics)
+    metrics += [(f"Dist-{n} (CRSLab: distinct / utterances)", f"crslab_dist_{n}", 3) for n in NS]
+    return _metric_table(f"Lexical diversity (MUSE Table 8), {tokenizer} tokens; Distinct-n = distinct / all n-grams"
+                         " of the corpus (muse); Dist-n (CRSLab) = distinct n-grams / utterances; specificity = % of"
+                         " n-gram occurrences that occur once (muse's definition)", rows, metrics)
