@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -22,6 +21,7 @@ from pydantic import BaseModel, Field
 from muse_core.dedup import DedupMetric
 from muse_core.dialogue import product_inputs
 from muse_core.domain import Domain
+from muse_core.leaks import leak
 from muse_core.llm import Gateway, LLMCallError, SkillResult
 from muse_core.personas import Persona
 from muse_core.progress import Progress
@@ -59,23 +59,6 @@ class _Candidate:
     judge: SkillResult | None = None
     story: SkillResult | None = None
     failure: str | None = None  # why the model gave no valid answer, if it did not
-
-
-def leak(backstory: str, product: dict) -> str | None:
-    """Why the backstory gives its target away (brand, title, or most of the title's words)."""
-    text = backstory.lower()
-    details = json.loads(product.get("details") or "{}")
-    for brand in {product.get("store"), details.get("Brand")} - {None, ""}:
-        if len(brand) > 2 and re.search(rf"(?<!\w){re.escape(brand.lower())}(?!\w)", text):
-            return f"names the brand '{brand}'"
-    title = product["title"].lower()
-    if title in text:
-        return "names the title"
-    words = {w for w in re.findall(r"[a-z]{4,}", title)}
-    shared = {w for w in words if re.search(rf"\b{w}\b", text)}
-    if len(words) >= 3 and len(shared) / len(words) >= 0.6:
-        return f"describes the item with most of its title ({', '.join(sorted(shared))})"
-    return None
 
 
 def who_for(persona: Persona) -> str:
@@ -205,7 +188,7 @@ def _decide(gateway: Gateway, metric: DedupMetric, domain: str, profile_set: str
         failed = None if screens[0][1] else "judge"
     if failed is None:
         story: Backstory = c.story.value
-        why = leak(story.backstory, c.target)
+        why = leak(gateway.store.con, story.backstory, c.target)  # the rule of sql/views/leak_rule.sql
         screens.append(["leak", why is None, why, None, c.story.cache_key])
         failed = "leak" if why else None
     if failed is None:

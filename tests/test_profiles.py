@@ -13,7 +13,7 @@ from muse_core.config import load_config
 from muse_core.llm import Gateway
 from muse_core.personas import Persona
 from muse_core.plugins import registry
-from muse_core.profiles import build_profiles, leak
+from muse_core.profiles import build_profiles
 from muse_core.retrieval import get_retriever
 from muse_core.runs import start_run
 from muse_core.scenarios import build_scenarios
@@ -127,15 +127,6 @@ def test_gender_shares_are_45_45_10() -> None:
 def test_children_have_no_profession() -> None:
     with pytest.raises(ValueError, match="no profession"):
         Persona(name="A B", gender="female", age=12, profession="pilot")
-
-
-def test_leak_screen_catches_brand_title_and_description() -> None:
-    product = {"title": "Marlowe Waterproof Leather Hiking Boots", "store": "Kestrel Outdoor",
-               "details": '{"Brand": "Kestrel Outdoor"}'}
-    assert "brand" in leak("She loved her old Kestrel Outdoor pair.", product)
-    assert "title" in leak("The marlowe waterproof leather hiking boots were it.", product)
-    assert "most of its title" in leak("Waterproof leather boots for hiking, please.", product)
-    assert leak("She wanted something sturdy that keeps feet dry.", product) is None
 
 
 def test_offline_judge_person_rules() -> None:

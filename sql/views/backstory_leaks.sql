@@ -1,6 +1,11 @@
--- Kept backstories that name their target's title or brand: must stay empty (the leak screen).
+-- Kept backstories that give their target away by the one leak rule (leak_rule.sql), the rule the
+-- profile screen applies: must stay empty.
 CREATE OR REPLACE VIEW backstory_leaks AS
-SELECT pr.profile_id, p.title, p.store, pr.backstory
-FROM profiles pr JOIN products p ON p.product_id = pr.target_product_id
-WHERE contains(lower(pr.backstory), lower(p.title))
-   OR (p.store IS NOT NULL AND length(p.store) > 2 AND regexp_matches(lower(pr.backstory), '\b' || regexp_escape(lower(p.store)) || '\b'));
+WITH checked AS (
+    SELECT pr.profile_id, p.title, p.store, pr.backstory,
+           target_leak(pr.backstory, p.title, p.store, p.details, s.attributes) AS why
+    FROM profiles pr
+    JOIN products p ON p.product_id = pr.target_product_id
+    LEFT JOIN product_summaries s ON s.product_id = p.product_id
+)
+SELECT profile_id, title, store, why, backstory FROM checked WHERE why IS NOT NULL;

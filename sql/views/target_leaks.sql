@@ -1,20 +1,23 @@
--- User turns that name the target (title or brand) before the assistant recommends it. Should be empty.
+-- User turns that give the target away before the assistant first recommends it (or at all, if it
+-- never does), by the one leak rule (leak_rule.sql: brand, title, a run of distinctive title
+-- words, a distinctive detail phrase), in the dataset's text or the simulator's. Should be empty.
 CREATE OR REPLACE VIEW target_leaks AS
 WITH first_rec AS (
     SELECT t.conversation_id, min(t.idx) AS idx
     FROM turns t JOIN conversations c USING (conversation_id)
     WHERE t.action = 'recommend' AND list_contains(t.product_ids, c.target_product_id)
     GROUP BY ALL
+),
+checked AS (
+    SELECT c.conversation_set, t.conversation_id, t.idx, p.product_id, p.title, p.store, t.text,
+           coalesce(target_leak(t.text, p.title, p.store, p.details, s.attributes),
+                    target_leak(t.original_text, p.title, p.store, p.details, s.attributes)) AS why
+    FROM turns t
+    JOIN conversations c USING (conversation_id)
+    LEFT JOIN first_rec f USING (conversation_id)
+    JOIN products p ON p.product_id = c.target_product_id
+    LEFT JOIN product_summaries s ON s.product_id = p.product_id
+    WHERE t.role = 'user' AND (f.idx IS NULL OR t.idx < f.idx)
 )
-SELECT c.conversation_set, t.conversation_id, t.idx, p.product_id, p.title, p.store,
-       CASE WHEN contains(lower(t.text || ' ' || t.original_text), lower(p.title)) THEN 'names the title'
-            ELSE 'names the brand' END AS why,
-       t.text
-FROM turns t
-JOIN conversations c USING (conversation_id)
-JOIN first_rec f USING (conversation_id)
-JOIN products p ON p.product_id = c.target_product_id
-WHERE t.role = 'user' AND t.idx < f.idx
-  AND (contains(lower(t.text || ' ' || t.original_text), lower(p.title))
-       OR (length(p.store) > 2
-           AND regexp_matches(lower(t.text || ' ' || t.original_text), '\b' || regexp_escape(lower(p.store)) || '\b')));
+SELECT conversation_set, conversation_id, idx, product_id, title, store, why, text
+FROM checked WHERE why IS NOT NULL;
