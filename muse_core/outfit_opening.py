@@ -34,20 +34,32 @@ class OutfitAttempt:
 
 async def try_outfit_opening(gateway: Gateway, domain: Domain, retriever: Retriever, products: dict[str, dict],
                              cid: str, scenario: str, target: dict[str, Any], depth: int) -> OutfitAttempt:
+    """One attempt; refused unless the stylist proposes, and retrieval finds, a kind the domain's
+    complement rule pairs with the target's kind (no jeans with shorts, no sandals with loafers)."""
     entity = f"{cid}/outfit"
     ptype = target["attributes"].get("product_type", "")
+    complements = [kind.lower() for kind in domain.complements.get(ptype, [])]
     images = [target["product_id"]] if target["has_image"] else []
     idea = await gateway.run("outfit_stylist", {"scenario": scenario, "target": target,
                                                 "complements": domain.complements.get(ptype, [])},
                              output=StylistIdea, image_product_ids=images, entity_id=entity)
+    proposed = idea.value.item_type.strip().lower()
+
+    def refused(reason: str) -> OutfitAttempt:
+        return OutfitAttempt(idea.value.description, None, False, reason, idea.cache_key, None, idea.cost_usd)
+
+    if proposed not in complements:
+        return refused(f"the stylist proposed {proposed or 'nothing'}, which the {domain.name} complement rule "
+                       f"does not pair with {ptype or 'this item'}")
     hits = retriever.search(idea.value.description, depth)
-    # The outfit item must be a different product of a different kind, with a photo to share.
-    found = next((products[h.product_id] for h in hits if h.product_id in products
-                  and h.product_id != target["product_id"] and products[h.product_id]["has_image"]
-                  and products[h.product_id]["attributes"].get("product_type") != ptype), None)
-    if found is None:
-        return OutfitAttempt(idea.value.description, None, False, "retrieval found no usable item of another kind",
-                             idea.cache_key, None, idea.cost_usd)
+    # A different product with a photo to share, of a complementary kind: the proposed kind first.
+    usable = [products[h.product_id] for h in hits if h.product_id in products and h.product_id != target["product_id"]
+              and products[h.product_id]["has_image"]
+              and products[h.product_id]["attributes"].get("product_type", "").lower() in complements]
+    usable.sort(key=lambda p: p["attributes"].get("product_type", "").lower() != proposed)  # stable: rank kept
+    if not usable:
+        return refused(f"retrieval found no usable item of a kind that goes with {ptype or 'this item'}")
+    found = usable[0]
     check = await gateway.run("outfit_check", {"scenario": scenario, "outfit": found, "target": target},
                               output=MatchVerdict, image_product_ids=[found["product_id"], *images], entity_id=entity)
     return OutfitAttempt(idea.value.description, found["product_id"], check.value.answer == "Yes",

@@ -25,9 +25,11 @@ class RewriteReport:
 
 
 def product_facts(product: dict) -> list[str]:
-    """What a rewrite must not change about a product: its name, colours and materials."""
+    """What a rewrite must not change about a product: its name, colours, materials and price
+    ("$24.99"); the checker is told them for every product the utterance mentions."""
     facts = product["attributes"]
-    return [product["title"], *facts.get("colors", []), *facts.get("materials", [])]
+    price = [f"${product['price']:.2f}"] if product.get("price") is not None else []
+    return [product["title"], *facts.get("colors", []), *facts.get("materials", []), *price]
 
 
 async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,

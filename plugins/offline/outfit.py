@@ -20,8 +20,8 @@ def stylist(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
         options: OfflineConfig) -> dict[str, str]:
     target = inputs["target"]
     facts = target.get("attributes") or {}
-    options = inputs.get("complements") or ["jacket", "sneakers", "bag"]
-    kind = rng.choice(options)
+    # only a kind the domain's complement rule offers; with none offered, the opening is refused
+    kind = rng.choice(inputs.get("complements") or ["none"])
     seen = images[0].colors if images and images[0].colors else facts.get("colors") or []
     base = seen[0] if seen else "neutral"
     colour = rng.choice(sorted(NEUTRALS - {base})) if base not in NEUTRALS or rng.random() < 0.5 else \
