@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
 from prefect import flow, task
 
 from flows.common import domain_gateway, progress, recorded_run
-from muse_core import __version__
 from muse_core.config import MuseConfig
 from muse_core.indexing import build_index
-from muse_core.ingest import file_sha256, ingest_catalog
+from muse_core.ingest import ingest_catalog
 from muse_core.plugins import registry
 from muse_core.store import Store
 from muse_core.summaries import summarize_products
 
 
-def _ingest_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
-    """Same database file, same catalog bytes, same ingest settings and code: nothing to redo."""
-    config = parameters["config"]
-    material = [parameters["store_id"], parameters["catalog_sha256"], config["domain"], config["ingest"], __version__]
-    return "muse-ingest-" + hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-
-
-@task(name="ingest-catalog", cache_key_fn=_ingest_cache_key, persist_result=True)
-def ingest_task(config: dict, catalog: str, catalog_sha256: str, store_id: str, run_id: str, show_progress: bool) -> dict:
+# Not cached by Prefect: whether a catalog is already in a database is a fact of that database
+# (ingest compares content hashes), and a copied file carries any identity a cache key could use.
+@task(name="ingest-catalog")
+def ingest_task(config: dict, catalog: str, run_id: str, show_progress: bool) -> dict:
     cfg = MuseConfig.model_validate(config)
     domain = registry().get("domain", cfg.domain)
     with Store(cfg.db) as store:
@@ -63,8 +54,7 @@ def ingest_flow(config: dict, catalog: str, command: str = "ingest", show_progre
     if not catalog_path.is_file():
         raise FileNotFoundError(f"catalog file not found: {catalog_path}")
     with recorded_run(cfg, command) as run:
-        ingest = ingest_task(config, str(catalog_path), file_sha256(catalog_path), run["store_id"], run["run_id"],
-                             show_progress)
+        ingest = ingest_task(config, str(catalog_path), run["run_id"], show_progress)
         summaries = summarize_task(config, run["run_id"], show_progress)
         index = index_task(config, show_progress)
     return {"run_id": run["run_id"], "ingest": ingest, "summaries": summaries, "index": index}

@@ -66,14 +66,6 @@ class _Parsed:
     raw: bytes  # kept to explain a later reject (an unusable image)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
     """Each line (at most `limit` + 1 bytes of it) and its full size: a huge line is never held whole."""
     while raw := handle.readline(limit + 1):
@@ -159,8 +151,8 @@ def parse_lines(path: Path, domain: Domain, limits: IngestConfig) -> tuple[list[
     return records, rejects, line_no
 
 
-def content_hash(record: ProductRecord, image: ImageBlob | None) -> str:
-    material = record.model_dump_json() + (image.sha256 if image else "")
+def content_hash(record: ProductRecord, image_sha256: str | None) -> str:
+    material = record.model_dump_json() + (image_sha256 or "")
     return hashlib.sha256(material.encode()).hexdigest()
 
 
@@ -199,10 +191,19 @@ async def ingest_catalog(store: Store, path: Path, domain: Domain, limits: Inges
     source = str(path)
     report = IngestReport(source=source, run_id=run_id)
     records, rejects, report.lines = parse_lines(path, domain, limits)
+    known = dict(store.con.execute("SELECT product_id, content_hash FROM products").fetchall())
+    # A product whose record and stored image are unchanged needs no image fetch: the database, not
+    # a cache beside it, says what is already there (a copied database file included).
+    stored_images = dict(store.con.execute(
+        "SELECT p.product_id, i.sha256 FROM products p LEFT JOIN product_images i"
+        " ON i.product_id = p.product_id AND i.variant = 'MAIN'").fetchall())
+    same = [known.get(r.record.product_id) == content_hash(r.record, stored_images.get(r.record.product_id))
+            for r in records]
+    report.unchanged = sum(same)
+    records = [r for r, unchanged in zip(records, same) if not unchanged]
     with progress.task("reading images", total=len(records)):
         images = await _images(records, path.parent, limits, progress, allow_networks, image_dirs)
 
-    known = dict(store.con.execute("SELECT product_id, content_hash FROM products").fetchall())
     product_rows, image_rows, replaced = [], [], []
     for parsed, image in zip(records, images):
         line_no, record = parsed.line, parsed.record
@@ -212,8 +213,8 @@ async def ingest_catalog(store: Store, path: Path, domain: Domain, limits: Inges
                 continue
             report.text_only += 1
         blob = image if isinstance(image, ImageBlob) else None
-        digest = content_hash(record, blob)
-        if known.get(record.product_id) == digest:
+        digest = content_hash(record, blob.sha256 if blob else None)
+        if known.get(record.product_id) == digest:  # the same image fetched again
             report.unchanged += 1
             continue
         if record.product_id in known:

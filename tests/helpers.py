@@ -43,9 +43,9 @@ TINY_PRODUCTS = [
 ]
 
 
-def write_tiny_catalog(folder: Path) -> Path:
+def write_tiny_catalog(folder: Path, products: list[tuple] = TINY_PRODUCTS) -> Path:
     rows = []
-    for pid, title, color, stripes, features, price in TINY_PRODUCTS:
+    for pid, title, color, stripes, features, price in products:
         draw_product(folder / "images" / f"{pid}.png", color, stripes)
         rows.append({
             "main_category": "AMAZON FASHION", "title": title, "average_rating": 4.5, "rating_number": 10,

@@ -200,3 +200,33 @@ def test_a_huge_line_is_measured_not_held(store: Store, tiny_catalog: Path) -> N
     report = ingest(store, tiny_catalog, max_line_bytes=10_000)
     assert (report.new, report.rejected) == (len(TINY_PRODUCTS), 1)
     assert store.scalar("SELECT reason FROM ingest_rejects") == "line too large (5,000,031 bytes > 10,000)"
+
+
+def test_an_unchanged_product_is_not_fetched_again(store: Store, tiny_catalog: Path) -> None:
+    ingest(store, tiny_catalog)
+    for image in tiny_catalog.parent.rglob("*.png"):
+        image.unlink()  # were they read again, every line would become a reject
+    again = ingest(store, tiny_catalog)
+    assert (again.unchanged, again.rejected) == (len(TINY_PRODUCTS), 0)
+
+
+def test_a_copied_database_still_ingests_what_it_lacks(tmp_path: Path) -> None:
+    """The copy carries the original's store id: an ingest cached on it stored nothing in the copy."""
+    import shutil
+
+    from flows.ingest import ingest_flow
+    from muse_core.config import load_config
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    write_tiny_catalog(first, TINY_PRODUCTS[:2])
+    write_tiny_catalog(second, TINY_PRODUCTS[2:])
+    original = load_config(db=tmp_path / "a.duckdb", retrieval={"retriever": "bm25"}).with_offline_engine()
+    ingest_flow(original.model_dump(mode="json"), str(first / "catalog.jsonl"), show_progress=False)
+    shutil.copy(original.db, tmp_path / "b.duckdb")
+    copy = original.model_copy(update={"db": tmp_path / "b.duckdb"})
+    for config in (original, copy):
+        result = ingest_flow(config.model_dump(mode="json"), str(second / "catalog.jsonl"), show_progress=False)
+        assert result["ingest"]["new"] == len(TINY_PRODUCTS) - 2
+        with Store(config.db, read_only=True) as store:
+            assert store.scalar("SELECT count(*) FROM products") == len(TINY_PRODUCTS)
