@@ -35,7 +35,34 @@ def _rule() -> dict[str, list[str]]:
     rule["swimsuit"] = ["sandals", "hat", "sunglasses", "tote bag", "shorts"]
     rule["swim trunks"] = ["t-shirt", "sandals", "cap", "sunglasses"]
     rule["socks"] = ["sneakers", "boots", "running shoes"]
+    for t, cs in MORE.items():  # types with no entry above; the entries above stay as they are
+        assert t not in rule, t
+        rule[t] = cs
     return {t: [c for c in dict.fromkeys(cs) if c != t] for t, cs in rule.items()}
+
+
+# Types of generated catalogs (plugins/fashion/catalog_generator.py) that the lists above leave out.
+MORE: dict[str, list[str]] = {
+    "overalls": ["t-shirt", "shirt", "tank top", "sweater", "hoodie", "sneakers", "boots", "rain boots", "cap"],
+    "tights": ["dress", "skirt", "boots", "heels", "flats", "loafers", "coat"],
+    "pajamas": ["robe", "slippers", "socks"],
+    "robe": ["pajamas", "slippers", "socks"],
+    "rain boots": ["jeans", "leggings", "jacket", "parka", "coat", "umbrella", "socks", "overalls"],
+    "mules": ["jeans", "trousers", "skirt", "dress", "jumpsuit", "blouse", "tote bag"],
+    "espadrilles": ["shorts", "skirt", "dress", "jumpsuit", "romper", "trousers", "hat", "sunglasses"],
+    "flip-flops": ["shorts", "swimsuit", "swim trunks", "t-shirt", "tank top", "sunglasses", "hat", "tote bag"],
+    "brooch": ["coat", "blazer", "cardigan", "sweater", "dress", "scarf", "blouse"],
+    "cufflinks": ["shirt", "suit", "blazer", "tie", "watch", "oxford shoes"],
+    "clutch": ["dress", "jumpsuit", "heels", "earrings", "necklace", "bracelet", "blazer"],
+    "duffel bag": ["sneakers", "hoodie", "joggers", "jacket", "t-shirt", "cap", "jeans"],
+    "belt bag": ["t-shirt", "hoodie", "jeans", "shorts", "joggers", "sneakers", "jacket"],
+    "umbrella": ["coat", "jacket", "parka", "rain boots", "boots", "scarf", "tote bag"],
+    "wallet": ["jeans", "trousers", "jacket", "blazer", "belt", "watch", "card holder"],
+    "card holder": ["wallet", "blazer", "jacket", "trousers", "watch", "tote bag"],
+    "belt": ["jeans", "trousers", "shorts", "dress", "skirt", "shirt", "loafers", "boots"],
+    "gloves": ["coat", "parka", "jacket", "scarf", "beanie", "boots"],
+    "tie": ["shirt", "suit", "blazer", "trousers", "oxford shoes", "loafers", "cufflinks"],
+}
 
 
 COMPLEMENTS = _rule()

@@ -47,6 +47,18 @@ PRODUCT_TYPES = {
     "crib": ("crib", "furniture"), "floor lamp": ("floor lamp", "decor"), "table lamp": ("table lamp", "decor"),
     "rug": ("rug", "decor"), "cushion": ("cushion", "decor"), "throw blanket": ("throw blanket", "decor"),
     "curtains": ("curtains", "decor"), "mirror": ("mirror", "decor"), "vase": ("vase", "decor"),
+    # fashion types of generated catalogs (plugins/fashion/catalog_generator.py); two-word names
+    # where the head word alone ("bag", "shirt", "shoes", "boots") would name a wider type
+    "polo shirt": ("polo shirt", "clothing"), "overalls": ("overalls", "clothing"), "tights": ("tights", "clothing"),
+    "robe": ("robe", "clothing"), "bathrobe": ("robe", "clothing"), "pajamas": ("pajamas", "clothing"),
+    "rain boots": ("rain boots", "shoes"), "mules": ("mules", "shoes"), "espadrilles": ("espadrilles", "shoes"),
+    "flip-flops": ("flip-flops", "shoes"), "flip flops": ("flip-flops", "shoes"),
+    "oxford shoes": ("oxford shoes", "shoes"),
+    "brooch": ("brooch", "jewelry"), "cufflinks": ("cufflinks", "jewelry"), "cuff links": ("cufflinks", "jewelry"),
+    "tote bag": ("tote bag", "accessories"), "crossbody bag": ("crossbody bag", "accessories"),
+    "clutch": ("clutch", "accessories"), "duffel bag": ("duffel bag", "accessories"),
+    "duffel": ("duffel bag", "accessories"), "belt bag": ("belt bag", "accessories"),
+    "fanny pack": ("belt bag", "accessories"), "umbrella": ("umbrella", "accessories"),
 }
 
 MATERIALS = [
@@ -58,6 +70,8 @@ MATERIALS = [
     "solid oak", "oak", "walnut", "pine", "beech", "birch", "teak", "acacia", "mango wood", "plywood", "rattan",
     "wicker", "bamboo", "jute", "marble", "glass", "ceramic", "stoneware", "steel", "iron", "aluminium",
     "boucle", "chenille",
+    # generated fashion catalogs
+    "flannel", "terry",
 ]
 
 COLORS = [
@@ -84,6 +98,9 @@ OCCASIONS = {
     "living room": "the living room", "bedroom": "the bedroom", "dining room": "the dining room",
     "nursery": "the nursery", "hallway": "the hallway", "home office": "home working",
     "guest room": "guest rooms", "small spaces": "small spaces",
+    # occasions of generated fashion catalogs
+    "golf": "golf", "festival": "festivals", "rainy": "rainy days", "skiing": "skiing", "pool": "the pool",
+    "sleepover": "sleepovers",
 }
 
 # Sentences that sell rather than describe: the summary leaves them out (paper A.1).
