@@ -503,6 +503,21 @@ def ingest(
     _run_ingest(cfg, path, "ingest")
 
 
+@app.command("sample-catalog")
+def sample_catalog(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write catalog.jsonl and images/ into.")],
+    n: Annotated[int, typer.Option("--n", min=1, max=1_000_000, help="How many products.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed: the same --n and --seed write the same bytes.")] = 0,
+) -> None:
+    """Draw an invented fashion catalog with images, like the bundled sample but of any size: 71
+    product types with long-tailed counts and near-duplicate listings."""
+    from plugins.fashion.catalog_generator import generate_catalog
+
+    path = generate_catalog(n, seed, out)
+    console.print(f"wrote {n:,} products to {path} (images in {path.parent / 'images'}); "
+                  f"next: muse ingest {path} --offline, or muse run --offline --catalog {path}")
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What a shopper is looking for.")],
