@@ -1,4 +1,4 @@
-"""Shared fixtures: offline configs, a store, the tiny catalog."""
+"""Shared fixtures: offline configs, a store, the tiny catalog, a generated 5,000-product catalog."""
 
 from __future__ import annotations
 
@@ -19,6 +19,15 @@ from tests.helpers import write_tiny_catalog  # noqa: E402
 @pytest.fixture
 def tiny_catalog(tmp_path: Path) -> Path:
     return write_tiny_catalog(tmp_path / "catalog")
+
+
+@pytest.fixture(scope="session")
+def generated_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """catalog.jsonl of a 5,000-product generated catalog (`muse sample-catalog --n 5000 --seed 0`),
+    drawn once per test session; its images sit beside it. Read it, do not change it."""
+    from plugins.fashion.catalog_generator import generate_catalog
+
+    return generate_catalog(5000, 0, tmp_path_factory.mktemp("generated-catalog"))
 
 
 @pytest.fixture
