@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline import (chatter, elements, evaluator, judge, outfit, product_summary, profile_match,
+from plugins.offline import (chatter, elements, evaluator, judge, malformed, outfit, product_summary, profile_match,
                              purchase_backstory, querier, reviewer, rewriter, scenario_expand, user_simulator)
 from plugins.offline.vision import ImageFacts, analyze_image
 
@@ -57,12 +57,23 @@ class UnknownSkill(LookupError):
 def answer(skill: str, inputs: dict[str, Any], images: list[bytes], seed: int,
            options: OfflineConfig | None = None, reasks: int = 0) -> str:
     """The engine's answer text (JSON for structured skills) for one skill call. `options`: the
-    `[offline]` settings (defaults if None); `reasks`: how many times the gateway re-asked already."""
+    `[offline]` settings (defaults if None); `reasks`: how many times the gateway re-asked already.
+    A first try is malformed at the rate `options.malformed_p`; a re-ask never is, so the gateway
+    always recovers."""
     rule = RULES.get(skill)
     if rule is None:
         raise UnknownSkill(f"the offline engine has no rule for skill '{skill}'; it knows: {', '.join(sorted(RULES))}")
-    result = rule(inputs, [analyze_image(blob) for blob in images], random.Random(seed), options or OfflineConfig())
+    options = options or OfflineConfig()
+    result = rule(inputs, [analyze_image(blob) for blob in images], random.Random(seed), options)
+    form = malformed_form(skill, seed, options, reasks)
+    if form is not None:
+        return malformed.malform(result, form)
     return result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
+
+
+def malformed_form(skill: str, seed: int, options: OfflineConfig, reasks: int) -> malformed.Form | None:
+    """How the engine spoils this answer, if it does: first tries only, at `options.malformed_p`."""
+    return malformed.draw(seed, skill, options.malformed_p) if reasks == 0 else None
 
 
 def reasks_in(messages: list[dict[str, Any]]) -> int:

@@ -2,9 +2,11 @@
 
 Tests point litellm at it (`openai/<model>` with `api_base`) so the real client path runs:
 litellm -> openai client -> HTTP. Faults can be injected at given rates: 429 with Retry-After,
-500, responses slower than the client's timeout, and malformed JSON answers. Each request
+500, responses slower than the client's timeout, and malformed answers. Each request
 "root" (same skill and inputs, re-asks included) gets at most `max_faults_per_request` faults,
 decided by a seeded hash, so a test with 30% faults is deterministic and always recoverable.
+Like the engine's own `[offline] malformed_p`, a malformed answer is only ever a first try's (the
+re-ask is answered well), and one answer is spoilt at most once.
 It answers like an OpenAI server: `stream` as server-sent events, errors as OpenAI-shaped JSON
 (400 for what the engine cannot answer, never a 500 or a reset), and its own model id.
 """
@@ -31,7 +33,7 @@ from pydantic import ValidationError
 
 from muse_core.config import OFFLINE_MODEL, OfflineConfig
 from muse_core.llm import images_from_messages
-from plugins.offline import engine, prompt_text
+from plugins.offline import engine, malformed, prompt_text
 
 log = logging.getLogger("muse.offline.server")
 STREAM_PIECE_CHARS = 20  # streamed answers arrive in pieces this long, so clients really read chunk by chunk
@@ -63,13 +65,16 @@ def create_app(faults: Faults | None = None) -> FastAPI:
     app.state.stats = Counter()
     fault_counts: Counter[str] = Counter()
 
-    def choose_fault(root: str) -> str | None:
+    def choose_fault(root: str, first_try: bool) -> str | None:
+        """`first_try`: no answer of this request was refused yet; only then may one be malformed."""
         if fault_counts[root] >= faults.max_faults_per_request:
             return None
         draw = random.Random(f"{faults.seed}:{root}:{fault_counts[root]}").random()
         for name, rate in (("429", faults.rate_429), ("500", faults.rate_500),
                            ("slow", faults.rate_slow), ("malformed", faults.rate_malformed)):
             if draw < rate:
+                if name == "malformed" and not first_try:
+                    return None
                 fault_counts[root] += 1
                 return name
             draw -= rate
@@ -111,7 +116,14 @@ def create_app(faults: Faults | None = None) -> FastAPI:
             return _error(400, "muse.inputs must be an object and muse.seed an integer", param="muse")
         root = hashlib.sha256(json.dumps([skill, muse.get("inputs"), muse.get("seed")],
                                          sort_keys=True).encode()).hexdigest()
-        fault = choose_fault(root)
+        reasks = engine.reasks_in(messages)
+        try:
+            options = OfflineConfig.model_validate(muse["offline"]) if muse.get("offline") is not None else None
+        except ValidationError as exc:
+            return _error(400, f"muse.offline is not a valid [offline] table: {exc.errors()[0]['msg']}", param="muse")
+        # the engine spoils this answer itself ([offline] malformed_p): the server adds no second fault to it
+        engine_malformed = engine.malformed_form(skill, seed, options or OfflineConfig(), reasks) is not None
+        fault = choose_fault(root, first_try=reasks == 0 and not engine_malformed)
         if fault:
             app.state.stats[f"fault_{fault}"] += 1
         if fault == "429":
@@ -124,12 +136,9 @@ def create_app(faults: Faults | None = None) -> FastAPI:
         if fault == "slow":
             await asyncio.sleep(faults.slow_seconds)
         try:
-            options = OfflineConfig.model_validate(muse["offline"]) if muse.get("offline") is not None else None
-            text = engine.answer(skill, inputs, images, seed, options, engine.reasks_in(messages))
+            text = engine.answer(skill, inputs, images, seed, options, reasks)
         except engine.UnknownSkill as exc:
             return _error(400, str(exc), param="muse")
-        except ValidationError as exc:
-            return _error(400, f"muse.offline is not a valid [offline] table: {exc.errors()[0]['msg']}", param="muse")
         except KeyError as exc:  # the skill's rule reads an input the caller did not send
             return _error(400, f"the inputs of skill '{skill}' lack {exc}", param="muse")
         except Exception:  # a bug in a rule: logged here, the client gets no traceback
@@ -137,7 +146,8 @@ def create_app(faults: Faults | None = None) -> FastAPI:
             return _error(500, "the offline engine failed on this request")
         if fault == "malformed":
             # a truncated JSON answer, or an empty free-text one: invalid answers the gateway must re-ask
-            text = text[: len(text) // 2] if text.lstrip().startswith("{") else ""
+            text = malformed.malform(_as_answer(text), "truncated")
+        app.state.stats["engine_malformed"] += engine_malformed
         app.state.stats["answers"] += 1
         prompt_tokens, completion_tokens = engine.count_tokens(prompt), engine.count_tokens(text)
         usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
@@ -157,6 +167,15 @@ def create_app(faults: Faults | None = None) -> FastAPI:
         })
 
     return app
+
+
+def _as_answer(text: str) -> dict[str, Any] | str:
+    """The engine's answer as it made it: a JSON object for a structured skill, else the text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, dict) else text
 
 
 def _events(head: dict[str, Any], text: str, usage: dict[str, int] | None) -> Iterator[str]:
