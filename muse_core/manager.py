@@ -58,10 +58,12 @@ class SimulationReport:
 
 
 def conversation_set(config, profile_set: str) -> str:
-    """Identity of the simulation settings: a change of policy, limits or retriever starts a new set."""
+    """Identity of the simulation settings: a change of policy, limits, retriever or the querier's
+    pick rule starts a new set."""
     c, r = config.conversations, config.retrieval
     settings = {"policy": c.policy, "params": c.policy_params, "p": c.multimodal_open_p,
-                "limits": [c.round_limit_text, c.round_limit_multimodal], "retriever": r.retriever, "k": r.top_k}
+                "limits": [c.round_limit_text, c.round_limit_multimodal], "retriever": r.retriever, "k": r.top_k,
+                "pick": config.querier.pick}
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
     return f"{profile_set}-conv{digest}"
 
@@ -191,10 +193,11 @@ def commit(gateway: Gateway, conv_set: str, policy: str, s: Simulated) -> None:
     with gateway.store.transaction() as con:
         con.execute("INSERT INTO conversations (conversation_id, conversation_set, k, profile_id, target_product_id,"
                     " open_type, outfit_product_id, policy, round_limit, rounds, target_injected, accepted_round,"
-                    " cost_usd, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " cost_usd, run_id, querier_pick) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [cid, conv_set, job.k, job.profile_id, job.target["product_id"], s.open_type,
                      s.outfit.outfit_product_id if s.open_type == "multimodal" else None, policy, round_limit,
-                     len(s.rounds), s.rounds[-1].injected, s.accepted_round, s.cost_usd, run_id])
+                     len(s.rounds), s.rounds[-1].injected, s.accepted_round, s.cost_usd, run_id,
+                     gateway.config.querier.pick])
         con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids, t.image_product_ids,
                           t.cache_key] for t in s.dialogue.turns])

@@ -1,7 +1,8 @@
 """Querier (paper 3.3.2, Figure 18): finds the product to recommend. It analyses the conversation
 into needs, clarifies them into catalog attributes and a query, retrieves the top-k products,
-drops those already mentioned, and lets an LLM rerank the rest (the authors' code took a random
-one). At the round limit it hands over the user's target if the rerank did not find it."""
+drops those already mentioned, and picks one: an LLM rerank (`querier.pick = "rerank"`, muse's
+default) or a seeded random pick (`"random"`, as the MUSE authors' code does). At the round limit
+it hands over the user's target if the pick did not find it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, Field, create_model
 from muse_core.dialogue import Dialogue
 from muse_core.llm import Gateway
 from muse_core.retrieval import Retriever
+from muse_core.seeding import rng_for
 
 
 class NoCandidates(RuntimeError):
@@ -72,8 +74,11 @@ class Querier:
             candidates, dropped = self._candidates(analysis.value, set(dialogue.mentioned()))
         keys, cost = [analysis.cache_key, plan.cache_key], analysis.cost_usd + plan.cost_usd
         chosen = reason = None
-        if candidates:
-            ids = [c["product_id"] for c in candidates]
+        ids = [c["product_id"] for c in candidates]
+        if ids and self.gateway.config.querier.pick == "random":  # the authors' rule: no model looks at them
+            chosen = rng_for(self.gateway.config.seed, cid, "pick", round).choice(ids)
+            reason = f"random pick from the top {len(ids)}"
+        elif ids:
             rerank = await self.gateway.run(
                 "querier_rerank", {"needs": analysis.value, "attributes": plan.value.attributes,
                                    "candidates": [self.products[i] for i in ids]},
