@@ -1,5 +1,8 @@
 """Offline answers of the chatter (paper Figure 18): greet, ask, recommend a product from its
-listing and photo, answer chit-chat and steer back to the recommendation."""
+listing and photo, answer chit-chat and steer back to the recommendation.
+
+Each sentence is put together from independent phrase pools (and the product's own facts), so
+that a sentence rarely repeats across conversations."""
 
 from __future__ import annotations
 
@@ -10,74 +13,103 @@ from muse_core.config import OfflineConfig
 from plugins.offline.needs import DEPARTMENTS, a_kind, attribute_terms
 from plugins.offline.vision import ImageFacts
 
+HELLO = ["Hello", "Hi there", "Welcome", "Hi", "Hi, good to see you", "Greetings", "Hello and welcome", "Hey",
+         "Good day", "Welcome back", "Hi, welcome"]
+OFFER = ["how may I assist you today", "what can I help you find", "what are you shopping for today",
+         "how can I help", "are you looking for anything in particular", "what brings you here today",
+         "what do you need today", "what can I do for you", "what's on your list today", "what are we looking for",
+         "how can I make your shopping easier", "what would you like to find"]
+
 
 def greet(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
-    return rng.choice(["Hello! How may I assist you today?", "Hi there! What can I help you find?",
-                       "Welcome! What are you shopping for today?", "Good to see you! How can I help?",
-                       "Hi! Looking for anything in particular?", "Greetings! What assistance can I provide today?",
-                       "Hello and welcome - what brings you here today?", "Hey! Tell me what you need."])
+          options: OfflineConfig) -> str:
+    return f"{rng.choice(HELLO)}, {rng.choice(OFFER)}?"
+
+
+REACT = ["That sounds exciting", "How lovely", "Oh, that's a big one", "Sounds like fun", "Great, happy to help",
+         "Nice, let's find you something", "What an occasion", "Oh, I like the sound of that", "Lovely plan",
+         "That's a good reason to shop", "Wonderful", "Got it"]
+WHICH = ["what kind of item", "which type of piece", "what sort of thing", "which kind of item"]
+ASK_VERB = ["are you picturing", "do you have in mind", "would help most", "are you hoping to find",
+            "should we look for"]
+MUST = ["what matters most about it", "is there a must-have feature", "what should it be like", "any must-haves",
+        "what's most important to you", "anything it absolutely needs"]
+SEEN = ["That {c} {k} is a great base", "I can see the {c} {k} in your photo", "Your {k} has a nice {t} {c} look",
+        "The {c} {k} in the picture gives us a lot to work with", "Nice {k}: the {t} {c} is easy to pair"]
+PAIR_Q = ["what kind of piece are you picturing next to it", "which item would you like to pair with it",
+          "what should the matching piece be", "what would you like to wear alongside it"]
 
 
 def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         options: OfflineConfig) -> str:
     outfit = inputs.get("outfit")
-    react = rng.choice(["That sounds exciting!", "How lovely.", "Oh, that's a big one!", "Sounds like fun.",
-                        "Great, happy to help with that.", "Nice - let's find you something."])
+    react = rng.choice(REACT)
     if outfit:
         seen = images[0] if images else None
         colour = seen.colors[0] if seen and seen.colors else (outfit["attributes"].get("colors") or ["neutral"])[0]
-        ptype = outfit["attributes"].get("product_type", "piece")
-        look = rng.choice([f"That {colour} {ptype} is a great base.", f"I can see the {colour} {ptype} in your photo.",
-                           f"Your {ptype} has a nice {seen.tone if seen else 'clean'} {colour} look."])
-        question = rng.choice(["What kind of piece are you picturing next to it?",
-                               "Which item would you like to pair with it, and what matters most?",
-                               "What should the matching piece be, and anything it must have?"])
-        return " ".join([react, look, question])
-    question = rng.choice(["What kind of item do you have in mind, and what matters most about it?",
-                           "Could you tell me what type of item you need and any must-haves?",
-                           "What are you picturing, and is there a feature it absolutely needs?",
-                           "Which kind of item would help, and what should it be like?",
-                           "Tell me a bit more: what item, and what's most important to you?"])
-    return f"{react} {question}"
+        kind = outfit["attributes"].get("product_type", "piece")
+        look = rng.choice(SEEN).format(c=colour, k=kind, t=seen.tone if seen else "clean")
+        return f"{react}! {look} - {rng.choice(PAIR_Q)}, and {rng.choice(MUST)}?"
+    return f"{react} - {rng.choice(WHICH)} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
+
+
+INTRO = ["I'd suggest the {t}.", "Take a look at the {t}.", "How about the {t}?", "You might like the {t}.",
+         "My pick for you is the {t}.", "Consider the {t}.", "Have you seen the {t}?", "I found the {t} for you.",
+         "Here's one: the {t}.", "What do you think of the {t}?", "The {t} could be the one.",
+         "Let me show you the {t}."]
+IT_IS = ["It's {a}", "This one is {a}", "It's basically {a}", "You're looking at {a}", "The piece is {a}"]
+MADE = [" made of {m}", " in {m}", " crafted from {m}", " cut from {m}", " that uses {m}"]
+PHOTO = ["In the photo it has a {s} look.", "The picture shows a {p} {s} finish.", "On camera it reads as {s}.",
+         "The photo gives it a {s}, {p} feel.", "You can see the {s} tone in the picture."]
+COSTS = ["It costs ${p:.2f}.", "The price is ${p:.2f}.", "It's ${p:.2f}.", "It comes in at ${p:.2f}."]
+TIE_SHARED = ["It has the {w} you asked for.", "It matches what you said about {w}.", "You mentioned {w}, and it has it.",
+              "The {w} is right there, as you wanted."]
+TIE_LEAD = ["It should", "I think it will", "It ought to", "I'd expect it to", "Hopefully it will"]
+TIE_DO = ["fit what you described", "suit your plans", "work nicely for your occasion", "match the picture you gave me",
+          "cover what you need", "feel right for the day"]
+TIE_END = ["", " well", " nicely", " quite well"]
 
 
 def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
+              options: OfflineConfig) -> str:
     product = inputs["product"]
     f = product.get("attributes") or {}
-    title, ptype = product["title"], f.get("product_type", "piece")
+    title, kind = product["title"], f.get("product_type", "piece")
     colours = " and ".join((f.get("colors") or [])[:2])
     materials = " and ".join((f.get("materials") or [])[:2])
-    intro = rng.choice([f"I'd suggest the {title}.", f"Take a look at the {title}.", f"How about the {title}?",
-                        f"You might like the {title}.", f"My pick for you is the {title}.", f"Consider the {title}."])
-    body = f"It's {a_kind((colours + ' ' if colours else '') + ptype)}" + (f" made of {materials}" if materials else "")
+    intro = rng.choice(INTRO).format(t=title)
+    body = rng.choice(IT_IS).format(a=a_kind((colours + " " if colours else "") + kind))
+    if materials:
+        body += rng.choice(MADE).format(m=materials)
     if f.get("pattern") not in (None, "solid", "patterned"):
-        body += f" with a {f['pattern']} pattern"
+        body += rng.choice([" with a {} pattern", ", {} throughout", " with a {} design"]).format(f["pattern"])
     body += "."
     seen = images[0] if images else None
     if seen and seen.colors and rng.random() < 0.6:
         shade = seen.colors[0] if seen.colors[0].startswith(seen.tone) else f"{seen.tone} {seen.colors[0]}"
-        body += rng.choice([f" In the photo it has a {shade} look.",
-                            f" The picture shows a {seen.pattern} {shade} finish."])
+        body += " " + rng.choice(PHOTO).format(s=shade, p=seen.pattern)
     if product.get("price") is not None and rng.random() < 0.4:
-        body += f" It costs ${product['price']:.2f}."
+        body += " " + rng.choice(COSTS).format(p=product["price"])
     last_user = next((t["text"] for t in reversed(inputs["conversation"]) if t["speaker"] == "User"), "")
     text = " ".join([title, product.get("summary") or ""]).lower()
     shared = [t for t in attribute_terms(last_user) if t in text and t not in DEPARTMENTS]
-    tie = rng.choice([f"It has the {shared[0]} you asked for." if shared else "It should fit what you described.",
-                      f"It matches what you said about {shared[0]}." if shared else "I think it suits your plans well.",
-                      "It should work nicely for your occasion."])
+    if shared and rng.random() < 0.6:
+        tie = rng.choice(TIE_SHARED).format(w=shared[0])
+    else:
+        tie = f"{rng.choice(TIE_LEAD)} {rng.choice(TIE_DO)}{rng.choice(TIE_END)}."
     return " ".join([intro, body, tie])
 
 
+FEEL = ["What a lovely memory", "I completely understand that feeling", "That's so nice to hear",
+        "It's natural to feel that way", "Moments like that really stay with us", "Ha, I know exactly what you mean",
+        "That's sweet", "I hear you", "It sounds like a special time", "Nerves are normal"]
+FEEL_END = ["", " before a big day", ", honestly", ", truly", " - thank you for sharing", ", it really is"]
+BACK = ["And the {t} could become part of a new memory.", "Coming back to the {t}: it would suit that mood well.",
+        "Do you think the {t} fits the picture you have in mind?", "Meanwhile, the {t} is still on the table.",
+        "Shall we keep the {t} in mind while we look?", "Maybe the {t} can be part of that story."]
+
+
 def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
+             options: OfflineConfig) -> str:
     product = inputs["product"]
-    reply = rng.choice(["What a lovely memory to have.", "I completely understand that feeling.",
-                        "That's so nice to hear.", "It's natural to feel that way before a big day.",
-                        "Moments like that really stay with us.", "Ha, I know exactly what you mean."])
-    back = rng.choice([f"And the {product['title']} could become part of a new memory.",
-                       f"Coming back to the {product['title']}: it would suit that mood well.",
-                       f"Do you think the {product['title']} fits the picture you have in mind?"])
-    return f"{reply} {back}"
+    return f"{rng.choice(FEEL)}{rng.choice(FEEL_END)}. {rng.choice(BACK).format(t=product['title'])}"

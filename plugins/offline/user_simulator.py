@@ -1,9 +1,12 @@
 """Offline answers of the user simulator (paper Figure 17): open, state needs, compare a
 recommendation with the target, reject with the main difference, chit-chat, accept.
 
-The user knows its target (profile target requirements) but speaks only in attribute words,
-never the target's title or brand. Several phrasings per act; every fact comes from the
-products' fields and the colours read from their photos."""
+The user knows its target (profile target requirements) but never says the target's title or
+brand, and speaks in its own words (`plugins/offline/shopper_words.py`), not the catalog's: a
+synonym half the time ("dark blue", "real hide"), a vague word at `need_vague_p` ("something
+dark"), nothing at `need_omit_p`, and a wrong value (one the target does not have) at
+`need_wrong_p`. Sentences are put together from independent phrase pools, so that few sentences
+repeat across conversations. Every fact comes from the products' fields and their photos."""
 
 from __future__ import annotations
 
@@ -13,9 +16,10 @@ from typing import Any
 from muse_core.config import OfflineConfig
 from plugins.offline.needs import a_kind
 from plugins.offline.profile_match import department
+from plugins.offline.shopper_words import DEPARTMENT_WORDS, Said, own_word, say, wrong_value
 from plugins.offline.vision import ImageFacts
 
-DEPARTMENT_WORDS = {"women": "women's", "men": "men's", "girls": "girls'", "boys": "boys'"}
+DEPARTMENTS = {"women": "women's", "men": "men's", "girls": "girls'", "boys": "boys'"}
 
 
 def _facts(product: dict[str, Any]) -> dict[str, Any]:
@@ -32,54 +36,110 @@ def _main_colour(product: dict[str, Any], image: ImageFacts | None) -> str | Non
     return listed[0] if listed else (image.colors[0] if image and image.colors else None)
 
 
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+HELLO = ["Hi", "Hello", "Hey", "Hi there", "Hello there", "Hey there", "Good day", "Hello again", "Hi, hello",
+         "Greetings"]
+HELLO_TAIL = ["thanks for asking", "glad you're here", "hope you can help", "I could use a hand",
+              "nice to chat", "I hope this is the right place", "I've got a small mission for you",
+              "I'm on a bit of a deadline", "thanks for having me", "you're just the person I need"]
+SITUATION = ["Here's my situation: {}.", "Quick context - {}.", "So, {} is coming up.", "I have this on my plate: {}.",
+             "A bit of background: {}.", "It's about {}.", "The thing is, {}.", "Some context first: {}.",
+             "Here's the story: {}.", "What's going on is this: {}."]
+FIND = ["I need", "I'm hoping to find", "I'd love to find", "I want", "Could you help me find", "I'm trying to track down",
+        "I'd like to pick out", "I'm looking for"]
+THING = ["something to wear", "the right thing", "a good option", "something suitable", "something that works",
+         "the perfect piece", "something fitting"]
+FOR = ["for it", "for the occasion", "for that", "for the day", "for that day", "for the whole thing",
+       "for what's ahead"]
+OWNED = ["I recently bought this {item} (photo attached)", "I already own this {item} - see the photo",
+         "I've got this {item}, it's in the picture", "Attached is a photo of a {item} I have",
+         "The {item} in the photo is already in my wardrobe", "I picked up this {item} last month (picture attached)",
+         "There's a {item} I own in the attached image"]
+PAIR = ["and I need something that goes with it", "and I'm looking for a piece to complete the outfit",
+        "so I want something that matches it", "and I'd like something to wear alongside it",
+        "and I'm after something to pair with it", "so I'm hoping to build an outfit around it"]
+
+
 def open_(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
+          options: OfflineConfig) -> str:
     profile, outfit = inputs["profile"], inputs.get("outfit")
     scenario = profile["scenario"].strip().rstrip(".")
-    situation = rng.choice(["Here's my situation: {}.", "Quick context - {}.", "So, {} is coming up.",
-                            "I have this on my plate: {}.", "A bit of background: {}.", "It's about {}."]
-                           ).format(scenario[0].lower() + scenario[1:])
-    hello = rng.choice(["Hi!", "Hello there.", "Hey, thanks.", "Hi, yes please.", "Good day!", "Hello!"])
+    situation = rng.choice(SITUATION).format(scenario[0].lower() + scenario[1:])
+    hello = f"{rng.choice(HELLO)}, {rng.choice(HELLO_TAIL)}" + rng.choice([".", "!"])
     if outfit:
         o = _facts(outfit)
-        colour = _main_colour(outfit, images[0] if images else None) or ""
-        item = f"{colour} {o.get('product_type', 'piece')}".strip()
-        ask = rng.choice([f"I recently bought this {item} (photo attached) and I need something that goes with it.",
-                          f"Here's a {item} I already own - see the photo. Can you find something to pair with it?",
-                          f"I've got this {item} (picture attached) and I'm looking for a piece to complete the outfit.",
-                          f"This {item} in the photo is already in my wardrobe; I want something that matches it."])
+        colour = _main_colour(outfit, images[0] if images else None)
+        kind = o.get("product_type", "piece")
+        item = " ".join(w for w in [colour and own_word("colour", colour, rng), own_word("kind", kind, rng)] if w)
+        ask = f"{rng.choice(OWNED).format(item=item)}, {rng.choice(PAIR)}."
         return " ".join([hello, ask, situation])
-    want = rng.choice(["I need something to wear for it.", "Could you help me find the right thing for it?",
-                       "I'd like to pick up something suitable.", "I'm hoping to find a good match for that.",
-                       "I want to look and feel right for it.", "Can you help me shop for that?"])
-    return " ".join([hello, situation, want])
+    want = f"{rng.choice(FIND)} {rng.choice(THING)} {rng.choice(FOR)}."
+    parts = [hello, situation, want] if rng.random() < 0.7 else [situation, want]
+    return " ".join(parts)
+
+
+KIND_LEAD = ["I'm thinking of", "I'd like", "I'm after", "What I have in mind is", "I need", "I'm looking for",
+             "I'm hunting for", "I'd love", "I want to find", "I'd go for", "I'd prefer", "I'm in the market for"]
+KIND_TAIL = ["", "", " this time", ", ideally", " for the occasion", ", I think", " if you have one", " for this",
+             ", more or less", " for starters"]
+NO_KIND = ["I'm not sure", "I haven't decided", "I'm open on", "I have no fixed idea about", "I'm undecided on",
+           "I haven't settled"]
+NO_KIND_ON = ["what kind of thing it should be", "the type of item", "what it is exactly", "the sort of piece",
+              "which kind of item", "what form it takes"]
+NO_KIND_END = ["yet", "for now", "at this point", "so far", "to be honest", "just now"]
+NEED_INTRO = ["The main thing: {}", "Most of all: {}", "It really has to tick one box - {}",
+              "What matters most to me is this: {}", "Ideally: {}", "My first requirement: {}",
+              "Above everything, it has to be {}", "Priority one - {}", "The key thing: {}", "It must be {}",
+              "I'd really like it {}", "One must-have: {}"]
+NEED_INTRO_2 = ["It should also be {}", "Ideally it's {} as well", "Another must: {}", "Second priority - {}",
+                "I'd also like it {}", "And it has to be {}", "Plus, it should be {}"]
+NO_NEED = ["I'll know it when I see it", "Beyond that I'm flexible", "The rest I'll leave to you",
+           "I trust your eye", "Surprise me", "The finer points are up to you"]
+NO_NEED_END = ["", ", really", ", I suppose", ", honestly", " anyway", ", within reason"]
+
+
+def _kind_words(said: Said) -> str:
+    return said.text if said.mode == "vague" else a_kind(said.text)
 
 
 def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
+          options: OfflineConfig) -> str:
+    """The kind of item and the first requirement, in the shopper's words: the kind may be left
+    out, vague, or another kind than the target's (`need_wrong_p`); the requirement may be left out."""
     kind, requirement = inputs["target_kind"], inputs["requirement"]
-    item = a_kind(kind)
-    first = rng.choice(["I'm thinking of {}.", "I'd like {}.", "Probably {} would be best.",
-                        "What I have in mind is {}.", "I'm after {}.", "Honestly, {} is what I need."]).format(item)
-    second = rng.choice(["The main thing: {}.", "Most of all: {}.", "It really has to tick one box - {}.",
-                         "What matters most to me is this: {}.", "Ideally: {}.", "My first requirement: {}."]
-                        ).format(requirement)
-    return f"{first} {second}"
+    if rng.random() < options.need_wrong_p:
+        kind = wrong_value("kind", kind, {kind}, rng) or kind
+    said = say("kind", kind, rng, options)
+    if said.mode == "omitted":
+        first = f"{rng.choice(NO_KIND)} {rng.choice(NO_KIND_ON)} {rng.choice(NO_KIND_END)}."
+    else:
+        first = f"{rng.choice(KIND_LEAD)} {_kind_words(said)}{rng.choice(KIND_TAIL)}."
+    sentences = [_sentence(first)]
+    if rng.random() < options.need_omit_p:
+        sentences.append(f"{rng.choice(NO_NEED)}{rng.choice(NO_NEED_END)}.")
+    else:
+        sentences.append(_sentence(rng.choice(NEED_INTRO).format(requirement)) + ".")
+        others = [r for r in (inputs.get("profile") or {}).get("requirements", [])[1:] if r != requirement]
+        if others and rng.random() < 0.4:
+            sentences.append(_sentence(rng.choice(NEED_INTRO_2).format(others[0])) + ".")
+    return " ".join(sentences)
 
 
-def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> dict[str, str]:
-    """The one main difference between the recommended item and the target, most visible first."""
-    rec, target = inputs["product"], inputs["target"]
-    rec_img, target_img = images if len(images) == 2 else (None, None)  # both photos, or go by text
+def difference(rec: dict[str, Any], target: dict[str, Any], rec_img: ImageFacts | None,
+               target_img: ImageFacts | None) -> dict[str, str]:
+    """The one main difference between the recommended item and the target, most visible first,
+    as catalog values: kind, department, colour (the photo's dominant listed colour), material,
+    pattern, then a feature, the price or the style."""
     r, t = _facts(rec), _facts(target)
     if r.get("product_type") != t.get("product_type"):
-        return {"aspect": "kind", "recommended": a_kind(r.get("product_type") or "item"),
-                "wanted": a_kind(t.get("product_type") or "item")}
+        return {"aspect": "kind", "recommended": r.get("product_type") or "item", "wanted": t.get("product_type") or "item"}
     r_dept, t_dept = department(rec), department(target)
     if t_dept and r_dept != t_dept:
-        return {"aspect": "department", "recommended": f"a {DEPARTMENT_WORDS.get(r_dept, 'unisex')} cut",
-                "wanted": f"{DEPARTMENT_WORDS[t_dept]} {t.get('product_type')}"}
+        return {"aspect": "department", "recommended": DEPARTMENTS.get(r_dept or "", "unisex"),
+                "wanted": DEPARTMENTS[t_dept]}
     t_colour, r_colours = _main_colour(target, target_img), set(r.get("colors") or []) | set(
         rec_img.colors if rec_img else [])
     if t_colour and t_colour not in r_colours:
@@ -89,7 +149,7 @@ def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
         return {"aspect": "material", "recommended": ", ".join(r.get("materials") or []) or "no stated material",
                 "wanted": t_materials[0]}
     if t.get("pattern") and t.get("pattern") != r.get("pattern"):
-        return {"aspect": "pattern", "recommended": f"a {r.get('pattern')} look", "wanted": f"a {t['pattern']} look"}
+        return {"aspect": "pattern", "recommended": r.get("pattern") or "solid", "wanted": t["pattern"]}
     features = [f for f in t.get("key_features") or [] if f.lower() not in " ".join(r.get("key_features") or []).lower()]
     if features:
         return {"aspect": "feature", "recommended": "other details", "wanted": features[0].lower()}
@@ -98,57 +158,155 @@ def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
     return {"aspect": "style", "recommended": "a look that is not quite me", "wanted": "something closer to my picture"}
 
 
+def target_values(target: dict[str, Any], aspect: str) -> set[str]:
+    """What the target has of one aspect (a wrong value must be none of these)."""
+    t = _facts(target)
+    return {"kind": {t.get("product_type")}, "colour": set(t.get("colors") or []),
+            "material": set(t.get("materials") or []), "pattern": {t.get("pattern")},
+            "department": {DEPARTMENTS.get(department(target) or "", "unisex")}}.get(aspect, set())
+
+
+def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
+            options: OfflineConfig) -> dict[str, str]:
+    """The main difference; at `need_wrong_p` the user misremembers what it wants and names a value
+    of that aspect the target does not have (nor the recommendation)."""
+    rec, target = inputs["product"], inputs["target"]
+    rec_img, target_img = images if len(images) == 2 else (None, None)  # both photos, or go by text
+    diff = difference(rec, target, rec_img, target_img)
+    if diff["aspect"] in {"kind", "colour", "material", "pattern"} and rng.random() < options.need_wrong_p:
+        avoid = target_values(target, diff["aspect"]) | set(diff["recommended"].split(", "))
+        diff["wanted"] = wrong_value(diff["aspect"], diff["wanted"], avoid, rng) or diff["wanted"]
+    return diff
+
+
+OPENERS = ["Thanks, but", "I appreciate it, but", "Hmm, not quite -", "That's kind, however", "I see why you picked it, but",
+           "Close, but", "Sorry, that one won't do:", "Nice try, but", "Ah, almost -", "Thank you, though",
+           "Good thought, but", "I like the effort, but", "Oh, hmm -", "Not bad, but", "Right idea, however"]
+COMPLAINTS = {
+    "kind": ["{r} isn't what I'm after", "I'm not looking for {r}", "{r} won't do the job",
+             "I don't need {r}", "{r} is not the right kind of thing"],
+    "department": ["that one is {r}, which won't work", "it's {r} and that's not right for me",
+                   "I can't wear {r}"],
+    "colour": ["the {r} isn't doing it for me", "I'm not keen on the {r}", "{r} isn't really my colour",
+               "I can't see myself in {r}", "the {r} doesn't feel right for this", "{r} is not what I pictured",
+               "I'm not a fan of {r} here"],
+    "material": ["{r} isn't right for this", "I'm not sold on {r}", "{r} doesn't feel right",
+                 "I'd rather not have {r}", "I can't do {r}"],
+    "pattern": ["the {r} look isn't my style", "{r} isn't for me", "I don't love the {r} look",
+                "a {r} design is not what I had in mind"],
+}
+WISHES = ["I'd much prefer {w}", "I really want {w}", "what I need is {w}", "I'd love {w}", "I'm hoping for {w}",
+          "{w} would be ideal", "I'm after {w}", "ideally {w}", "show me {w}", "I'm picturing {w}"]
+NO_WISH = ["maybe show me something else", "maybe there's another option", "let's look at a different one",
+           "I'd like to see what else there is", "I wonder what else you have"]
+OTHER_REASONS = {
+    "feature": ["it lacks what I need, which is {w}", "I need {w}, and this one doesn't offer that",
+                "it's missing {w}, which matters to me"],
+    "price": ["it's more than I want to spend; something more affordable would suit me better",
+              "it's a bit pricey for me - I'd like something more affordable",
+              "the price is higher than I hoped; I'd prefer something cheaper"],
+    "style": ["it's not quite the look I have in mind; something closer to my picture would be better",
+              "it doesn't feel like me; I'm after something closer to what I pictured",
+              "the overall style isn't me; I want something nearer to what I imagine"],
+}
+ASK_AGAIN = ["Could you", "Can you", "Would you", "Maybe you could", "Perhaps you could"]
+AGAIN = ["try again", "show me another", "look once more", "find a different one", "dig a little deeper",
+         "have another go"]
+AGAIN_END = ["?", ", please?", " now?"]
+
+
+def _words(aspect: str, value: str, rng: random.Random) -> str:
+    """A value the user can see (the recommendation's), in its own words."""
+    if aspect == "kind":
+        return a_kind(own_word("kind", value, rng))
+    if aspect == "department":
+        return rng.choice(DEPARTMENT_WORDS.get(value) or ["a unisex cut"])
+    return own_word(aspect, value, rng)
+
+
+def _wanted_words(aspect: str, said: Said) -> str:
+    if aspect == "kind" and said.mode != "vague":
+        return a_kind(said.text)
+    if aspect == "pattern" and said.mode == "catalog":
+        return f"something {said.text}"
+    if aspect == "department" and said.mode == "catalog":
+        return f"a {said.text} cut"
+    return said.text
+
+
 def reject(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
+           options: OfflineConfig) -> str:
+    """Decline with the main difference: what the recommendation has, in the user's words, and what
+    it wants instead, in its own words, vaguely (`need_vague_p`) or not at all (`need_omit_p`)."""
     d = inputs["difference"]
-    earlier = " ".join(t["text"] for t in inputs["conversation"] if t["speaker"] == "User").lower()
-    openers = [o for o in ["Thanks, but", "I appreciate it, but", "Hmm, not quite -", "That's kind, however",
-                           "I see why you picked it, but", "Close, but", "Sorry, that one won't do:"]
-               if o.lower() not in earlier] or ["Still not it -"]
+    aspect = d["aspect"]
+    earlier = " ".join(t["text"] for t in inputs.get("conversation") or [] if t["speaker"] == "User").lower()
+    openers = [o for o in OPENERS if o.lower() not in earlier] or ["Still not it -"]
     opener = rng.choice(openers)
-    because = {
-        "kind": [f"{d['recommended']} isn't what I'm after; I really need {d['wanted']}.",
-                 f"I'm not looking for {d['recommended']} - it has to be {d['wanted']}."],
-        "department": [f"it's {d['recommended']}, and I need {d['wanted']}.",
-                       f"that one has {d['recommended']}; I'm looking for {d['wanted']}."],
-        "colour": [f"the {d['recommended']} doesn't work for me; I'd much prefer {d['wanted']}.",
-                   f"I'm not keen on {d['recommended']} here, I'm picturing it in {d['wanted']}."],
-        "material": [f"{d['recommended']} isn't right for this; I want {d['wanted']}.",
-                     f"I'd rather have {d['wanted']} than {d['recommended']}."],
-        "pattern": [f"{d['recommended']} isn't my style; I'd like {d['wanted']}.",
-                    f"I'm hoping for {d['wanted']} rather than {d['recommended']}."],
-        "feature": [f"it lacks what I need, which is {d['wanted']}.",
-                    f"I need {d['wanted']}, and this one doesn't offer that."],
-        "price": ["it's more than I want to spend; something more affordable would suit me better.",
-                  "it's a bit pricey for me - I'd like something more affordable."],
-        "style": ["it's not quite the look I have in mind; something closer to my picture would be better.",
-                  "it doesn't feel like me; I'm after something closer to what I pictured."],
-    }.get(d["aspect"], [f"I want {d['wanted']} instead of {d['recommended']}."])
-    tail = rng.choice(["", "", " It needs to work for what I told you about.", " Could you try again?",
-                       " Maybe you have another option?"])
-    return f"{opener} {rng.choice(because)}{tail}"
+    if aspect in COMPLAINTS:
+        first = d["recommended"].split(", ")[0]
+        complaint = "it doesn't say what it's made of" if first == "no stated material" else \
+            rng.choice(COMPLAINTS[aspect]).format(r=_words(aspect, first, rng))
+        said = say(aspect, d["wanted"], rng, options)
+        wish = rng.choice(NO_WISH) if said.mode == "omitted" else \
+            rng.choice(WISHES).format(w=_wanted_words(aspect, said))
+        body = f"{complaint}; {wish}."
+    else:
+        body = rng.choice(OTHER_REASONS.get(aspect, ["I want {w} instead"])).format(w=d["wanted"]) + "."
+    text = f"{opener} {body}"
+    if rng.random() < 0.5:
+        text += f" {rng.choice(ASK_AGAIN)} {rng.choice(AGAIN)}{rng.choice(AGAIN_END)}"
+    return text
+
+
+MEMORY_OF = ["That {c} reminds me of", "A {k} of that sort takes me back to", "Seeing that {c} brings back",
+             "That {k} makes me think of", "Oddly, the {c} makes me remember", "The {c} tone brings to mind"]
+MEMORY = ["a trip I took years ago", "my grandmother's wardrobe", "a summer by the sea", "my first proper job",
+          "a friend's wedding long ago", "our old family holidays", "a rainy week in the mountains",
+          "the day I moved to this city", "a concert I went to as a teenager", "my dad's Sunday outfits"]
+MUSING = ["funny how colours bring things back", "it's strange what sticks with you", "those were good days",
+          "I still smile about it", "time flies", "I hadn't thought of that in ages"]
+FEELING_OF = ["I keep picturing", "I can't stop thinking about", "I've been daydreaming about", "I keep going over"]
+FEELING_ON = ["the day itself", "the big moment", "how it will all go", "who will be there", "the first few minutes"]
+FEELING = ["I'm a little nervous", "I'm quite excited", "my stomach flutters", "I feel oddly calm",
+           "I'm half thrilled, half terrified"]
+HONESTLY = ["to be honest", "honestly", "I admit", "if I'm honest", "I must say"]
+ASIDE = ["Anyway", "Sorry", "Oh well", "Ah", "Right", "Okay"]
+ASIDE_2 = ["I'm rambling", "I got sidetracked", "back to shopping", "where were we", "enough about me",
+           "it's been a busy month"]
 
 
 def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
+             options: OfflineConfig) -> str:
+    """A memory or a feeling the item brings up; never a wish, so the querier reads nothing in it."""
     product = inputs["product"]
     colour = _main_colour(product, images[0] if images else None) or "colour"
-    ptype = _facts(product).get("product_type", "piece")
-    thought = rng.choice([
-        f"That {colour} reminds me of a trip I took years ago, funny how colours bring things back.",
-        f"Oh, a {ptype} like that makes me think of my grandmother, she always dressed so carefully.",
-        f"Funny, my friend wore a {colour} {ptype} at the last get-together and everyone talked about it.",
-        "I keep picturing the day itself; I'm a little nervous, to be honest.",
-        f"You know, I haven't shopped for a {ptype} in ages - it's fun to think about it again.",
-        f"The {colour} tone is lovely in the photo; it puts me in a good mood for what's coming.",
-    ])
-    extra = rng.choice(["", " Anyway, I'm rambling.", " Do people still wear these a lot?",
-                        " It's been a busy month."])
-    return thought + extra
+    kind = _facts(product).get("product_type", "piece")
+    if rng.random() < 0.6:
+        thought = (f"{rng.choice(MEMORY_OF).format(c=own_word('colour', colour, rng), k=own_word('kind', kind, rng))} "
+                   f"{rng.choice(MEMORY)} - {rng.choice(MUSING)}.")
+    else:
+        thought = f"{rng.choice(FEELING_OF)} {rng.choice(FEELING_ON)}; {rng.choice(FEELING)}, {rng.choice(HONESTLY)}."
+    return thought + (f" {rng.choice(ASIDE)}, {rng.choice(ASIDE_2)}." if rng.random() < 0.5 else "")
+
+
+THANKS = ["Thank you", "Thanks so much", "Perfect, thanks", "Great find", "Wonderful", "Brilliant", "Oh, lovely",
+          "Yes", "Fantastic", "Ah, finally"]
+FOUND = ["this is it", "that's the one", "I'll take it", "you nailed it", "that's exactly right", "we found it",
+         "it's perfect", "sold"]
+WHY = ["The {t} has {s}, which is exactly what I wanted.", "I love that the {t} comes with {s}.",
+       "With {s}, the {t} ticks my boxes.", "The {t} with {s} is just what I was after.",
+       "{S} on the {t} - that's what sold me.", "What I like about the {t} is {s}."]
+FIT = ["It's {r}, just as I hoped.", "It feels {r}, which matters to me.", "Being {r} makes it right for me.",
+       "And it's {r} - great.", "It's {r}, exactly what I asked for.", "It manages to be {r} too."]
+PLANS = ["I can already picture", "I can just see", "I'm already imagining", "It's easy to imagine",
+         "I'm looking forward to"]
+PLANS_ON = ["wearing it", "myself in it", "how it will look", "the reactions to it", "it in action"]
+PLANS_WHEN = ["on the day", "at the event", "when the time comes", "that morning", "once it's all happening"]
 
 
 def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
-        options: OfflineConfig) -> str:
+           options: OfflineConfig) -> str:
     product, requirements = inputs["product"], inputs["profile"]["requirements"]
     f = _facts(product)
     colour = _main_colour(product, images[0] if images else None)
@@ -156,11 +314,8 @@ def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
                             f.get("pattern") not in (None, "solid") and f"the {f['pattern']} pattern",
                             *(k.lower() for k in (f.get("key_features") or [])[:1])] if x]
     shown = " and ".join(features[:2]) or "its details"
-    thanks = rng.choice(["Thank you, this is it!", "Perfect, thanks so much!", "Yes - thank you, that's the one.",
-                         "Great find, thank you!", "Thanks, I'll take it."])
-    why = rng.choice([f"The {product['title']} has {shown}, which is exactly what I wanted.",
-                      f"I love that the {product['title']} comes with {shown}.",
-                      f"With {shown}, the {product['title']} ticks my boxes."])
-    fit = rng.choice([f"It's {requirements[0]}, just as I hoped.", f"It feels {requirements[-1]}, which matters to me.",
-                      "It will suit my plans perfectly.", f"Being {requirements[0]} makes it right for me."])
+    thanks = f"{rng.choice(THANKS)}, {rng.choice(FOUND)}" + rng.choice(["!", "."])
+    why = rng.choice(WHY).format(t=product["title"], s=shown, S=_sentence(shown))
+    fit = rng.choice(FIT).format(r=rng.choice(requirements)) if rng.random() < 0.7 else \
+        f"{rng.choice(PLANS)} {rng.choice(PLANS_ON)} {rng.choice(PLANS_WHEN)}."
     return " ".join([thanks, why, fit])
