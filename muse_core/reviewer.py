@@ -52,7 +52,9 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
     products = load_products(store, domain)
     # Only rewritten conversations are reviewed: the reviewer judges the text the dataset ships.
     todo = store.rows(
-        "SELECT conversation_id, profile_id, target_product_id FROM conversations c WHERE conversation_set = ?"
+        "SELECT conversation_id, profile_id, target_product_id, target_injected,"
+        " (SELECT count(*) FROM rewrites r WHERE r.conversation_id = c.conversation_id AND NOT r.check_passed)"
+        " AS check_failures FROM conversations c WHERE conversation_set = ?"
         " AND EXISTS (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id)"
         " AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.conversation_id = c.conversation_id) ORDER BY k",
         [conv_set])
@@ -64,12 +66,18 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
         turns = store.rows("SELECT role, text, product_ids, action FROM turns WHERE conversation_id = ? ORDER BY idx",
                            [cid])
         profile = store.rows(
-            "SELECT p.requirements, u.name, u.gender, u.age, u.profession FROM profiles p JOIN users u"
+            "SELECT p.backstory, p.requirements, u.name, u.gender, u.age, u.profession FROM profiles p JOIN users u"
             " ON u.user_id = p.user_id WHERE p.profile_id = ?", [conv["profile_id"]])[0]
-        inputs = {"profile": {"persona": Persona.of_user(profile).describe(), "requirements": list(profile["requirements"])},
+        # The process facts a reader of the text alone could miss are stated, to any reviewer: the
+        # accepted item was handed over at the round limit (not found), and rewrites that failed
+        # the fact check (their original wording was kept).
+        inputs = {"profile": {"persona": Persona.of_user(profile).describe(), "backstory": profile["backstory"],
+                              "requirements": list(profile["requirements"])},
                   "target": products[conv["target_product_id"]],
                   "recommended_titles": [products[t["product_ids"][0]]["title"] for t in turns
                                          if t["action"] == "recommend"],
+                  "handed_over": bool(conv["target_injected"]),
+                  "rewrite_check_failures": int(conv["check_failures"]),
                   "conversation": [{"speaker": ROLES[t["role"]], "text": t["text"]} for t in turns]}
         async with slots:
             try:

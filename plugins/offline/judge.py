@@ -1,11 +1,20 @@
 """Offline answer of the conversation-level judge (paper Figure 19): five 0-2 scores in 0.05
-steps, computed from what the conversation shows, with a small seeded jitter per scoring round
-(independent rounds of a real judge differ a little too).
+steps, each 2 minus a mark per defect the conversation's text shows (`plugins/offline/defects.py`,
+the same measurements the offline reviewer makes), plus seeded noise of sd `[offline]
+judge_noise` per aspect and scoring round (independent rounds of a real judge differ too).
 
-- natural: penalised when user turns reuse their openings or utterances are terse or rambling;
-- logical and pc_correlation: the offline reviewer's logical fluency and user consistency;
+The judge sees only the conversation and the products it mentions (none for an external corpus):
+it knows nothing of the profile, the round limit or the rewrite checks.
+
+- natural: user turns opening the same way (0.3 each), sentences said again (0.15 each, at most
+  0.9), terse turns (0.1 each, at most 0.4), turns averaging under 8 or over 60 words (0.3);
+- logical: not ending with the user (1), the same complaint again (0.35 each), rejections beyond
+  one (0.15 each: a long search), an accepted item with what the user turned down (0.3 each);
 - informative: attribute words per recommendation (three or more is rich);
-- it_correspondence: the share of recommendations whose stated colours match the photo's."""
+- pc_correlation: the accepted item (the last product mentioned) against what the user asked
+  for and turned down (0.3 per miss);
+- it_correspondence: the share of recommendations whose stated colours match the photo's
+  (1 when nothing visual is claimed: neither right nor wrong)."""
 
 from __future__ import annotations
 
@@ -13,28 +22,32 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
+from plugins.offline.defects import measure
 from plugins.offline.lexicon import COLORS, find_all
 from plugins.offline.needs import attribute_terms
-from plugins.offline.reviewer import on_grid, review
+from plugins.offline.reviewer import on_grid
 from plugins.offline.vision import ImageFacts
-
-JITTER = [-0.1, -0.05, 0.0, 0.0, 0.0, 0.05]
 
 
 def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         options: OfflineConfig) -> dict[str, float]:
-    turns, products = inputs["conversation"], inputs["products"]
-    user = [t["text"] for t in turns if t["speaker"] == "User"]
+    turns, products = inputs["conversation"], inputs.get("products") or []
+    titles = [p["title"] for p in products]
     assistant = [t["text"] for t in turns if t["speaker"] == "Assistant"]
-    openings = [" ".join(u.lower().split()[:3]) for u in user]
-    words = [len(t["text"].split()) for t in turns] or [0]
-    natural = 2.0 - 0.3 * (len(openings) - len(set(openings))) - 0.3 * (not 8 <= sum(words) / len(words) <= 60)
-    target = products[-1] if products else {"title": "", "summary": ""}
-    reviewed = review({"conversation": turns, "target": target, "recommended_titles": [p["title"] for p in products]},
-                      [], rng)
-    recommendations = [a for a in assistant if any(p["title"].lower() in a.lower() for p in products)]
+    recommended = [title for title in titles if any(title.lower() in a.lower() for a in assistant)]
+    # the accepted item: the last product the conversation mentions, when it ends in an accept
+    d = measure(turns, products[-1] if products else None, recommended)
+    openings = [" ".join(t["text"].lower().split()[:3]) for t in turns if t["speaker"] == "User"]
+
+    natural = 2.0 - 0.3 * (len(openings) - len(set(openings))) - min(0.9, 0.15 * d.repeated_sentences)
+    natural -= min(0.4, 0.1 * d.terse_turns) + 0.3 * (not 8 <= d.mean_words <= 60)
+    logical = 2.0 - 1.0 * (not d.ends_with_user) - 0.35 * d.repeated_complaints - 0.15 * max(0, d.rejections - 1)
+    logical -= 0.3 * len(d.accepted_turned_down)
+    recommendations = [a for a in assistant if any(title.lower() in a.lower() for title in titles)]
     richness = [min(3, len(attribute_terms(a))) for a in recommendations] or [0]
     informative = 2.0 * (sum(richness) / len(richness)) / 3
+    pc_correlation = 2.0 - 0.3 * (len(d.unmet_wishes) + len(d.accepted_turned_down))
+
     by_title = dict(zip([p["title"].lower() for p in products if p.get("has_image", True)], images))
     matched, checked = 0, 0
     for text in recommendations:
@@ -43,7 +56,7 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         if seen is not None and said:
             checked += 1
             matched += bool(said & set(seen.colors))
-    alignment = 2.0 * matched / checked if checked else 1.0  # nothing visual claimed: neither right nor wrong
-    scores = {"natural": natural, "logical": reviewed["logical_fluency"], "informative": informative,
-              "pc_correlation": reviewed["user_consistency"], "it_correspondence": alignment}
-    return {name: on_grid(value + rng.choice(JITTER)) for name, value in scores.items()}
+    alignment = 2.0 * matched / checked if checked else 1.0
+    scores = {"natural": natural, "logical": logical, "informative": informative,
+              "pc_correlation": pc_correlation, "it_correspondence": alignment}
+    return {name: on_grid(value + rng.gauss(0, options.judge_noise)) for name, value in scores.items()}
