@@ -170,6 +170,8 @@ def _print_conversations(result: dict, cfg: MuseConfig) -> None:
         cost_all = store.scalar("SELECT coalesce(sum(cost_usd), 0) FROM llm_calls")
         failures = store.rows("SELECT stage, count(*) AS n FROM stage_failures WHERE run_id = ? GROUP BY stage"
                               " ORDER BY stage", [result["run_id"]])
+        figures = store.rows("SELECT * FROM difficulty_figures WHERE conversation_set = ? ORDER BY judge_model",
+                             [sim["conversation_set"]])
     table = Table(title=f"conversations ({sim['conversation_set']})", show_header=False)
     table.add_row("conversations", f"{sim['conversations']} ({sim['new_conversations']} new), "
                                    f"{summary.get('utterances', 0)} utterances")
@@ -191,8 +193,35 @@ def _print_conversations(result: dict, cfg: MuseConfig) -> None:
     table.add_row("model cost", f"${cost:.4f} this run, ${cost_all:.4f} in the database")
     table.add_row("database", str(Path(cfg.db).resolve()))
     console.print(table)
+    if figures:
+        _print_difficulty(figures, cfg)
     console.print(f"Try: muse sql --db {cfg.db} \"SELECT round, role, action, turns FROM action_mix ORDER BY ALL\"")
     console.print(f"     muse export --db {cfg.db} --format muse-json --out conversations.json")
+
+
+def _print_difficulty(figures: list[dict], cfg: MuseConfig) -> None:
+    """How hard the conversation set was (the difficulty_figures view, one row per judge model)."""
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:g}%"
+
+    f = figures[0]
+    table = Table(title="difficulty (SELECT * FROM difficulty_figures)", show_header=False)
+    table.add_row("organic success", f"{pct(f['organic_pct'])} ({f['organic']} of {f['conversations']} targets "
+                                     "found by the querier)")
+    table.add_row("injected", f"{pct(f['injected_pct'])} ({f['injected']} handed over at the round limit)")
+    table.add_row("reviewer drops", f"{pct(f['dropped_pct'])} ({f['dropped']} of {f['reviewed']} reviewed)")
+    reasks = "n/a" if f["reasks_per_100"] is None else f"{f['reasks_per_100']:g}"
+    table.add_row("re-asks", f"{reasks} per 100 model answers ({f['reasks']} of {f['answers']} refused and asked again)")
+    for row in (r for r in figures if r["judged"]):
+        spread = ", ".join(f"{aspect} {row[f'{aspect}_sd']}" for aspect in
+                           ("natural", "logical", "informative", "pc_correlation", "it_correspondence"))
+        table.add_row(f"judge sd ({row['judge_model']})", f"{spread} over {row['judged']} conversations")
+    if not any(r["judged"] for r in figures):
+        table.add_row("judge sd", f"not judged yet: muse evaluate --db {cfg.db}")
+    if any(role.provider == "offline" for role in cfg.roles.values()):
+        table.add_row("note", "the rule-based offline engine played these roles: the figures measure its "
+                              "configured failure rates ([offline]), not a model (docs/offline-engine.md)")
+    console.print(table)
 
 
 def _read_store(cfg: MuseConfig):

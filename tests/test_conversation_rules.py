@@ -149,11 +149,17 @@ def test_the_offline_reviewer_marks_down_what_a_reviewer_should() -> None:
             {"speaker": "User", "text": "Hi. I need a coat, and I'd like navy."},
             {"speaker": "Assistant", "text": "Consider the Women's Navy Wool Coat. It's a navy coat made of wool."},
             {"speaker": "User", "text": "Thank you, the Women's Navy Wool Coat is exactly what I wanted."}]
+    rules_only = OfflineConfig(reviewer_noise=0)  # the defect rules alone; the noise has its own tests
     scores = review({"conversation": good, "target": target, "recommended_titles": [target["title"]]}, [],
-                    random.Random(0), OfflineConfig())
+                    random.Random(0), rules_only)
     assert scores["content_quality"] + scores["logical_fluency"] + scores["user_consistency"] >= 5.5
     bad = good[:2] + [{"speaker": "User", "text": "I want pink leather boots instead, something striped."},
                       {"speaker": "Assistant", "text": "Ok."}, {"speaker": "Assistant", "text": "Ok."}]
     scores = review({"conversation": bad, "target": target, "recommended_titles": ["Red Silk Scarf"]}, [],
-                    random.Random(0), OfflineConfig())
+                    random.Random(0), rules_only)
     assert scores["content_quality"] + scores["logical_fluency"] + scores["user_consistency"] < 4, scores
+    # the default noise does not drop a clean conversation
+    for seed in range(20):
+        noisy = review({"conversation": good, "target": target, "recommended_titles": [target["title"]]}, [],
+                       random.Random(seed), OfflineConfig())
+        assert noisy["content_quality"] + noisy["logical_fluency"] + noisy["user_consistency"] >= 4, noisy
