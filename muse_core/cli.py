@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -119,7 +121,28 @@ def _print_ingest(result: dict, cfg: MuseConfig) -> None:
     console.print(f"Try: muse sql --db {cfg.db} \"SELECT outcome, detail, n FROM ingest_summary\"")
 
 
+_at_exit = ExitStack()  # what a command started and stops when it ends
+atexit.register(_at_exit.close)
+_prefect_started = False
+
+
+def _own_prefect_server() -> None:
+    """Flows from here on report to a Prefect server that dies with this process, even on SIGKILL
+    (muse_core/prefect_server.py): started once per command, stopped when the command ends."""
+    from muse_core.prefect_server import PrefectServerError, own_prefect_server
+
+    global _prefect_started
+    if _prefect_started:
+        return
+    try:
+        _at_exit.enter_context(own_prefect_server())
+    except PrefectServerError as exc:
+        _fail(str(exc))
+    _prefect_started = True
+
+
 def _run_ingest(cfg: MuseConfig, catalog: Path, command: str) -> None:
+    _own_prefect_server()
     from flows.ingest import ingest_flow  # Prefect takes a second to import: only when needed
 
     from muse_core.store import StoreError
@@ -149,6 +172,7 @@ def _print_profiles(result: dict, cfg: MuseConfig) -> None:
 
 
 def _run_profiles(cfg: MuseConfig, command: str) -> None:
+    _own_prefect_server()
     from flows.profiles import profiles_flow
 
     from muse_core.store import StoreError
@@ -227,10 +251,11 @@ def _print_difficulty(figures: list[dict], cfg: MuseConfig) -> None:
 def _read_store(cfg: MuseConfig):
     from muse_core.store import Store
 
-    return Store(cfg.db, read_only=True)
+    return Store(cfg.db, read_only=True, lock_wait_s=cfg.lock_wait_s)
 
 
 def _run_conversations(cfg: MuseConfig, command: str) -> None:
+    _own_prefect_server()
     from flows.conversations import conversations_flow
 
     from muse_core.store import StoreError
@@ -364,7 +389,7 @@ def stats(
     try:
         get_tokenizer(tokenizer)
         others = [read_corpus(spec) for spec in compare or []]
-        with Store(cfg.db) as store:
+        with Store(cfg.db, lock_wait_s=cfg.lock_wait_s) as store:
             ours = read_store(store, kept_only=not all_conversations)
             if not ours.dialogues:
                 _fail("no conversations to count: run `muse run --offline` (or `muse conversations`) first")
@@ -416,6 +441,7 @@ def evaluate(
     _preflight(cfg, "evaluate")
     for warning in judge_warnings(cfg):
         err.print(f"[yellow]warning:[/yellow] {warning}")
+    _own_prefect_server()
     from flows.evaluation import evaluate_flow  # Prefect takes seconds to import: after preflight
     try:
         result = evaluate_flow(cfg.model_dump(mode="json"), stages=stage or None, corpora=specs)
@@ -561,7 +587,7 @@ def search(
 
     cfg = _config(config, db, False)
     try:
-        with Store(cfg.db, read_only=True) as store:
+        with Store(cfg.db, read_only=True, lock_wait_s=cfg.lock_wait_s) as store:
             hits = get_retriever(store, cfg, retriever).search(query, k)
             titles = dict(store.con.execute(
                 "SELECT product_id, title FROM products WHERE list_contains(?::VARCHAR[], product_id)",
@@ -658,7 +684,7 @@ def sql(
     cfg = _config(config, db, False)
     try:
         statement = None if query is None else read_query(query)  # refused before the file is opened
-        with Store(cfg.db, read_only=True) as store:
+        with Store(cfg.db, read_only=True, lock_wait_s=cfg.lock_wait_s) as store:
             if statement is None and named is None:
                 run_shell(store, console)
                 return

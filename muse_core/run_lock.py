@@ -1,10 +1,12 @@
-"""One muse run at a time per database file.
+"""Who may open a database file: one writer, or any number of readers, across processes.
 
-DuckDB allows one writing process, and a muse run opens and closes the file between its tasks:
-without a lock, a second run could take the file in between and make the first one fail half
-way. A run therefore holds an advisory lock (`<db>.lock`, fcntl) from start to end; another run
-on the same file waits for it (saying so) up to `lock_wait_s`, then fails with a message that
-names the holder. Nested flows of one process (the pipeline's stages) share the lock.
+DuckDB allows one writing process, and a reader's open fails while a writer has the file (and
+makes the writer's next open fail). A muse run also opens and closes the file between its tasks,
+so without coordination a reader that slips in between kills the run. So every Store, and every
+run from start to end, holds an advisory lock on `<db>.lock` (fcntl): exclusive for writers,
+shared for readers. Whoever finds it taken waits (saying so) up to `lock_wait_s`, then fails with
+a message that names the holder. Within one process the lock is taken once and nested: the
+pipeline's stages, and the stores its tasks open, share it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from muse_core.store import StoreError
-
 log = logging.getLogger("muse.lock")
+DEFAULT_WAIT_S = 600.0  # MuseConfig.lock_wait_s's default, for stores opened without a configuration
 _held: dict[Path, int] = {}  # lock path -> nesting depth in this process
 
 
@@ -27,10 +28,22 @@ def lock_path(db: Path) -> Path:
     return Path(db).resolve().with_name(Path(db).name + ".lock")
 
 
+def _busy(db: Path, holder: str, wait_s: float, exclusive: bool) -> Exception:
+    from muse_core.store import StoreError  # imported here: the store imports this module
+
+    if exclusive:
+        who = f"another muse run ({holder})" if holder else "a reader (muse sql, view, export, report or stats)"
+        return StoreError(f"{db} is in use by {who}; waited {wait_s:.0f} s. Wait for it to finish, "
+                          "or raise lock_wait_s in the configuration.")
+    return StoreError(f"{db} is being written by another muse run ({holder or 'another process'}); waited "
+                      f"{wait_s:.0f} s. Read it when the run has finished.")
+
+
 @contextmanager
-def exclusive_run(db: Path, command: str, wait_s: float) -> Iterator[None]:
+def hold(db: Path, *, exclusive: bool, command: str, wait_s: float = DEFAULT_WAIT_S) -> Iterator[None]:
+    """Hold the database's lock: exclusive to write, shared to read."""
     path = lock_path(db)
-    if path in _held:  # a flow inside a flow of this process
+    if path in _held:  # this process holds it already (a store inside a run, a flow inside a flow)
         _held[path] += 1
         try:
             yield
@@ -42,27 +55,35 @@ def exclusive_run(db: Path, command: str, wait_s: float) -> Iterator[None]:
         deadline, told = time.monotonic() + wait_s, False
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 handle.seek(0)
-                holder = handle.read().strip() or "another process"
+                holder = handle.read().strip()
                 if time.monotonic() >= deadline:
-                    raise StoreError(f"{db} is in use by another muse run ({holder}); waited {wait_s:.0f} s. "
-                                     "Wait for it to finish, or raise lock_wait_s in the configuration.") from None
+                    raise _busy(db, holder, wait_s, exclusive) from None
                 if not told:
-                    log.warning("waiting for the muse run that holds %s (%s)", db, holder)
+                    log.warning("waiting for %s to let go of %s", holder or "the process that holds it", db)
                     told = True
                 time.sleep(0.5)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}, command '{command}'")
-        handle.flush()
+        if exclusive:  # readers leave no name: there may be many
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}, command '{command}'")
+            handle.flush()
         _held[path] = 1
         try:
             yield
         finally:
             del _held[path]
-            handle.seek(0)
-            handle.truncate()
+            if exclusive:
+                handle.seek(0)
+                handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def exclusive_run(db: Path, command: str, wait_s: float) -> Iterator[None]:
+    """One muse run on `db`, from start to end."""
+    with hold(db, exclusive=True, command=command, wait_s=wait_s):
+        yield

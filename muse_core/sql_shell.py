@@ -8,6 +8,7 @@ locked connection refuses files, extensions and settings even inside a SELECT.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -39,13 +40,24 @@ One read query ending with ';' (may span lines) runs on the database, read-only:
   .quit                      leave (or Ctrl-D); Ctrl-C drops the statement being typed"""
 
 
+# Terminal control characters (ESC, BEL, C1...) but not tab and newline: a title holding an escape
+# sequence must not recolour, retitle or rewrite the user's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with each control character shown as its escape (ESC -> \\x1b), never sent raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def format_value(value: Any, max_chars: int | None = MAX_CELL_CHARS) -> str:
-    """A cell as text: NULL, `<n bytes>` for BLOBs (images), long text cut with a note."""
+    """A cell as text: NULL, `<n bytes>` for BLOBs (images), long text cut with a note, control
+    characters made visible."""
     if value is None:
         return "NULL"
     if isinstance(value, (bytes, bytearray, memoryview)):
         return f"<{len(value)} bytes>"
-    text = str(value)
+    text = visible(str(value))
     if max_chars is not None and len(text) > max_chars:
         return f"{text[:max_chars]}... (+{len(text) - max_chars} chars)"
     return text
@@ -53,7 +65,7 @@ def format_value(value: Any, max_chars: int | None = MAX_CELL_CHARS) -> str:
 
 def result_table(names: Sequence[str], rows: Sequence[Sequence[Any]], max_chars: int | None = MAX_CELL_CHARS) -> Table:
     """A rich table of a result; cells are Text so data like '[red]' is never read as markup."""
-    table = Table(*(escape(n) for n in names))
+    table = Table(*(escape(visible(n)) for n in names))
     for row in rows:
         table.add_row(*(Text(format_value(v, max_chars)) for v in row))
     return table
@@ -66,7 +78,7 @@ def record_tables(names: Sequence[str], rows: Sequence[Sequence[Any]],
     for number, row in enumerate(rows, 1):
         table = Table("column", "value", title=f"row {number}", title_justify="left")
         for name, value in zip(names, row):
-            table.add_row(Text(name), Text(format_value(value, max_chars)))
+            table.add_row(Text(visible(name)), Text(format_value(value, max_chars)))
         tables.append(table)
     return tables
 

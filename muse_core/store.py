@@ -10,11 +10,13 @@ import importlib
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from muse_core.run_lock import DEFAULT_WAIT_S, hold
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 EXTENSIONS = ("fts", "vss")
@@ -88,28 +90,38 @@ def extension_file(name: str) -> Path:
 class Store:
     """An open muse database. Use as a context manager, or call close()."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, lock_wait_s: float = DEFAULT_WAIT_S) -> None:
+        """`lock_wait_s`: how long to wait for a muse process that writes the file (or, to write,
+        for its readers) before failing with a message naming it."""
         self.path = Path(path)
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"no database at {self.path}: run `muse run --offline` or `muse ingest` first")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = ExitStack()
+        self._lock.enter_context(hold(self.path, exclusive=not read_only, wait_s=lock_wait_s,
+                                      command="read" if read_only else "write"))
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
+            self._lock.close()
             raise StoreError(
                 f"cannot open {self.path}: {exc}. Another muse process may be writing it; "
                 "wait for it to finish (DuckDB allows one writer)."
             ) from exc
-        for name in EXTENSIONS:
-            self.con.execute(f"LOAD '{extension_file(name)}'")
-        if read_only:
-            self._lock_down()
-        else:
-            self.migrate()
-            self.create_views()
-        self.store_id = self.scalar("SELECT value FROM store_meta WHERE key = 'store_id'")
+        try:
+            for name in EXTENSIONS:
+                self.con.execute(f"LOAD '{extension_file(name)}'")
+            if read_only:
+                self._lock_down()
+            else:
+                self.migrate()
+                self.create_views()
+            self.store_id = self.scalar("SELECT value FROM store_meta WHERE key = 'store_id'")
+        except BaseException:
+            self.close()
+            raise
 
     def _lock_down(self) -> None:
         """Confine a read-only connection to its database file, for good.
@@ -124,7 +136,6 @@ class Store:
             self.con.execute("SET enable_external_access = false")
             self.con.execute("SET lock_configuration = true")
         if self.scalar("SELECT current_setting('enable_external_access')"):
-            self.con.close()
             raise StoreError(f"cannot open {self.path} read-only: another connection in this process locked "
                              "its configuration with file access on")
 
@@ -146,6 +157,7 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
+        self._lock.close()
 
     def __enter__(self) -> Store:
         return self

@@ -21,10 +21,15 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from muse_core.store import Store
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000  # beyond any dataset, and small enough that its SQL OFFSET cannot overflow
+# Host headers a loopback-only viewer answers: any other name may be a DNS-rebinding page in the
+# user's browser reaching the viewer through a hostile domain.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 SNIPPET_CHARS = 140
 TEMPLATES = Path(__file__).resolve().parent / "viewer_templates"
 # Image BLOBs are served with their stored mime type; anything else could be HTML or SVG with
@@ -99,8 +104,8 @@ class ListFilters:
             page = int(query.get("page", "1") or "1")
         except ValueError:
             raise HTTPException(400, "min_score must be a number and page a whole number") from None
-        if page < 1:
-            raise HTTPException(400, "page starts at 1")
+        if not 1 <= page <= MAX_PAGE:
+            raise HTTPException(400, f"page must be between 1 and {MAX_PAGE}")
         return cls(domain=query.get("domain", ""), open_type=choice("open_type", OPEN_CHOICES),
                    action=query.get("action", ""), injected=choice("injected", INJECTED_CHOICES),
                    review=choice("review", REVIEW_CHOICES), min_score=min_score, page=page)
@@ -242,8 +247,9 @@ def _conversation_context(con: duckdb.DuckDBPyConnection, cid: str) -> dict[str,
     }
 
 
-def create_app(db_path: str | Path) -> FastAPI:
+def create_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | None = None) -> FastAPI:
     """The viewer app over one database, opened read-only once (StoreError if it is missing).
+    `allowed_hosts`: the Host names it answers (None: any), checked before anything else.
 
     One read-only connection for the app's life: opening a Store loads two extensions (~0.2 s),
     too slow per request with a page of photos. Each request takes its own cursor, because a
@@ -260,6 +266,8 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     app = FastAPI(title="muse view", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(name).render(db=str(store.path), **context)
@@ -313,7 +321,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8700, *, all
     if not allow_remote and not is_loopback(host):
         raise ValueError(f"refusing to listen on {host}: the viewer binds loopback only (127.0.0.1, ::1, localhost)"
                          " unless remote access is allowed explicitly (muse view --allow-remote)")
-    app = create_app(db_path)
+    app = create_app(db_path, allowed_hosts=None if allow_remote else LOOPBACK_HOSTS)
     shown = f"[{host}]" if ":" in host else host
     # uvicorn's own startup lines are silenced below; this is the one line a user needs.
     print(f"muse view of {Path(db_path).resolve()} on http://{shown}:{port}/ (Ctrl-C to stop)", file=sys.stderr)

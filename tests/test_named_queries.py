@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from muse_core.named_queries import QUERIES_DIR, list_queries, load_query, parse_assignments, run_query
@@ -217,3 +219,18 @@ def test_the_shell_quits_on_dot_quit_and_drops_a_statement_on_ctrl_c(ro: Store) 
     run_shell(ro, console, input_fn)
     out = console.export_text()
     assert "statement dropped" in out and "after" in out and "never" not in out and "gone" not in out
+
+
+@given(st.text())
+def test_no_control_character_reaches_the_terminal(text: str) -> None:
+    from muse_core.sql_shell import format_value
+
+    shown = format_value(text, max_chars=None)
+    assert not any(ord(ch) < 32 and ch not in "\t\n" or 0x7f <= ord(ch) <= 0x9f for ch in shown)
+    if not any(ord(ch) < 32 and ch not in "\t\n" or 0x7f <= ord(ch) <= 0x9f for ch in text):
+        assert shown == text  # ordinary text is shown as it is
+
+
+def test_an_escape_sequence_in_a_title_is_shown_not_obeyed(ro: Store) -> None:
+    out = shell_output(ro, ["SELECT 'Red \x1b[31mDress\x1b]0;pwned\x07' AS title;"])
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b[31mDress" in out

@@ -125,6 +125,20 @@ def test_bad_filters_are_clear_400s(client: TestClient) -> None:
     assert bad.status_code == 400 and "open_type must be one of" in bad.text
     assert client.get("/", params={"min_score": "high"}).status_code == 400
     assert client.get("/", params={"page": "0"}).status_code == 400
+    huge = client.get("/", params={"page": "9223372036854775807"})
+    assert huge.status_code == 400 and "page must be between 1 and" in huge.text
+
+
+def test_a_loopback_viewer_answers_loopback_host_names_only(fx: Fixture) -> None:
+    from muse_core.viewer import LOOPBACK_HOSTS
+
+    app = create_app(fx.db, allowed_hosts=LOOPBACK_HOSTS)
+    with TestClient(app, base_url="http://127.0.0.1:8700") as local, \
+            TestClient(app, base_url="http://rebound.example:8700") as rebound:
+        assert local.get("/healthz").status_code == 200
+        assert local.get("/healthz", headers={"host": "localhost:8700"}).status_code == 200
+        refused = rebound.get("/healthz")
+        assert refused.status_code == 400 and "ok" not in refused.text
 
 
 def test_pagination(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,77 @@
+"""Runs and readers of one database file wait for each other instead of breaking each other."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from muse_core.run_lock import hold
+from muse_core.store import Store, StoreError
+from tests.helpers import ROOT, export_bytes, write_sample_subset
+
+
+def muse(*args: str, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_two_runs_and_a_reader_on_one_file_all_finish(tmp_path: Path) -> None:
+    write_sample_subset(tmp_path, 40)
+    (tmp_path / "muse.toml").write_text('[retrieval]\nretriever = "bm25"\n')
+    run = ["run", "--offline", "--config", "muse.toml", "--catalog", "catalog.jsonl", "--profiles", "3"]
+    first, second = muse(*run, "--db", "a.duckdb", cwd=tmp_path), muse(*run, "--db", "a.duckdb", cwd=tmp_path)
+    while not (tmp_path / "a.duckdb").exists():
+        time.sleep(0.2)
+    reader = muse("sql", "--db", "a.duckdb", "SELECT count(*) AS runs FROM runs", cwd=tmp_path)
+    outcomes = [p.communicate(timeout=900) + (p.returncode,) for p in (first, second, reader)]
+    assert [code for _, _, code in outcomes] == [0, 0, 0], [err[-2000:] for _, err, _ in outcomes]
+    alone = muse(*run, "--db", "b.duckdb", cwd=tmp_path)
+    assert alone.wait(timeout=900) == 0
+    assert export_bytes(tmp_path / "a.duckdb") == export_bytes(tmp_path / "b.duckdb")
+
+
+def test_a_reader_waits_for_the_writer_then_fails_naming_it(tmp_path: Path) -> None:
+    db = tmp_path / "busy.duckdb"
+    Store(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time; from muse_core.run_lock import exclusive_run\n"
+        f"with exclusive_run({str(db)!r}, 'muse run', 0):\n    print('held', flush=True); time.sleep(3)")],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(StoreError, match="being written by another muse run .*command 'muse run'"):
+        Store(db, read_only=True, lock_wait_s=0.5)
+    with Store(db, read_only=True, lock_wait_s=30) as reader:  # the holder lets go after 3 s
+        assert reader.store_id
+    holder.wait()
+
+
+def test_a_writer_waits_for_readers(tmp_path: Path) -> None:
+    db = tmp_path / "read.duckdb"
+    Store(db).close()
+    reader = subprocess.Popen([sys.executable, "-c", (
+        "import time; from muse_core.store import Store\n"
+        f"with Store({str(db)!r}, read_only=True):\n    print('reading', flush=True); time.sleep(3)")],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline().strip() == "reading"
+    with pytest.raises(StoreError, match="in use by a reader"):
+        Store(db, lock_wait_s=0.5)
+    started = time.monotonic()
+    with Store(db, lock_wait_s=30) as writer:
+        assert time.monotonic() - started > 1 and writer.store_id
+    reader.wait()
+
+
+def test_readers_share_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "shared.duckdb"
+    Store(db).close()
+    with hold(db, exclusive=False, command="read", wait_s=0):
+        reader = subprocess.run([sys.executable, "-c", (
+            "from muse_core.store import Store\n"
+            f"with Store({str(db)!r}, read_only=True, lock_wait_s=0) as s:\n    print(bool(s.store_id))")],
+            cwd=ROOT, capture_output=True, text=True)
+    assert reader.stdout.strip() == "True", reader.stderr[-2000:]
