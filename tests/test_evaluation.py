@@ -66,16 +66,22 @@ def test_evaluation_fills_every_table_and_the_gold_query_beats_the_last_utteranc
         assert store.scalar("SELECT count(*) FROM judge_scores") == 2 * kept
         judged = store.rows("SELECT * FROM judge_summary")[0]
         assert judged["conversations"] == kept and all(0 <= judged[k] <= 2 for k in ("natural", "it_correspondence"))
+        assert (judged["corpus"], judged["judged_by"], judged["rounds"]) == ("muse", "rule-based offline engine", 2)
+        assert judged["it_correspondence_n"] == kept and judged["natural_sd"] is not None
         rounds = store.scalar("SELECT count(*) FROM querier_rounds q JOIN reviews r USING (conversation_id)"
                               " WHERE r.kept")
         summary = {r["method"]: r for r in store.rows("SELECT * FROM rec_task_summary")}
         assert set(summary) == {"gold-query", "last-utterance", "model:muse-offline-rules-v1"}
         assert all(r["rounds"] == rounds for r in summary.values())
         assert summary["gold-query"]["mrr_10"] > summary["last-utterance"]["mrr_10"]
+        assert [m for m, r in summary.items() if r["upper_bound"]] == ["gold-query"]  # labelled, not a method
         scores = store.rows("SELECT * FROM response_task_scores")
         assistant_turns = store.scalar("SELECT count(*) FROM turns t JOIN reviews r USING (conversation_id)"
                                        " WHERE r.kept AND t.role = 'assistant'")
         assert len(scores) == 1 and scores[0]["turns"] == assistant_turns and 0 < scores[0]["bleu_4"] < 1
+        crslab = scores[0]
+        assert 1 >= crslab["crslab_bleu_1"] > crslab["crslab_bleu_4"] > 0  # higher orders match less
+        assert crslab["crslab_dist_4"] > crslab["crslab_dist_1"] > 0  # more distinct 4-grams than words per turn
         tagged = store.scalar("SELECT count(*) FROM utterance_elements")
         assert tagged == store.scalar("SELECT count(*) FROM turns t JOIN reviews r USING (conversation_id) WHERE r.kept")
         elements = {(r["role"], r["element"]) for r in store.rows("SELECT * FROM element_counts")}
@@ -130,6 +136,8 @@ def test_the_report_embeds_plots_that_render_and_reads_offline(evaluated: Path, 
         assert picture.width > 100 and picture.height > 50 and high - low > 50  # drawn, not blank
     assert "http://" not in page and "https://" not in page and "<script" not in page
     assert "not LLM output" in page and "Table 4" in page
+    assert "Table 3" in page and "<th>MUSE</th>" in page and "rule-based simulator" in page
+    assert "gold-query (upper bound" in page and "CRSLab" in page and "crslab_dist_4" in page
 
 
 @pytest.mark.slow
@@ -152,3 +160,40 @@ def test_estimate_prints_stages_beside_the_papers_figures(tmp_path: Path) -> Non
         assert stage in out
     assert "$0.033" in out and "$0.009" in out
     assert not (tmp_path / "muse.duckdb").exists()  # the dry run leaves nothing behind
+
+
+def shared_slices(folder: Path, dialogues: int) -> tuple[str, str]:
+    """The first dialogues of the shared ReDial train and INSPIRED dev files, written to a temporary
+    folder (the data never enters the repository)."""
+    redial_lines = (SHARED_DATA / "dialogues" / "redial" / "train_data.jsonl").read_text().splitlines()[:dialogues]
+    rows = (SHARED_DATA / "dialogues" / "inspired" / "dev.tsv").read_text().splitlines()
+    ids = list(dict.fromkeys(row.split("\t", 1)[0] for row in rows[1:]))[:dialogues]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "redial.jsonl").write_text("\n".join(redial_lines) + "\n")
+    (folder / "inspired.tsv").write_text("\n".join([rows[0], *(r for r in rows[1:] if r.split("\t", 1)[0] in ids)])
+                                         + "\n")
+    return f"redial:{folder / 'redial.jsonl'}", f"inspired:{folder / 'inspired.tsv'}"
+
+
+@pytest.mark.slow
+@needs_shared_data
+def test_evaluate_corpus_on_the_shared_files_then_report_shows_table_3_with_all_three(evaluated: Path,
+                                                                                      tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(evaluated, db)  # the module's store stays as the other tests expect it
+    redial, inspired = shared_slices(tmp_path / "slices", 12)
+    out = muse("evaluate", "--db", str(db), "--offline", "--stage", "judge", "--sample", "5", "--rounds", "2",
+               "--corpus", redial, "--corpus", inspired, cwd=tmp_path)
+    assert "Table 3" in out and "rule-based simulator" in out
+    with Store(db, read_only=True) as store:
+        counts = dict(store.con.execute("SELECT corpus, count(DISTINCT conversation_id) FROM judge_scores"
+                                        " GROUP BY ALL").fetchall())
+        kept = store.scalar("SELECT count(*) FROM reviews WHERE kept")
+        external = store.rows("SELECT conversation_id, corpus, it_correspondence FROM judge_scores"
+                              " WHERE corpus <> 'muse'")
+    assert counts == {"muse": kept, "redial": 5, "inspired": 5}
+    assert all(r["conversation_id"].startswith(r["corpus"] + ":") and r["it_correspondence"] is None for r in external)
+    muse("report", "--db", str(db), "--out", "report.html", cwd=tmp_path)
+    page = (tmp_path / "report.html").read_text()
+    header = re.search(r"<th>aspect \(0-2\)</th>(.*?)</tr>", page).group(1)
+    assert re.findall(r"<th>(.*?)</th>", header) == ["MUSE", "ReDial", "INSPIRED"]

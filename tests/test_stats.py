@@ -162,6 +162,9 @@ def test_corpus_stats_by_hand_and_key_order() -> None:
     assert (stats["ngrams_4"], stats["distinct_ngrams_4"], stats["distinct_4"]) == (3, 2, pytest.approx(2 / 3))
     assert stats["ngram_specificity"] == stats["ngram_specificity_4"] == pytest.approx(100 / 3)
     assert top_ngrams(corpus, n=4, k=5) == [("I like red shoes", 2), ("red shoes it is", 1)]
+    # CRSLab's Dist-n: distinct n-grams / utterances; I like red shoes it is: 6 words over 3 utterances
+    assert (stats["crslab_dist_1"], stats["crslab_dist_2"]) == (2.0, pytest.approx(5 / 3))
+    assert stats["crslab_dist_4"] == pytest.approx(2 / 3)
     words = word_frequencies(corpus)
     assert words["red"] == 3 and words["shoes"] == 3 and "i" not in words and "is" not in words
 
@@ -287,3 +290,5 @@ def test_tables_name_the_tokenizer_and_print_missing_values_as_dash() -> None:
     assert "whitespace" in text8 and "muse's definition" in text8
     distinct4 = next(line for line in text8.splitlines() if "Distinct-4" in line)
     assert distinct4.split("│")[2].strip() == "1.000"
+    crslab2 = next(line for line in text8.splitlines() if "Dist-2 (CRSLab" in line)
+    assert crslab2.split("│")[2].strip() == "3.000"  # 3 distinct bigrams in 1 utterance

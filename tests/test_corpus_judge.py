@@ -1,0 +1,159 @@
+"""The conversation judge on external corpora (Table 3): tiny ReDial and INSPIRED files written
+here, so the path is always covered; stable ids, a seeded sample, a corpus column, no made-up
+image-text score, and Table 3 naming the judge that scored each column."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.evaluation import chosen_stages
+from muse_core.config import load_config
+from muse_core.corpora import Corpus, Utterance, read_corpus
+from muse_core.judge import external_id, judge_corpus, sample_dialogues, table3, table3_rows
+from muse_core.llm import Gateway
+from muse_core.runs import start_run
+from muse_core.store import Store
+
+REDIAL_LINES = [
+    {"conversationId": "501", "initiatorWorkerId": 1, "respondentWorkerId": 2, "movieMentions": {"77": "Alien (1979)"},
+     "messages": [{"text": "Hi! I want a scary movie for tonight", "senderWorkerId": 1},
+                  {"text": "Have you seen @77 ? It is a classic", "senderWorkerId": 2},
+                  {"text": "Yes, loved it. Something newer?", "senderWorkerId": 1},
+                  {"text": "Then try Get Out (2017), smart and tense", "senderWorkerId": 2},
+                  {"text": "Great, thanks!", "senderWorkerId": 1}]},
+    {"conversationId": "502", "initiatorWorkerId": 3, "respondentWorkerId": 4, "movieMentions": [],
+     "messages": [{"text": "hello", "senderWorkerId": 4}, {"text": "I like comedies", "senderWorkerId": 3},
+                  {"text": "Superbad (2007) is funny", "senderWorkerId": 4}, {"text": "ok bye", "senderWorkerId": 3}]},
+    {"conversationId": "503", "initiatorWorkerId": 5, "respondentWorkerId": 6, "movieMentions": {},
+     "messages": [{"text": "Any cartoon for my kids?", "senderWorkerId": 5},
+                  {"text": "Toy Story (1995) is lovely for all ages", "senderWorkerId": 6},
+                  {"text": "Perfect, we will watch it", "senderWorkerId": 5}]},
+]
+INSPIRED_ROWS = [
+    ("d-1", "RECOMMENDER", "Hello, what kind of movies do you like?"), ("d-1", "SEEKER", "I like QUOTATION_MARKfunQUOTATION_MARK action"),
+    ("d-1", "RECOMMENDER", "Mad Max: Fury Road (2015) is a wild ride"), ("d-1", "SEEKER", "Sounds good, I will watch it"),
+    ("d-2", "SEEKER", "hi"), ("d-2", "RECOMMENDER", "Hi! Any genre in mind?"), ("d-2", "SEEKER", "drama please"),
+    ("d-3", "RECOMMENDER", "Hey there"), ("d-3", "SEEKER", "I want a musical"),
+    ("d-3", "RECOMMENDER", "La La Land (2016) has great songs"), ("d-3", "SEEKER", "thanks"),
+]
+
+
+def write_tiny_corpora(folder: Path) -> tuple[str, str]:
+    """A ReDial JSONL and an INSPIRED TSV of three dialogues each; returns their specs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    redial, inspired = folder / "redial.jsonl", folder / "inspired.tsv"
+    redial.write_text("".join(json.dumps(line) + "\n" for line in REDIAL_LINES))
+    inspired.write_text("dialog_id\tspeaker\ttext\tmovies\n"
+                        + "".join(f"{d}\t{s}\t{t}\t\n" for d, s, t in INSPIRED_ROWS))
+    return f"redial:{redial}", f"inspired:{inspired}"
+
+
+def test_readers_give_each_dialogue_the_corpus_own_id(tmp_path: Path) -> None:
+    redial, inspired = (read_corpus(spec) for spec in write_tiny_corpora(tmp_path))
+    assert (redial.kind, redial.dialogue_ids) == ("redial", ["501", "502", "503"])
+    assert (inspired.kind, inspired.dialogue_ids) == ("inspired", ["d-1", "d-2", "d-3"])
+    assert external_id("redial", "501") == "redial:501"
+    with pytest.raises(ValueError, match="1 dialogue ids for 2 dialogues"):
+        Corpus(name="x", dialogues=[[], []], dialogue_ids=["a"])
+    with pytest.raises(ValueError, match="repeats dialogue id"):
+        Corpus(name="x", dialogues=[[], []], dialogue_ids=["a", "a"])
+
+
+def test_the_sample_is_seeded_stable_and_grows_by_extension(tmp_path: Path) -> None:
+    corpus = Corpus(name="redial:x", dialogues=[[Utterance(role="user", text=str(i))] for i in range(40)],
+                    dialogue_ids=[f"c{i}" for i in range(40)])
+    small, large = sample_dialogues(corpus, 0, 5), sample_dialogues(corpus, 0, 12)
+    assert len(small) == 5 and set(small) <= set(large) and sample_dialogues(corpus, 0, 5) == small
+    assert sample_dialogues(corpus, 1, 5) != small  # another seed, another sample
+    assert sorted(sample_dialogues(corpus, 0, 100)) == list(range(40))  # never more than the corpus
+    with pytest.raises(ValueError, match="no dialogue ids"):
+        sample_dialogues(Corpus(name="redial:y", dialogues=[[]]), 0, 1)
+
+
+def test_stages_corpus_judge_runs_exactly_when_corpora_are_given() -> None:
+    assert chosen_stages(None, []) == ["judge", "rec-task", "response-task", "elements"]
+    assert chosen_stages(["judge"], ["redial:x"]) == ["judge", "corpus-judge"]
+    assert chosen_stages(["corpus-judge"], ["redial:x"]) == ["corpus-judge"]
+    with pytest.raises(ValueError, match="corpus-judge needs at least one corpus"):
+        chosen_stages(["corpus-judge"], [])
+    with pytest.raises(ValueError, match="unknown evaluation stage"):
+        chosen_stages(["jury"], [])
+
+
+def test_rows_stored_before_external_corpora_existed_belong_to_muse(tmp_path: Path) -> None:
+    with Store(tmp_path / "m.duckdb") as store:
+        store.con.execute("INSERT INTO judge_scores (conversation_id, judge_model, scoring_round, naturalness, logical,"
+                          " informative, pc_correlation, it_correspondence, cache_key, run_id)"
+                          " VALUES ('c1', 'm', 1, 2, 2, 2, 2, 2, 'k', 'r')")
+        assert store.rows("SELECT corpus, source FROM judge_scores") == [{"corpus": "muse", "source": None}]
+
+
+def test_the_offline_judge_scores_tiny_corpora_and_table_3_names_it(tmp_path: Path) -> None:
+    specs = write_tiny_corpora(tmp_path / "corpora")
+    config = load_config(db=tmp_path / "j.duckdb", evaluation={"sample": 2, "judge_rounds": 2}).with_offline_engine()
+
+    def judge_all(store: Store) -> list[int]:
+        run_id = start_run(store, "evaluate", config)
+
+        async def both() -> list[int]:
+            gateway = Gateway(store, config, run_id)
+            return [(await judge_corpus(gateway, read_corpus(spec))).scored for spec in specs]
+        return asyncio.run(both())
+
+    with Store(config.db) as store:
+        assert judge_all(store) == [4, 4]  # 2 dialogues x 2 rounds per corpus
+        rows = store.rows("SELECT * FROM judge_scores ORDER BY ALL")
+        assert {r["corpus"] for r in rows} == {"redial", "inspired"}
+        for row in rows:
+            kind, _, dialogue_id = row["conversation_id"].partition(":")
+            assert kind == row["corpus"] and dialogue_id in {"501", "502", "503", "d-1", "d-2", "d-3"}
+            assert row["source"].endswith(("redial.jsonl", "inspired.tsv")) and Path(row["source"]).is_absolute()
+            assert row["it_correspondence"] is None  # no photo was shown: not applicable, not a number
+            assert all(0 <= row[a] <= 2 for a in ("naturalness", "logical", "informative", "pc_correlation"))
+        prompts = [r[0] for r in store.con.execute("SELECT request FROM llm_calls WHERE skill = 'judge_conversation'"
+                                                   " AND status = 'ok'").fetchall()]
+        assert prompts and all("No products or photos are attached" in p for p in prompts)
+        assert not any("redial" in p.lower() or "inspired" in p.lower() for p in prompts)  # the judge is blind to the source
+        assert judge_all(store) == [0, 0]  # a rerun stores nothing new
+
+        columns = table3(store)
+        assert [c.heading for c in columns] == ["ReDial", "INSPIRED"]
+        assert all(c.conversations == 2 and c.rounds == 2 for c in columns)
+        header, body = table3_rows(columns)
+        judge_row = dict(zip(header, body[0]))
+        assert "rule-based simulator" in judge_row["ReDial"] and "not a language model" in judge_row["INSPIRED"]
+        it_row = next(r for r in body if r[0] == "I-T correspondence")
+        assert it_row[1:] == ["-", "-"]
+        natural = next(r for r in body if r[0] == "Natural")
+        assert all("(n=2)" in cell and "±" in cell for cell in natural[1:])
+
+
+def muse(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "COLUMNS": "240"}
+    result = subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_muse_evaluate_corpus_then_report_shows_table_3(tmp_path: Path) -> None:
+    """The command path on a store with no conversations: only the corpus judge runs."""
+    redial, inspired = write_tiny_corpora(tmp_path / "corpora")
+    out = muse("evaluate", "--db", "e.duckdb", "--offline", "--stage", "corpus-judge", "--rounds", "1",
+               "--corpus", redial, "--corpus", inspired, cwd=tmp_path)
+    assert "Table 3" in out and "ReDial" in out and "INSPIRED" in out and "rule-based simulator" in out
+    with Store(tmp_path / "e.duckdb", read_only=True) as store:
+        counts = dict(store.con.execute("SELECT corpus, count(*) FROM judge_scores GROUP BY ALL").fetchall())
+    assert counts == {"redial": 3, "inspired": 3}  # all three dialogues of each (sample 200), one round
+    muse("report", "--db", "e.duckdb", "--out", "report.html", cwd=tmp_path)
+    page = (tmp_path / "report.html").read_text()
+    assert "Table 3" in page and "<th>ReDial</th>" in page and "<th>INSPIRED</th>" in page
+    assert "rule-based simulator" in page
