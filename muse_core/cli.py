@@ -244,7 +244,7 @@ def _print_difficulty(figures: list[dict], cfg: MuseConfig) -> None:
         table.add_row("judge sd", f"not judged yet: muse evaluate --db {cfg.db}")
     if any(role.provider == "offline" for role in cfg.roles.values()):
         table.add_row("note", "the rule-based offline engine played these roles: the figures measure its "
-                              "configured failure rates ([offline]), not a model (docs/offline-engine.md)")
+                              "configured failure rates (\\[offline]), not a model (docs/offline-engine.md)")
     console.print(table)
 
 
