@@ -1,7 +1,7 @@
 """Measurable defects of a conversation, as the offline reviewer and judge read them from its text.
 
 Both offline graders score from these counts (plus noise), so their scores vary with what is
-really wrong with a conversation: said-again sentences, terse turns, recommendations that never
+really wrong with a conversation: said-again sentences and word pairs, terse turns, recommendations that never
 name their product, complaints the assistant did not act on, a long search, and an accepted item
 that lacks what the user asked for (or has what the user turned down). The user's wishes are read
 the way the offline querier reads them (`plugins/offline/querier.stated_needs`)."""
@@ -23,6 +23,7 @@ TERSE_WORDS = 4  # a turn shorter than this says next to nothing
 @dataclass
 class Defects:
     repeated_sentences: int  # sentences of 4+ words said again in the conversation
+    distinct_pairs: float  # distinct word pairs / all word pairs of the conversation (1: nothing repeats)
     terse_turns: int  # turns under 4 words
     mean_words: float  # per turn
     unnamed: int  # recommended products no assistant turn names
@@ -36,7 +37,11 @@ class Defects:
 def sentences(text: str) -> list[str]:
     """A turn's sentences, lower-cased with punctuation dropped, for comparing."""
     parts = re.split(r"(?<=[.!?])\s+", text.strip())
-    return [" ".join(re.findall(r"[a-z0-9']+", p.lower())) for p in parts if p.strip()]
+    return [" ".join(words(p)) for p in parts if p.strip()]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
 
 
 def item_text(item: dict[str, Any]) -> str:
@@ -55,14 +60,16 @@ def measure(conversation: list[dict[str, str]], accepted: dict[str, Any] | None,
     """The defects of a conversation (turns of {speaker, text}) whose user accepted `accepted`
     (None: nothing was accepted, or the reader cannot tell which item it was)."""
     said = Counter(s for t in conversation for s in sentences(t["text"]) if len(s.split()) >= MIN_REPEAT_WORDS)
-    words = [len(t["text"].split()) for t in conversation]
+    pairs = [pair for t in conversation for pair in zip(words(t["text"]), words(t["text"])[1:])]
+    lengths = [len(t["text"].split()) for t in conversation]
     assistant = " ".join(t["text"] for t in conversation if t["speaker"] == "Assistant").lower()
     user = [t["text"] for t in conversation if t["speaker"] == "User"]
     complaints = [tuple(attribute_terms(text)) for text in user[2:-1]]  # after the opening and the needs
     defects = Defects(
         repeated_sentences=sum(n - 1 for n in said.values()),
-        terse_turns=sum(1 for n in words if n < TERSE_WORDS),
-        mean_words=sum(words) / len(words) if words else 0.0,
+        distinct_pairs=len(set(pairs)) / len(pairs) if pairs else 1.0,
+        terse_turns=sum(1 for n in lengths if n < TERSE_WORDS),
+        mean_words=sum(lengths) / len(lengths) if lengths else 0.0,
         unnamed=sum(1 for title in recommended_titles if title.lower() not in assistant),
         ends_with_user=bool(conversation) and conversation[-1]["speaker"] == "User",
         rejections=len(complaints),

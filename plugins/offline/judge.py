@@ -7,14 +7,16 @@ The judge sees only the conversation and the products it mentions (none for an e
 it knows nothing of the profile, the round limit or the rewrite checks.
 
 - natural: user turns opening the same way (0.3 each), sentences said again (0.15 each, at most
-  0.9), terse turns (0.1 each, at most 0.4), turns averaging under 8 or over 60 words (0.3);
+  0.9), terse turns (0.1 each, at most 0.4), turns averaging under 8 or over 60 words (0.3),
+  wording that comes back (4 times the shortfall of distinct word pairs below 92%: 87% loses
+  0.2; at most 0.8);
 - logical: not ending with the user (1), the same complaint again (0.35 each), rejections beyond
   one (0.15 each: a long search), an accepted item with what the user turned down (0.3 each);
-- informative: attribute words per recommendation (three or more is rich);
+- informative: attribute words per recommendation (six or more is rich), averaged;
 - pc_correlation: the accepted item (the last product mentioned) against what the user asked
   for and turned down (0.3 per miss);
-- it_correspondence: the share of recommendations whose stated colours match the photo's
-  (1 when nothing visual is claimed: neither right nor wrong)."""
+- it_correspondence: per recommendation of a product with a photo, 2 x the share of the colours
+  it states that the photo shows, 1 when it states no colour; averaged (1 with no photo at all)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,9 @@ from plugins.offline.lexicon import COLORS, find_all
 from plugins.offline.needs import attribute_terms
 from plugins.offline.reviewer import on_grid
 from plugins.offline.vision import ImageFacts
+
+FRESH_PAIRS = 0.92  # below this share of distinct word pairs, a conversation reads repetitive
+RICH = 6  # attribute words in a recommendation that make it fully informative
 
 
 def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
@@ -41,22 +46,24 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
 
     natural = 2.0 - 0.3 * (len(openings) - len(set(openings))) - min(0.9, 0.15 * d.repeated_sentences)
     natural -= min(0.4, 0.1 * d.terse_turns) + 0.3 * (not 8 <= d.mean_words <= 60)
+    natural -= min(0.8, 4 * max(0.0, FRESH_PAIRS - d.distinct_pairs))  # wording that keeps coming back
     logical = 2.0 - 1.0 * (not d.ends_with_user) - 0.35 * d.repeated_complaints - 0.15 * max(0, d.rejections - 1)
     logical -= 0.3 * len(d.accepted_turned_down)
     recommendations = [a for a in assistant if any(title.lower() in a.lower() for title in titles)]
-    richness = [min(3, len(attribute_terms(a))) for a in recommendations] or [0]
-    informative = 2.0 * (sum(richness) / len(richness)) / 3
+    richness = [min(RICH, len(attribute_terms(a))) for a in recommendations] or [0]
+    informative = 2.0 * (sum(richness) / len(richness)) / RICH
     pc_correlation = 2.0 - 0.3 * (len(d.unmet_wishes) + len(d.accepted_turned_down))
 
+    # per recommendation of a product with a photo: 2 x the share of the colours it states that the
+    # photo shows; 1 when it states no colour (the text neither uses nor contradicts the photo)
     by_title = dict(zip([p["title"].lower() for p in products if p.get("has_image", True)], images))
-    matched, checked = 0, 0
+    marks = []
     for text in recommendations:
         seen = next((facts for title, facts in by_title.items() if title in text.lower()), None)
-        said = set(find_all(text, COLORS))
-        if seen is not None and said:
-            checked += 1
-            matched += bool(said & set(seen.colors))
-    alignment = 2.0 * matched / checked if checked else 1.0
+        if seen is not None:
+            said = set(find_all(text, COLORS))
+            marks.append(1.0 if not said else 2.0 * len(said & set(seen.colors)) / len(said))
+    alignment = sum(marks) / len(marks) if marks else 1.0  # no photo: nothing to align
     scores = {"natural": natural, "logical": logical, "informative": informative,
               "pc_correlation": pc_correlation, "it_correspondence": alignment}
     return {name: on_grid(value + rng.gauss(0, options.judge_noise)) for name, value in scores.items()}

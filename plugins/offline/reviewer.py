@@ -11,8 +11,8 @@ threshold and some borderline ones go either way.
   assistant did not listen), rejections beyond two (0.1 each), an accepted item the search never
   found, handed over at the round limit (1: it does not follow from the conversation);
 - user consistency: each attribute the user asked for that the accepted item lacks, each one the
-  user turned down that it has, and each profile requirement naming an attribute it lacks (0.4
-  each)."""
+  user turned down that it has, and each profile requirement naming a colour or material it
+  lacks (0.4 each)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,7 @@ from typing import Any
 
 from muse_core.config import OfflineConfig
 from plugins.offline.defects import Defects, has_word, item_text, measure
-from plugins.offline.needs import CLARIFY
-from plugins.offline.querier import stated_needs
+from plugins.offline.lexicon import COLORS, MATERIALS, find_all
 from plugins.offline.vision import ImageFacts
 
 
@@ -32,16 +31,12 @@ def on_grid(score: float) -> float:
 
 
 def unmet_requirements(requirements: list[str], accepted: dict[str, Any]) -> list[str]:
-    """Profile requirements naming a definite attribute ("in navy", "made of linen") that the
-    accepted item lacks. A vague need ("light to carry", "a deep calm colour") may be met in many
-    ways and is not counted: marking it down would punish a conversation for the reader's guess."""
-    shown, unmet = item_text(accepted), []
-    for requirement in requirements:
-        wanted, _ = stated_needs([{"speaker": "User", "text": f"I need it {requirement}."}])
-        definite = [w for w in wanted if w not in CLARIFY and not w.startswith("suited to")]
-        if any(not has_word(shown, w) for w in definite):
-            unmet.append(requirement)
-    return unmet
+    """Profile requirements naming a colour or material ("in red", "made of linen") that the
+    accepted item lacks. A vague need ("light to carry", "a deep calm colour", "playful print") may
+    be met in many ways and is not counted: marking it down would punish a conversation for the
+    reader's guess."""
+    shown = item_text(accepted)
+    return [r for r in requirements if any(not has_word(shown, w) for w in find_all(r, [*COLORS, *MATERIALS]))]
 
 
 def marks(d: Defects, unmet: list[str], handed_over: bool, check_failures: int) -> dict[str, float]:
