@@ -2,6 +2,7 @@
 
 import asyncio
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from muse_core.config import load_config
+from muse_core.config import OfflineConfig, load_config
+from muse_core.dedup import tokenize
 from muse_core.llm import Gateway
 from muse_core.personas import Persona
 from muse_core.plugins import registry
@@ -20,7 +22,9 @@ from muse_core.scenarios import build_scenarios
 from muse_core.store import Store
 from plugins.fashion import FASHION
 from plugins.fashion.personas import sample_persona
-from plugins.offline.profile_match import suits_person
+from plugins import bleu_dedup
+from plugins.offline import purchase_backstory, scenario_expand
+from plugins.offline.profile_match import suits_person, suits_scenario
 from tests.helpers import build_sample_db
 
 
@@ -135,3 +139,54 @@ def test_offline_judge_person_rules() -> None:
     assert "department" in suits_person({"age": 30, "gender": "male"}, adult_women, gift=False)
     assert suits_person({"age": 30, "gender": "male"}, adult_women, gift=True) is None
     assert suits_person({"age": 30, "gender": "unspecified"}, adult_women, gift=False) is None
+
+
+def test_offline_judge_scenario_words_match_whole_word_starts() -> None:
+    # "updating" is no date, "brunch" no run, "presenting" no present, "international" no internship
+    assert suits_scenario("t-shirt", "Updating a wardrobe with minimalist pieces") is None
+    assert suits_scenario("t-shirt", "Sunday brunch with an international pen pal") is None
+    assert suits_scenario("leggings", "Sports need: training for a first half marathon") is True
+    assert suits_scenario("blouse", "Presenting at a client meeting for the first time") is True  # was refused
+    assert suits_scenario("sandals", "Starting a new office job") is False
+
+
+SCENARIOS = ["Attending a best friend's wedding by the lake next weekend",
+             "Sports need: taking up kayaking in early spring",
+             "Replacing a favourite jacket after its zipper finally broke"]
+
+
+def _stories(scenario: str, seeds: range) -> list[str]:
+    product = {"title": "Men's Navy Linen Shirt", "attributes": {"colors": ["navy"], "materials": ["linen"],
+                                                                 "pattern": "solid", "occasions": ["summer"]}}
+    return [purchase_backstory.answer({"persona": sample_persona(random.Random(s)).model_dump(), "scenario": scenario,
+                                       "product": product}, [], random.Random(s), OfflineConfig())["backstory"]
+            for s in seeds]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_backstories_of_one_scenario_are_rarely_near_duplicates(scenario: str) -> None:
+    # a scenario serves many profiles; copied whole, 87% of such pairs scored above the 0.15 screen
+    first, second = _stories(scenario, range(0, 100)), _stories(scenario, range(100, 200))
+    tok = tokenize
+    above = sum(bleu_dedup.bleu(tok(a), tok(b)) > 0.15 for a, b in zip(first, second))
+    assert above <= 10, f"{above} of 100 pairs of one scenario's backstories are near-duplicates"
+
+
+@given(st.sampled_from(SCENARIOS + ["Guest of honour: a mentor's wedding", "Buying a gift"]), st.integers(0, 10_000))
+def test_a_restated_scenario_keeps_only_its_own_words(scenario: str, seed: int) -> None:
+    said = purchase_backstory.restate(scenario, random.Random(seed))
+    allowed = set(re.findall(r"[\w']+", scenario.lower())) | {w for n in purchase_backstory.NOUNS for w in n.split()}
+    assert said and set(re.findall(r"[\w']+", said.lower())) <= allowed
+
+
+def test_the_scenario_grammar_gives_hundreds_of_scenarios_the_bleu_screen_keeps() -> None:
+    metric = bleu_dedup.BleuDedup()
+    kept = proposed = 0
+    for round_no, reason in enumerate(sorted(scenario_expand.GRAMMARS) * 40):
+        for text in scenario_expand.answer({"reason": reason, "n": 8}, [], random.Random(round_no),
+                                           OfflineConfig())["scenarios"]:
+            proposed += 1
+            if metric.check(text).keep:
+                metric.add(text)
+                kept += 1
+    assert kept >= 400, f"{kept} of {proposed} generated scenarios survive the BLEU screen"

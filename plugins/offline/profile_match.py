@@ -11,28 +11,40 @@ from typing import Any
 from muse_core.config import OfflineConfig
 from plugins.offline.vision import ImageFacts
 
-# scenario words -> product types that suit them (types as the product summary names them)
+# scenario words -> product types that suit them (types as the product summary names them). A
+# pattern matches at the start of a word ("run" finds "running", not "brunch"; "present" finds
+# "presents", not "presenting"), and each need lists every type of the summary's lexicon that
+# serves it, so a fitting pair is not refused for a word the table forgot.
+_SPORT_WEAR = {"running shoes", "sneakers", "leggings", "shorts", "t-shirt", "tank top", "top", "hoodie", "sweatshirt",
+               "joggers", "socks", "cap", "sunglasses", "watch", "backpack", "bag", "jacket", "vest", "bra"}
+_TOPS = {"t-shirt", "shirt", "blouse", "polo shirt", "top", "tank top"}
+_SMART = {"shirt", "blouse", "polo shirt", "top", "blazer", "suit", "trousers", "skirt", "dress", "jumpsuit",
+          "cardigan", "sweater", "loafers", "oxford shoes", "flats", "heels", "shoes", "belt", "tie", "watch"}
+_JEWELRY = {"necklace", "earrings", "ring", "bracelet", "anklet", "watch"}
+_BAGS = {"handbag", "tote bag", "crossbody bag", "purse", "bag", "backpack", "wallet", "card holder"}
 NEEDS: list[tuple[str, set[str]]] = [
-    (r"run|marathon|10k|fun run|triathlon|spin|gym|pilates|yoga|badminton|tennis|volleyball|fitness",
-     {"running shoes", "sneakers", "leggings", "shorts", "t-shirt", "hoodie", "tank top", "joggers", "swimsuit",
-      "backpack", "cap", "sunglasses", "watch"}),
-    (r"hik|trail|camp|climb|orienteer|mountain|nordic|kayak|paddle|outdoor|arctic",
-     {"hiking boots", "boots", "jacket", "backpack", "shorts", "hoodie", "t-shirt", "hat", "sunglasses", "leggings",
-      "sneakers", "socks", "scarf", "watch"}),
-    (r"swim|beach|coast|pool|surf|lake|heatwave|summer|vacation",
-     {"swimsuit", "swim trunks", "shorts", "sandals", "hat", "sunglasses", "dress", "t-shirt", "tote bag",
-      "handbag", "shirt", "skirt"}),
-    (r"winter|cold|snow|ski|ice skat|rain|autumn",
-     {"coat", "jacket", "sweater", "boots", "scarf", "hat", "beanie", "gloves", "hoodie", "trousers", "jeans"}),
-    (r"wedding|gala|award|premiere|opening|christening|engagement|formal|date|dinner|cocktail|concert|theatre|party",
-     {"dress", "blazer", "suit", "heels", "shirt", "loafers", "skirt", "necklace", "earrings", "ring", "bracelet",
-      "watch", "handbag", "trousers", "flats", "tie"}),
-    (r"office|interview|work|job|client|court|meeting|investor|team lead|tutor|teaching|conference|shift|intern",
-     {"shirt", "blazer", "trousers", "loafers", "flats", "heels", "watch", "handbag", "tote bag", "backpack",
-      "bag", "sweater", "skirt", "dress", "coat", "belt", "wallet", "boots", "sneakers", "running shoes"}),
-    (r"gift|present|thank-you|birthday|anniversary|retire",
-     {"necklace", "earrings", "ring", "bracelet", "watch", "scarf", "wallet", "handbag", "tote bag", "sunglasses",
-      "hat", "sweater", "belt", "backpack", "card holder", "slippers", "hoodie"}),
+    (r"\b(?:run|jog|marathon|10k|triathlon|spin|gym|pilates|yoga|badminton|tennis|volleyball|fitness|squash|"
+     r"fencing|archery|rowing|parkour|water polo|aqua|boulder|tai chi|danc|salsa|cycl|bik|golf|skating|training|"
+     r"sport|workout|football|basketball|netball|hockey|athletic)",
+     _SPORT_WEAR | {"swimsuit", "swim trunks"}),
+    (r"\b(?:hik|trail|camp|climb|orienteer|mountain|nordic|kayak|paddle|outdoor|arctic|snowshoe|walk|hills?\b)",
+     _SPORT_WEAR | {"hiking boots", "boots", "parka", "hat", "beanie", "scarf", "gloves", "trousers", "coat"}),
+    (r"\b(?:swim|beach|coast|seaside|pool|surf|lake|heatwave|summer|vacation|holiday|pier|sun\b|hot\b)",
+     _TOPS | {"swimsuit", "swim trunks", "shorts", "sandals", "hat", "cap", "sunglasses", "dress", "skirt",
+              "romper", "jumpsuit", "flats", "anklet", "tote bag", "handbag", "bag", "sneakers"}),
+    (r"\b(?:winter|cold|snow|ski\b|skiing|ice\b|rain|autumn|frost|wet|chill|storm)",
+     {"coat", "jacket", "parka", "vest", "sweater", "cardigan", "sweatshirt", "hoodie", "boots", "hiking boots",
+      "scarf", "hat", "beanie", "gloves", "trousers", "jeans", "socks", "leggings", "joggers", "slippers",
+      "pajamas"}),
+    (r"\b(?:wedding|gala|award|premiere|opening|christening|engagement|formal|date\b|dinner|cocktail|concert|"
+     r"theatre|party|reunion|jubilee|ceremony|vow|launch|bar mitzvah|quincea|toast|guest|tasting|screening)",
+     _SMART | _JEWELRY | {"handbag", "crossbody bag", "purse", "clutch"}),
+    (r"\b(?:office|interview|work|job|client|court\b|courtroom|meeting|investor|team lead|tutor|teach|conference|shift|"
+     r"intern\b|internship|career|promotion|business|commut|manager|bank|lab\b|nurse|ward\b|construction|uniform)",
+     _SMART | _BAGS | {"coat", "jacket", "vest", "boots", "sneakers", "running shoes", "clogs", "backpack"}),
+    (r"\b(?:gifts?\b|presents?\b|thank-you|birthday|anniversary|retir|christmas|surpris)",
+     _JEWELRY | _BAGS | {"scarf", "sunglasses", "hat", "beanie", "gloves", "sweater", "cardigan", "hoodie",
+                         "sweatshirt", "belt", "slippers", "pajamas", "socks", "tie"}),
 ]
 ADULT_DEPARTMENTS = {"women": "female", "men": "male"}
 CHILD_DEPARTMENTS = {"girls": "female", "boys": "male"}
@@ -72,7 +84,7 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         options: OfflineConfig) -> dict[str, Any]:
     persona, product, scenario = inputs["persona"], inputs["product"], inputs["scenario"].lower()
     ptype = (product.get("attributes") or {}).get("product_type", "")
-    gift = bool(re.search(r"gift|present", scenario))
+    gift = bool(re.search(r"\b(?:gifts?|presents?)\b", scenario))
     unsuitable = suits_person(persona, product, gift)
     if unsuitable:
         return {"answer": "No", "reason": f"The product does not match the user: {unsuitable}."}

@@ -52,54 +52,102 @@ MILESTONES += ["a fortieth birthday", "a black belt", "a first home", "a silver 
 WORK += ["a first week at a bank", "a stint as a wedding photographer", "volunteering at a shelter",
          "a pop-up market stall", "a lab placement", "a night-shift security post", "hosting a podcast live"]
 
+PEOPLE += ["a twin sister", "a foster son", "a next-door toddler", "a grandson", "a new colleague", "a running coach",
+           "a landlady", "a childhood friend", "a brother-in-law", "an older cousin", "a favourite uncle", "a niece"]
+EVENTS += ["naming day", "housewarming brunch", "pub quiz final", "prize-giving", "street party", "lantern festival",
+           "regatta", "charity auction", "cook-off", "graduation ball", "ceilidh", "open-air opera", "tea dance"]
+PLACES += ["in a tithe barn", "at a lido", "in a treehouse hotel", "on a canal boat", "at a castle", "in a marquee",
+           "in the highlands", "at a ski resort", "by a fjord", "on an island", "at a golf club", "in a loft"]
+WHEN += ["on Saturday week", "in late autumn", "around midsummer", "over Easter", "after exams", "next month",
+         "before the school term", "this spring", "in the new year", "on bank holiday Monday"]
+ITEMS += ["a rain jacket", "ankle boots", "a wool scarf", "gym leggings", "a denim jacket", "summer sandals",
+          "a work blazer", "a fleece", "loafers", "a crossbody bag", "a cardigan", "pyjamas"]
+DAMAGE += ["lost its shape", "pilled badly", "cracked along the sole", "snapped a buckle", "went see-through",
+           "bled dye", "lost a heel", "split at the pocket", "frayed at the cuffs", "stopped zipping up"]
+LOOKS += ["boho layers", "Scandinavian basics", "old-money polish", "skater style", "eighties power dressing",
+          "utility wear", "Y2K shine", "parisian chic", "tailored athleisure", "rustic workwear"]
+
+# Openers are drawn too, so a template has no run of four fixed words: two scenarios of one
+# template then share a run of four words only where their draws coincide (the BLEU screen
+# compares exactly that, and a template with a fixed four-word run gave one scenario, ever).
+OPENERS: dict[str, list[str]] = {
+    "gifts": ["Buying a present for", "A gift for", "Shopping for", "Spoiling", "Picking something for",
+              "Gift ideas for", "Treating", "Thinking of", "A surprise for", "Wrapping something for"],
+    "attend": ["Attending", "Going to", "Invited to", "Off to", "Dressing for", "Expected at", "Heading to",
+               "Guest at", "Turning up to", "RSVP'd to"],
+    "sports": ["Sports need:", "Sport:", "New hobby:", "Fitness plan:", "Active goal:", "Weekend plan:",
+               "Training plan:", "Getting fit:", "Sporty plan:", "Challenge:"],
+    "celebrate": ["Celebrating", "Marking", "Toasting", "Honouring", "Cheering", "Raising a glass to",
+                  "Commemorating", "Rejoicing at"],
+    "work": ["Work requires new attire for", "Preparing for", "Dressing for", "Kitted out for", "Ready for",
+             "Starting", "Clothes for", "An outfit for", "Gearing up for", "Planning for"],
+    "season": ["Seasonal change:", "Weather shift:", "New season:", "Forecast:", "Change in the air:",
+               "Season turning:", "Temperature swing:", "As weather changes:"],
+    "trend": ["Trying", "Following", "Exploring", "Testing", "Dabbling in", "Falling for", "Adopting", "Embracing"],
+    "worn-out": ["Replacing", "Swapping out", "Retiring", "Finally binning", "Making do without", "Out with",
+                 "Farewell to", "Giving up on"],
+}
 GRAMMARS: dict[str, list[str]] = {
-    "gifts": ["Buying a present for {person} ahead of their {event} {when}",
+    "gifts": ["{open} {person} ahead of their {event} {when}",
               "{person_cap} turns a year older {when} and deserves something special",
-              "A thank-you gift for {person} after help with {work}",
+              "{open} {person} after help with {work}",
               "Secret gift exchange with {person}: something for {sport}",
-              "Surprising {person} who just took up {sport}",
+              "{open} {person} who just took up {sport}",
               "Congratulating {person} on {milestone}",
-              "Gift hunting {when} for {person}, a fan of {look}"],
-    "attend": ["Attending {person}'s {event} {place} {when}",
-               "Invited as a guest to a {event} {place}",
-               "Going with {person} to a {event} {when}",
+              "{open} {person}, a fan of {look}, {when}",
+              "{open} {person} before a {event} {place}",
+              "{open} {person}, just back from {sport} {place}"],
+    "attend": ["{open} {person}'s {event} {place} {when}",
+               "{open} a {event} {place} as a guest",
+               "{open} a {event} with {person} {when}",
                "A {event} {place} where the dress code is unclear",
                "Hosting {person} at a {event} {when}",
                "Speaking at a {event} {place}",
-               "Guest of honour: {person}'s {event}"],
-    "sports": ["Sports need: taking up {sport} {when}", "Sports need: {sport} with {person} {place}",
-               "Sports need: first {sport} session {place}", "Sports need: {sport} every morning {when}",
-               "Sports need: a {sport} club trial {when}", "Sports need: coaching {person} in {sport}"],
-    "celebrate": ["Celebrating {milestone} {place}", "Celebrating {milestone} with {person} {when}",
-                  "Marking {milestone} with a dinner {place}", "A party for {milestone} {when}",
-                  "Toasting {milestone} at a {event}", "Treating oneself after {milestone}"],
-    "work": ["Work requires new attire for {work}", "Preparing for {work} {when}", "Dressing for {work} {place}",
+               "Guest of honour: {person}'s {event}",
+               "{open} {person}'s {event} {when}, {place}",
+               "{open} a {event}, plus one of {person}"],
+    "sports": ["{open} taking up {sport} {when}", "{open} {sport} with {person} {place}",
+               "{open} first {sport} session {place}", "{open} {sport} every morning {when}",
+               "{open} a {sport} club trial {when}", "{open} coaching {person} in {sport}",
+               "{open} {sport} {place} {when}", "{open} {sport} lessons, then {sport} {when}",
+               "{open} back to {sport} after {milestone}"],
+    "celebrate": ["{open} {milestone} {place}", "{open} {milestone} with {person} {when}",
+                  "{open} {milestone} with a dinner {place}", "A party for {milestone} {when}",
+                  "{open} {milestone} at a {event}", "Treating oneself after {milestone}",
+                  "{open} {milestone} {when}, {place}", "{open} {person}'s {milestone} at a {event}"],
+    "work": ["{open} {work}", "{open} {work} {when}", "{open} {work} {place}",
              "Needing practical clothes for {work}", "Looking credible at {work} beside {person}",
-             "Commuting {place} for {work}"],
-    "season": ["Seasonal change: getting ready for {when} {place}", "Weather turning for {sport} {when}",
+             "Commuting {place} for {work}", "{open} {work} with {person} {when}",
+             "{open} {work}, then a {event}"],
+    "season": ["{open} getting ready for {when} {place}", "{open} {sport} {when}",
                "Packing for a stay {place} {when}", "A new season of {sport} starting {when}",
-               "First frost {place} before a {event}", "Heatwave forecast {when} during {work}"],
-    "trend": ["Trying the {look} trend {when}", "Following friends into {look} for a {event}",
+               "First frost {place} before a {event}", "Heatwave forecast {when} during {work}",
+               "{open} {when} {place}, then a {event}", "{open} rain expected {place} {when}"],
+    "trend": ["{open} the {look} trend {when}", "{open} {look} for a {event}",
               "Adding {look} touches before a trip {place}", "Mixing {look} with everyday basics for {work}",
-              "Copying {person}'s {look} style {when}", "A {look} makeover after {milestone}"],
-    "worn-out": ["Replacing {item} that {damage}", "Practical need: {item} {damage} {when}",
+              "Copying {person}'s {look} style {when}", "A {look} makeover after {milestone}",
+              "{open} {look} with {person} {when}", "{open} {look} {place}"],
+    "worn-out": ["{open} {item} that {damage}", "Practical need: {item} {damage} {when}",
                  "Old {item_plain} {damage} before a {event}", "{item_cap} {damage} during {sport}",
-                 "Borrowed {item_plain} from {person} {damage}", "{item_cap} {damage} right before {work}"],
+                 "Borrowed {item_plain} from {person} {damage}", "{item_cap} {damage} right before {work}",
+                 "{open} {item} that {damage} {place}", "{open} {item_plain}: they {damage} {when}"],
 }
 
 
-def fill(template: str, rng: random.Random) -> str:
+def fill(template: str, rng: random.Random, reason: str | None = None) -> str:
     person = rng.choice(PEOPLE)
     item = rng.choice(ITEMS)
+    opener = rng.choice(OPENERS.get(reason or "", []) or sum(OPENERS.values(), []))
     return template.format(
-        person=person, person_cap=person[0].upper() + person[1:], event=rng.choice(EVENTS), place=rng.choice(PLACES),
-        when=rng.choice(WHEN), sport=rng.choice(SPORTS), milestone=rng.choice(MILESTONES), work=rng.choice(WORK),
-        item=item, item_plain=item.removeprefix("a "), item_cap=item[0].upper() + item[1:], damage=rng.choice(DAMAGE),
-        look=rng.choice(LOOKS),
+        open=opener, person=person, person_cap=person[0].upper() + person[1:], event=rng.choice(EVENTS),
+        place=rng.choice(PLACES), when=rng.choice(WHEN), sport=rng.choice(SPORTS), milestone=rng.choice(MILESTONES),
+        work=rng.choice(WORK), item=item, item_plain=item.removeprefix("a "), item_cap=item[0].upper() + item[1:],
+        damage=rng.choice(DAMAGE), look=rng.choice(LOOKS),
     )
 
 
 def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         options: OfflineConfig) -> dict[str, Any]:
-    templates = GRAMMARS.get(inputs["reason"], sum(GRAMMARS.values(), []))
-    return {"scenarios": [fill(rng.choice(templates), rng) for _ in range(int(inputs["n"]))]}
+    reason = inputs["reason"] if inputs["reason"] in GRAMMARS else None
+    templates = GRAMMARS[reason] if reason else sum(GRAMMARS.values(), [])
+    return {"scenarios": [fill(rng.choice(templates), rng, reason) for _ in range(int(inputs["n"]))]}
