@@ -106,10 +106,10 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             self._lock.close()
-            raise StoreError(
-                f"cannot open {self.path}: {exc}. Another muse process may be writing it; "
-                "wait for it to finish (DuckDB allows one writer)."
-            ) from exc
+            if "lock" in str(exc).lower():  # not a muse process: those wait for each other above
+                raise StoreError(f"cannot open {self.path}: another process has it open ({exc}); DuckDB allows "
+                                 "one writer, or readers only") from None
+            raise StoreError(f"cannot open {self.path}: it is damaged or not a DuckDB database ({exc})") from None
         try:
             for name in EXTENSIONS:
                 self.con.execute(f"LOAD '{extension_file(name)}'")
@@ -119,6 +119,9 @@ class Store:
                 self.migrate()
                 self.create_views()
             self.store_id = self.scalar("SELECT value FROM store_meta WHERE key = 'store_id'")
+        except duckdb.IOException as exc:  # e.g. a truncated file: its header reads, its blocks do not
+            self.close()
+            raise StoreError(f"cannot read {self.path}: it is damaged ({exc})") from None
         except BaseException:
             self.close()
             raise

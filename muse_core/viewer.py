@@ -277,6 +277,11 @@ def create_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | None = None
     async def http_error(_: Request, exc: StarletteHTTPException) -> HTMLResponse:
         return render("error.html", status=exc.status_code, status_code=exc.status_code, detail=str(exc.detail))
 
+    @app.exception_handler(duckdb.Error)  # a damaged file, or one changed under the viewer: a page, not a trace
+    async def database_error(_: Request, exc: duckdb.Error) -> HTMLResponse:
+        return render("error.html", status=500, status_code=500,
+                      detail=f"the database could not be read: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+
     @app.get("/healthz")
     def healthz() -> PlainTextResponse:
         with store.con.cursor() as con:

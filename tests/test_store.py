@@ -69,3 +69,15 @@ def test_only_a_read_only_store_is_locked_away_from_files(tmp_path: Path) -> Non
         with pytest.raises(duckdb.PermissionException):
             reader.con.execute(f"COPY (SELECT 1) TO '{tmp_path / 'x.csv'}'")
         assert reader.store_id  # reading still works
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_file_is_called_damaged(tmp_path: Path, damage: str) -> None:
+    db = tmp_path / "damaged.duckdb"
+    with Store(db) as store:
+        store.con.execute("CREATE TABLE filler AS SELECT range AS n, repeat('x', 50) AS s FROM range(200000)")
+    data = db.read_bytes()
+    db.write_bytes(b"not a database at all " * 100 if damage == "garbage" else data[: len(data) // 3])
+    for read_only in (True, False):
+        with pytest.raises(StoreError, match="damaged"):
+            Store(db, read_only=read_only)
