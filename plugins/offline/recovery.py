@@ -73,6 +73,9 @@ def statements(products: list[dict[str, Any]], options: OfflineConfig, n: int, s
     """`n` needs turns and up to `n` rejections by the offline user simulator about random targets
     (each rejection of a random other product), with what the user meant and what the parser read."""
     out = []
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for p in products:
+        by_kind.setdefault((p.get("attributes") or {}).get("product_type", "item"), []).append(p)
     for i in range(n):
         rng = random.Random(f"recovery-{seed}-{i}")
         target = rng.choice(products)
@@ -82,7 +85,7 @@ def statements(products: list[dict[str, Any]], options: OfflineConfig, n: int, s
         text = user_simulator.needs({"target_kind": kind, "requirement": requirement, "profile": profile}, [],
                                     random.Random(rng.random()), options)
         out.append(Statement("needs", text, frozenset({kind} | behind), _extracted(text)))
-        same_kind = [p for p in products if p is not target and (p.get("attributes") or {}).get("product_type") == kind]
+        same_kind = [p for p in by_kind[kind] if p is not target]
         rec = rng.choice(same_kind) if same_kind and rng.random() < 0.7 else rng.choice(products)
         truth = user_simulator.difference(rec, target, None, None)
         if rec is target or truth["aspect"] not in ATTRIBUTE_ASPECTS:
