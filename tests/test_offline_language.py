@@ -233,3 +233,14 @@ def test_the_rewrite_drifts_on_a_fact_at_the_set_rate() -> None:
     assert failed_checks(1, 300) == 1
     assert abs(failed_checks(0.3, 2000) - 0.3) < 0.04
 
+
+
+def test_the_language_benchmark_runs_small() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "offline_language_bench.py"), "--n", "40",
+                          "--generated", "0"], capture_output=True, text=True, timeout=300, check=True, cwd=root).stdout
+    rows = [line for line in out.splitlines() if line.startswith(("default [offline]", "need_*_p = 0"))]
+    assert len(rows) == 2 and all(0 < float(row.split()[-5]) < 1 and 0 < float(row.split()[-4]) < 1 for row in rows), out
