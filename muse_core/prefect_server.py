@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import httpx
 
-STARTUP_TIMEOUT_S = 60.0
+STARTUP_TIMEOUT_S = 180.0
 WATCH_INTERVAL_S = 0.5
 
 
@@ -63,7 +63,11 @@ def own_prefect_server() -> Iterator[str | None]:
 
 
 def _wait_healthy(child: subprocess.Popen, url: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    # A first start migrates a new Prefect database: slow on a busy machine, so never less than ours.
+    timeout = max(STARTUP_TIMEOUT_S, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    deadline = time.monotonic() + timeout
     with httpx.Client(timeout=2.0) as client:
         while time.monotonic() < deadline:
             if child.poll() is not None:
@@ -74,7 +78,8 @@ def _wait_healthy(child: subprocess.Popen, url: str) -> None:
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
-    raise PrefectServerError(f"the Prefect API server did not answer within {STARTUP_TIMEOUT_S:.0f} s")
+    raise PrefectServerError(f"the Prefect API server did not answer within {timeout:.0f} s (raise "
+                             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or set PREFECT_API_URL)")
 
 
 def _exit_with(parent_pid: int) -> None:

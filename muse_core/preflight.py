@@ -21,7 +21,8 @@ from muse_core.llm import ProviderError
 from muse_core.secrets import redact
 from muse_core.store import Store
 
-PROBE_TIMEOUT_S = 10.0  # each endpoint's minimal request; all run at once, so the whole check stays under 15 s
+IMPORT_ALLOWANCE_S = 60.0
+PROBE_TIMEOUT_S = 10.0  # each endpoint's minimal request; all run at once
 
 
 class PreflightError(RuntimeError):
@@ -72,7 +73,10 @@ async def _probe(provider: Any, endpoint: Endpoint) -> tuple[float, str | None, 
     started = time.perf_counter()
     problem, busy = None, False
     try:
-        await asyncio.wait_for(provider.check(role), PROBE_TIMEOUT_S + 2)
+        # The request itself times out after PROBE_TIMEOUT_S; this outer net only catches a check
+        # that hangs, and leaves room for the provider's first import (litellm: seconds, more on a
+        # loaded machine), which must not make a server that answers look busy.
+        await asyncio.wait_for(provider.check(role), PROBE_TIMEOUT_S + IMPORT_ALLOWANCE_S)
     except ProviderError as exc:
         problem = str(exc)
         busy = exc.status == 408 or "timeout" in problem.lower()
