@@ -233,7 +233,7 @@ def _usage(store: Store, runs: dict[str, str]) -> list[Usage]:
         for role, skill, calls, prompt, completion, images in store.con.execute(
             "SELECT role, skill, count(*), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),"
             " coalesce(sum((length(request) - length(replace(request, ?, ''))) // length(?)), 0)"
-            f" FROM llm_calls WHERE run_id = ? AND status IN ('ok', 'invalid'){decided} GROUP BY ALL ORDER BY ALL",
+            f" FROM llm_calls WHERE run_id = ? AND status IN ('ok', 'invalid', 'abandoned'){decided} GROUP BY ALL ORDER BY ALL",
             [marker, marker, run_id],
         ).fetchall():
             usage.append(Usage(stage=stage, role=role, skill=skill, calls=calls, prompt_tokens=prompt,

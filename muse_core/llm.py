@@ -278,10 +278,11 @@ class Gateway:
         request = self._request(role, skill, messages, inputs, schema, entity_id)
         shown = set(self._ids_in(f"{system}\n{user}")) | set(image_product_ids)
 
-        total_cost, all_hits = 0.0, True
+        total_cost, all_hits, chain = 0.0, True, []
         for _ in range(self.config.gateway.structured_retries + 1):
             call = _Call(provider, skill.role, request, cache_key(provider.name, request, messages_by_hash),
                          messages_by_hash, entity_id, output, shown, len(images), as_text)
+            chain.append(call.key)
             text, hit, cost = await self._complete(call)
             total_cost += cost
             all_hits &= hit
@@ -293,6 +294,10 @@ class Gateway:
                        if output else f"Your previous answer was invalid: {problem}. Reply again.")
                 for convo in (request.messages, messages_by_hash):
                     convo += [{"role": "assistant", "content": text}, {"role": "user", "content": fix}]
+        # A re-ask chain that ended without a valid answer is not replayed: a rerun asks afresh. (One
+        # that ended well is, invalid steps included, so a rerun reproduces it with no call.)
+        self.store.con.execute("UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"
+                               " AND cache_key IN (SELECT unnest(?::VARCHAR[]))", [chain])
         raise LLMCallError(
             f"skill '{skill.name}' v{skill.version} gave no valid answer after "
             f"{self.config.gateway.structured_retries + 1} tries (entity {entity_id or '-'}); last problem: {last_problem}"
@@ -376,10 +381,11 @@ class Gateway:
         return bytes(row[0]), row[1], row[2]
 
     def _cached(self, key: str) -> str | None:
-        """The first valid answer to this key. Invalid answers are history, not cache: a rerun asks
-        again rather than replaying an answer that was refused (and re-asking the same way)."""
+        """The first answer to this key, valid or refused on the way to a valid one; an answer of a
+        chain that was abandoned is history, not cache."""
         row = self.store.con.execute(
-            "SELECT response FROM llm_calls WHERE cache_key = ? AND status = 'ok' ORDER BY created_at LIMIT 1",
+            "SELECT response FROM llm_calls WHERE cache_key = ? AND status IN ('ok', 'invalid')"
+            " ORDER BY created_at LIMIT 1",
             [key],
         ).fetchone()
         return None if row is None else row[0]

@@ -130,14 +130,21 @@ def test_never_valid_answer_fails_loudly(store: Store) -> None:
         ask(gateway(store, provider, structured_retries=2))
 
 
-def test_a_refused_answer_is_history_not_cache(store: Store) -> None:
-    provider = Scripted("oops", '{"colour": "blue", "count": 2}', '{"colour": "green", "count": 3}')
+def test_a_reasked_call_is_replayed_and_an_abandoned_one_asked_afresh(store: Store) -> None:
+    provider = Scripted("oops", '{"colour": "red", "count": 5}')
     gw = gateway(store, provider)
-    first, again = ask(gw), ask(gw)  # the rerun asks the question again instead of replaying "oops"
-    assert (first.value.count, again.value.count, len(provider.requests)) == (2, 3, 3)
-    assert not again.cache_hit and ask(gw).cache_hit  # a valid answer is replayed
-    statuses = store.rows("SELECT status, count(*) AS n FROM llm_calls GROUP BY ALL ORDER BY ALL")
-    assert statuses == [{"status": "invalid", "n": 1}, {"status": "ok", "n": 2}]
+    ask(gw)
+    again = ask(gw)  # the whole chain replays: no call
+    assert again.cache_hit and again.value.count == 5 and len(provider.requests) == 2
+
+    # A chain that never got a valid answer is abandoned: a rerun asks again instead of replaying it.
+    provider = Scripted("no", "still no", '{"colour": "blue", "count": 7}')
+    gw = gateway(store, provider, structured_retries=1)
+    with pytest.raises(LLMCallError):
+        ask(gw, "e2")
+    assert ask(gw, "e2").value.count == 7 and len(provider.requests) == 3
+    statuses = store.rows("SELECT status, count(*) AS n FROM llm_calls WHERE entity_id = 'e2' GROUP BY ALL ORDER BY ALL")
+    assert statuses == [{"status": "abandoned", "n": 2}, {"status": "ok", "n": 1}]
 
 
 def test_each_attempt_is_recorded_before_it_goes_out(store: Store) -> None:

@@ -239,7 +239,7 @@ def check_counts(store: Store, f: dict) -> None:
     assert f["injected"] == store.scalar(f"SELECT count(*) FROM conversations WHERE target_injected AND"
                                          f" conversation_id IN ({one_set})", s)
     assert f["dropped"] == store.scalar(f"SELECT count(*) FROM reviews WHERE NOT kept AND conversation_id IN ({one_set})", s)
-    assert f["reasks"] == store.scalar(f"SELECT count(*) FROM llm_calls WHERE status = 'invalid' AND"
+    assert f["reasks"] == store.scalar(f"SELECT count(*) FROM llm_calls WHERE status IN ('invalid', 'abandoned') AND"
                                        f" split_part(entity_id, '/', 1) IN ({one_set})", s)
 
 

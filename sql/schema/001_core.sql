@@ -93,7 +93,8 @@ CREATE TABLE ingest_rejects (
 );
 
 -- One row per provider attempt, written before the request goes out. Cache hits add no row:
--- they replay the first 'ok' row of a key.
+-- they replay the first 'ok' or 'invalid' row of a key ('abandoned': invalid answers of a re-ask
+-- chain that never got a valid one, so not replayed).
 CREATE TABLE llm_calls (
     call_id            VARCHAR PRIMARY KEY,
     cache_key          VARCHAR NOT NULL,
@@ -107,7 +108,7 @@ CREATE TABLE llm_calls (
     params             JSON NOT NULL,
     request            JSON NOT NULL,     -- messages, images replaced by their sha256
     response           VARCHAR,
-    status             VARCHAR NOT NULL,  -- pending (in flight) | ok | invalid | error | interrupted (killed in flight)
+    status             VARCHAR NOT NULL,  -- pending (in flight) | ok | invalid | abandoned | error | interrupted
     error              VARCHAR,           -- redacted: API keys never reach this table
     attempt            INTEGER NOT NULL,
     prompt_tokens      BIGINT,

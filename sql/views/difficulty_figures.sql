@@ -14,9 +14,9 @@ WITH sets AS (
     FROM conversations c LEFT JOIN reviews v USING (conversation_id)
     GROUP BY c.conversation_set
 ), answers AS (  -- every call of a conversation's stages has an entity id '<conversation id>[/...]'
-    SELECT c.conversation_set, count(*) AS answers, count(*) FILTER (WHERE l.status = 'invalid') AS reasks
+    SELECT c.conversation_set, count(*) AS answers, count(*) FILTER (WHERE l.status IN ('invalid', 'abandoned')) AS reasks
     FROM llm_calls l JOIN conversations c ON c.conversation_id = split_part(l.entity_id, '/', 1)
-    WHERE l.status IN ('ok', 'invalid')
+    WHERE l.status IN ('ok', 'invalid', 'abandoned')
     GROUP BY c.conversation_set
 ), judged AS (
     SELECT c.conversation_set, s.judge_model, s.conversation_id,

@@ -3,7 +3,7 @@
 CREATE OR REPLACE VIEW models_by_role AS
 SELECT role, provider, model, host, engine,
        string_agg(DISTINCT response_model, ', ') AS answered_as,
-       count(*) FILTER (WHERE status IN ('ok', 'invalid')) AS answers,
+       count(*) FILTER (WHERE status IN ('ok', 'invalid', 'abandoned')) AS answers,
        count(*) FILTER (WHERE status = 'error') AS errors,
        sum(prompt_tokens) AS prompt_tokens,
        sum(completion_tokens) AS completion_tokens,
