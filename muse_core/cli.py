@@ -99,8 +99,6 @@ def _preflight(cfg: MuseConfig, *stages: str) -> None:
 def _print_ingest(result: dict, cfg: MuseConfig) -> None:
     ingest, summaries, index = result["ingest"], result["summaries"], result["index"]
     table = Table(title=f"ingest of {ingest['source']}", show_header=False)
-    if ingest["run_id"] != result["run_id"]:
-        table.add_row("catalog", f"unchanged since run {ingest['run_id']}: its ingest result is reused")
     table.add_row("lines read", str(ingest["lines"]))
     table.add_row("products", f"{ingest['products']} (new {ingest['new']}, updated {ingest['updated']}, "
                               f"unchanged {ingest['unchanged']}, text-only {ingest['text_only']})")

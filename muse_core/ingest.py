@@ -33,7 +33,7 @@ MAX_DIGITS = 100  # a longer integer in a catalog line is garbage, not data
 @dataclass
 class IngestReport:
     source: str
-    run_id: str  # the run that did the work (a cached result names an earlier run)
+    run_id: str
     lines: int = 0
     new: int = 0
     updated: int = 0

@@ -58,12 +58,14 @@ class SimulationReport:
 
 
 def conversation_set(config, profile_set: str) -> str:
-    """Identity of the simulation settings: a change of policy, limits, retriever or the querier's
-    pick rule starts a new set."""
+    """Identity of the simulation settings: a change of policy, limits, retriever, the querier's
+    pick rule or (when the offline engine plays a role) its `[offline]` rates starts a new set."""
     c, r = config.conversations, config.retrieval
     settings = {"policy": c.policy, "params": c.policy_params, "p": c.multimodal_open_p,
                 "limits": [c.round_limit_text, c.round_limit_multimodal], "retriever": r.retriever, "k": r.top_k,
                 "pick": config.querier.pick}
+    if any(role.provider == "offline" or role.send_inputs for role in config.roles.values()):
+        settings["offline"] = config.offline.model_dump()
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
     return f"{profile_set}-conv{digest}"
 

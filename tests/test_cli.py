@@ -46,7 +46,8 @@ def test_main_job_on_the_bundled_sample_then_a_free_rerun(tmp_path: Path) -> Non
     lines = sum(1 for _ in FASHION.sample_catalog.open())
     assert counts["products"] >= 200 and counts["products"] == lines
     assert counts["images"] == counts["summaries"] == counts["docs"] == counts["products"]
-    summary_calls = sql(db, "SELECT count(*) AS n FROM llm_calls WHERE skill = 'product_summary'", tmp_path)[0]["n"]
+    summary_calls = sql(db, "SELECT count(*) AS n FROM llm_calls WHERE skill = 'product_summary' AND status = 'ok'",
+                        tmp_path)[0]["n"]
     assert summary_calls == counts["products"]
     assert sql(db, "SELECT count(*) AS n FROM profiles", tmp_path)[0]["n"] == 30
     assert sql(db, "SELECT count(*) AS n FROM conversations", tmp_path)[0]["n"] == 30
@@ -54,7 +55,7 @@ def test_main_job_on_the_bundled_sample_then_a_free_rerun(tmp_path: Path) -> Non
     muse("export", "--db", str(db), "--format", "muse-json", "--out", "first.json", cwd=tmp_path)
 
     second = muse("run", "--offline", "--db", str(db), "--conversations", "30", cwd=tmp_path)
-    assert "unchanged since run" in second.stdout and "30 (0 new)" in second.stdout
+    assert f"(new 0, updated 0, unchanged {lines}," in second.stdout and "30 (0 new)" in second.stdout
     assert sql(db, "SELECT count(*) AS n FROM llm_calls", tmp_path)[0]["n"] == calls  # no new provider call
     runs = sql(db, "SELECT status, cache_misses FROM runs ORDER BY started_at", tmp_path)
     assert [r["status"] for r in runs] == ["finished"] * 6 and all(r["cache_misses"] == 0 for r in runs[3:])
