@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -476,7 +477,8 @@ def _generated_title(rng: random.Random, kind: Kind, dept: str, colour: str, pat
         f"{brand} {rng.choice(STYLES)} {kind.noun} for {plain}, {look}, {material_word}",
         f"{who} {material_word} {kind.noun} in {look} by {brand}",
     ]
-    return " ".join(rng.choice(forms).replace(" ,", ",").split()).replace(" ,", ",").rstrip(" -,")
+    text = re.sub(r"\s*(,\s*)+", ", ", " ".join(rng.choice(forms).split()))  # an empty slot leaves no ", ,"
+    return text.strip(" ,-")
 
 
 def _features(rng: random.Random, kind: Kind, material: str, colour: str, pattern: str, occasion: str) -> list[str]:
@@ -635,7 +637,8 @@ def _variant(rng: random.Random, base: Spec) -> Spec:
         price = _price(rng, kind)
         if abs(price - base.price) >= 0.15 * base.price:
             return replace(base, price=price)
-    return replace(base, price=round(base.price * 1.2) - 0.01)
+    low, high = kind.price  # no luck: the end of the range farther from the base price
+    return replace(base, price=low if base.price > (low + high) / 2 else high)
 
 
 def build_specs(n: int, seed: int) -> list[Spec]:
