@@ -1,7 +1,9 @@
 """`muse report`: one self-contained HTML file about the store's dataset: statistics tables,
 the paper's plots (top 4-grams and a word cloud, Figures 10-12; actions and dialogue elements,
-Figure 4; product categories, Figure 7; screen pass rates, Figure 9), judge score histograms,
-the two evaluation tasks, cost per stage and per kept conversation, organic vs injected success.
+Figure 4; product categories, Figure 7; screen pass rates, Figure 9), Table 3 (MUSE beside the
+external corpora the judge scored, each column naming its judge), judge score histograms, the two
+evaluation tasks (the upper bound apart; BLEU and Distinct in muse's and CRSLab's conventions),
+cost per stage and per kept conversation, organic vs injected success.
 Plots are PNGs embedded as data URLs, so the page reads with no network. Every text that comes
 from the data (product titles, utterances) is escaped: it is untrusted."""
 
