@@ -28,10 +28,10 @@ def response(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rando
         options: OfflineConfig) -> str:
     action = inputs["action"]
     if action == "recommend" and inputs.get("product"):
-        return chatter.recommend(inputs, images, rng)
+        return chatter.recommend(inputs, images, rng, options)
     if action == "greet":
-        return chatter.greet(inputs, images, rng)
+        return chatter.greet(inputs, images, rng, options)
     if action == "ask":
-        return chatter.ask({**inputs, "outfit": None}, images, rng)
+        return chatter.ask({**inputs, "outfit": None}, images, rng, options)
     return rng.choice(["That sounds lovely, thank you for sharing.", "I understand completely.",
                        "How nice - tell me more about what you have in mind."])
