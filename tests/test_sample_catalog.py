@@ -188,18 +188,18 @@ def test_a_small_generated_catalog_ingests_end_to_end_offline_with_no_rejects(tm
     from flows.common import recorded_run
     from flows.ingest import index_task, ingest_task, summarize_task
 
-    catalog = generate_catalog(300, 1, tmp_path / "catalog")
+    catalog = generate_catalog(200, 1, tmp_path / "catalog")
     config = load_config(db=tmp_path / "muse.duckdb", retrieval={"retriever": "bm25"}).with_offline_engine()
     settings = config.model_dump(mode="json")
     with recorded_run(config, "ingest") as run:
         ingested = ingest_task.fn(settings, str(catalog), run["run_id"], False)
         summarized = summarize_task.fn(settings, run["run_id"], False)
         index_task.fn(settings, False)
-    assert (ingested["new"], ingested["rejected"], ingested["text_only"]) == (300, 0, 0)
-    assert (summarized["summarized"], summarized["failures"]) == (300, {})
+    assert (ingested["new"], ingested["rejected"], ingested["text_only"]) == (200, 0, 0)
+    assert (summarized["summarized"], summarized["failures"]) == (200, {})
     with Store(config.db, read_only=True) as store:
-        assert store.scalar("SELECT count(*) FROM product_summaries") == 300
-        assert store.scalar("SELECT count(*) FROM product_docs") == 300
+        assert store.scalar("SELECT count(*) FROM product_summaries") == 200
+        assert store.scalar("SELECT count(*) FROM product_docs") == 200
         kinds = store.scalar("SELECT count(DISTINCT json_extract_string(attributes, '$.product_type'))"
                              " FROM product_summaries")
     assert kinds >= 40
