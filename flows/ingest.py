@@ -41,8 +41,10 @@ def summarize_task(config: dict, run_id: str, show_progress: bool) -> dict:
 def index_task(config: dict, show_progress: bool) -> dict:
     cfg = MuseConfig.model_validate(config)
     embedder = registry().get("embedder", cfg.retrieval.embedder)
+    # BM25 alone needs no vectors: embedding a large catalog on a CPU takes most of an ingest
+    vectors = getattr(registry().get("retriever", cfg.retrieval.retriever), "uses_vectors", True)
     with Store(cfg.db) as store:
-        report = build_index(store, embedder.load, embedder.model_id, progress(show_progress))
+        report = build_index(store, embedder.load, embedder.model_id, progress(show_progress), vectors=vectors)
     return report.__dict__
 
 

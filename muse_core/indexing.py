@@ -104,14 +104,14 @@ def embed_docs(store: Store, embedder: Embedder, todo: list[tuple[str, str, str]
 
 
 def build_index(store: Store, load_embedder: Callable[[], Embedder], model_id: str,
-                progress: Progress | None = None) -> IndexReport:
-    """Refresh docs, the BM25 index and vectors. The embedder is loaded only if vectors are missing:
-    loading a model costs seconds that an unchanged catalog should not pay."""
+                progress: Progress | None = None, *, vectors: bool = True) -> IndexReport:
+    """Refresh docs, the BM25 index and (with `vectors`) the vectors. The embedder is loaded only if
+    vectors are missing: loading a model costs seconds that an unchanged catalog should not pay."""
     changed = refresh_docs(store)
     rebuilt = changed > 0 or not fts_exists(store)
     if rebuilt:
         rebuild_fts(store)
-    todo = docs_to_embed(store, model_id)
+    todo = docs_to_embed(store, model_id) if vectors else []
     embedded = embed_docs(store, load_embedder(), todo, progress) if todo else 0
     store.con.execute("DELETE FROM product_embeddings WHERE product_id NOT IN (SELECT product_id FROM products)")
     return IndexReport(changed, int(store.scalar("SELECT count(*) FROM product_docs")), embedded, rebuilt)

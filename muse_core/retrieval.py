@@ -35,6 +35,7 @@ class Embedder(Protocol):
 
 class Retriever(Protocol):
     name: str
+    uses_vectors: bool  # ingest embeds the catalog only for a retriever that reads product_embeddings
 
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[Hit]: ...
 

@@ -13,6 +13,7 @@ from muse_core.store import Store
 
 class BM25Retriever:
     name = "bm25"
+    uses_vectors = False  # whether ingest must embed the catalog for it
     description = "BM25 over product titles and summaries (DuckDB fts)"
 
     def __init__(self, store: Store, config: MuseConfig) -> None:

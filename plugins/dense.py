@@ -44,6 +44,7 @@ def top_k(matrix: np.ndarray, query: np.ndarray, k: int, banned: np.ndarray | No
 
 class DenseRetriever:
     name = "dense"
+    uses_vectors = True  # whether ingest must embed the catalog for it
     description = "cosine similarity of embeddings (the configured embedder), exact"
 
     def __init__(self, store: Store, config: MuseConfig, embedder: Embedder | None = None) -> None:

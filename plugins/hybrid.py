@@ -26,6 +26,7 @@ def reciprocal_rank_fusion(rankings: list[list[Hit]], k: int) -> list[Hit]:
 
 class HybridRetriever:
     name = "hybrid"
+    uses_vectors = True  # whether ingest must embed the catalog for it
     description = "reciprocal-rank fusion of bm25 and dense"
 
     def __init__(self, store: Store, config: MuseConfig) -> None:

@@ -53,6 +53,16 @@ def test_vectors_are_stored_per_model_and_reindex_is_incremental(indexed) -> Non
 
     again = build_index(store, must_not_load, "all-MiniLM-L6-v2")
     assert (again.docs_changed, again.embedded, again.fts_rebuilt) == (0, 0, False)
+    # BM25 alone reads no vectors: another model's are not made either
+    bm25_only = build_index(store, must_not_load, "another-model", vectors=False)
+    assert bm25_only.embedded == 0 and store.scalar("SELECT count(DISTINCT model) FROM product_embeddings") == 1
+
+
+def test_ingest_embeds_only_for_a_retriever_that_reads_vectors() -> None:
+    from muse_core.plugins import registry
+
+    uses = {name: registry().get("retriever", name).uses_vectors for name in ("bm25", "dense", "hybrid")}
+    assert uses == {"bm25": False, "dense": True, "hybrid": True}
 
 
 def test_docs_fall_back_to_title_and_features_without_a_summary() -> None:
