@@ -499,6 +499,22 @@ def _features(rng: random.Random, kind: Kind, material: str, colour: str, patter
     return bullets + extras[: rng.randint(1, 3)]
 
 
+def _description_and_details(rng: random.Random, kind: Kind, colour: str, pattern: str, material: str, brand: str,
+                             occasion: str, department: str) -> tuple[list[str], dict[str, str]]:
+    """A listing's description lines and its details table (draws in the bundled sample's order)."""
+    description = [f"The {brand} {kind.noun.lower()} in {colour}"
+                   f"{'' if pattern == 'solid' else ' with a ' + pattern + ' pattern'}, made of {material}. "
+                   f"{rng.choice(SELLING)}"]
+    if rng.random() < 0.5:
+        description.append(f"Great for {occasion}. {rng.choice(NOISE)}")
+    details = {"Color": colour.title() + ("" if pattern == "solid" else f" {PATTERN_WORDS[pattern]}"),
+               "Material": material.title(), "Department": department, "Brand": brand,
+               "Closure Type": rng.choice(CLOSURES[kind.group])}
+    if kind.group == "Clothing":
+        details["Care Instructions"] = rng.choice(CARE)
+    return description, details
+
+
 def _image_fields(image: str) -> list[dict]:
     return [{"thumb": image, "large": image, "hi_res": image, "variant": "MAIN"}]
 
@@ -526,16 +542,8 @@ def write_sample(out_dir: Path) -> list[dict]:
             brand = rng.choice(BRANDS)
             title = _title(rng, kind, dept, colour, pattern, material)
             low, high = kind.price
-            description = [f"The {brand} {kind.noun.lower()} in {colour}"
-                           f"{'' if pattern == 'solid' else ' with a ' + pattern + ' pattern'}, made of {material}. "
-                           f"{rng.choice(SELLING)}"]
-            if rng.random() < 0.5:
-                description.append(f"Great for {occasion}. {rng.choice(NOISE)}")
-            details = {"Color": colour.title() + ("" if pattern == "solid" else f" {PATTERN_WORDS[pattern]}"),
-                       "Material": material.title(), "Department": dept, "Brand": brand,
-                       "Closure Type": rng.choice(CLOSURES[kind.group])}
-            if kind.group == "Clothing":
-                details["Care Instructions"] = rng.choice(CARE)
+            description, details = _description_and_details(rng, kind, colour, pattern, material, brand, occasion,
+                                                            dept)
             image = f"images/{pid}.png"
             draw_product(kind, colour, second, pattern, rng).save(out_dir / image, optimize=True)
             products.append({
@@ -663,16 +671,8 @@ def build_specs(n: int, seed: int) -> list[Spec]:
 def _record(rng: random.Random, spec: Spec, pid: str, image: str) -> dict:
     kind, colour, pattern, material, brand = spec.kind, spec.colour, spec.pattern, spec.material, spec.brand
     occasion = rng.choice(kind.occasions)
-    description = [f"The {brand} {kind.noun.lower()} in {colour}"
-                   f"{'' if pattern == 'solid' else ' with a ' + pattern + ' pattern'}, made of {material}. "
-                   f"{rng.choice(SELLING)}"]
-    if rng.random() < 0.5:
-        description.append(f"Great for {occasion}. {rng.choice(NOISE)}")
-    details = {"Color": colour.title() + ("" if pattern == "solid" else f" {PATTERN_WORDS[pattern]}"),
-               "Material": material.title(), "Department": spec.department, "Brand": brand,
-               "Closure Type": rng.choice(CLOSURES[kind.group])}
-    if kind.group == "Clothing":
-        details["Care Instructions"] = rng.choice(CARE)
+    description, details = _description_and_details(rng, kind, colour, pattern, material, brand, occasion,
+                                                    spec.department)
     return {
         "main_category": "AMAZON FASHION" if rng.random() < .5 else "Clothing, Shoes & Jewelry",
         "title": _generated_title(rng, kind, spec.department, colour, pattern, material, brand),
