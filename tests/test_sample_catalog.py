@@ -223,3 +223,20 @@ def test_a_catalog_smaller_than_the_type_list_takes_the_most_listed_types(tmp_pa
     assert len(rows) == n and len({r["parent_asin"] for r in rows}) == n
     assert len({lexicon_type(r["title"])[0] for r in rows}) == types
     assert "dress" in {lexicon_type(r["title"])[0] for r in rows}
+
+
+def test_the_same_seed_draws_the_same_bytes_in_any_process(tmp_path: Path) -> None:
+    """Python salts str hashes per process: a draw from a set's order would differ between runs."""
+    from tests.helpers import ROOT
+
+    digests = []
+    for salt in ("1", "2"):
+        script = ("import hashlib, sys; from pathlib import Path; "
+                  "from plugins.fashion.catalog_generator import generate_catalog; "
+                  f"print(hashlib.sha256(generate_catalog(120, 0, Path({str(tmp_path / salt)!r})).read_bytes())"
+                  ".hexdigest())")
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                              env={"PYTHONHASHSEED": salt, "PATH": "/usr/bin:/bin"})
+        assert done.returncode == 0, done.stderr[-2000:]
+        digests.append(done.stdout.strip())
+    assert digests[0] == digests[1]

@@ -638,7 +638,7 @@ def _variant(rng: random.Random, base: Spec) -> Spec:
     if varied == "material":
         return replace(base, material=rng.choice([m for m in kind.materials if m != base.material]))
     if varied == "pattern":
-        return replace(base, pattern=rng.choice([p for p in set(PATTERNS) - {base.pattern}]))
+        return replace(base, pattern=rng.choice([p for p in PATTERNS if p != base.pattern]))
     if varied == "brand":
         return replace(base, brand=rng.choice([b for b in BRANDS + MORE_BRANDS if b != base.brand]))
     for _ in range(20):  # another seller's price for the same thing: at least 15% apart
