@@ -4,6 +4,7 @@ parser. The parser's properties (hypothesis), the recovery metric on its own, th
 (between stated bounds: lossy but useful)."""
 
 import ast
+import re
 import random
 from pathlib import Path
 from unittest.mock import patch
@@ -244,3 +245,57 @@ def test_the_language_benchmark_runs_small() -> None:
                           "--generated", "0"], capture_output=True, text=True, timeout=300, check=True, cwd=root).stdout
     rows = [line for line in out.splitlines() if line.startswith(("default [offline]", "need_*_p = 0"))]
     assert len(rows) == 2 and all(0 < float(row.split()[-5]) < 1 and 0 < float(row.split()[-4]) < 1 for row in rows), out
+
+
+# --- the user's own story and the assistant's short turns -------------------------------------------
+
+def profiles(n: int) -> list[dict]:
+    from plugins.offline import purchase_backstory
+    product = {"title": "Women's Navy Linen Shirt", "attributes": {"materials": ["linen"], "colors": ["navy"],
+                                                                   "pattern": "striped", "occasions": ["beach"]}}
+    out = []
+    for seed in range(n):
+        persona = {"name": "Ann Lee", "gender": ["female", "male", "unspecified"][seed % 3], "age": 30,
+                   "profession": "nurse"}
+        made = purchase_backstory.answer({"persona": persona, "product": product,
+                                          "scenario": "Attending a wedding by the lake next weekend"},
+                                         [], random.Random(seed), OfflineConfig())
+        out.append({"persona": "Name: Ann Lee, Gender: female, Age: 30, Profession: nurse", "scenario": "a wedding",
+                    **made})
+    return out
+
+
+def test_the_user_retells_its_story_in_the_first_person_and_it_reads_as_no_wish() -> None:
+    told = 0
+    for profile in profiles(300):
+        story = user_simulator.own_story(profile)
+        told += len(story)
+        for sentence in story:
+            assert read(user(sentence)) == read([]), sentence  # no wish, no turn-down
+            assert not {"ann", "lee", "nurse", "she", "he", "they"} & set(sentence.lower().rstrip(".").split()), sentence
+            assert not any(r.lower() in sentence.lower() for r in profile["requirements"]), sentence
+            first_person = {"i", "my", "me"} & set(re.findall(r"[a-z]+", sentence.lower()))
+            assert sentence in profile["backstory"] or first_person, sentence
+    assert told > 2 * 300  # most stories give several sentences to retell
+
+
+def test_each_user_turn_retells_a_different_story_sentence() -> None:
+    profile = profiles(1)[0]
+    conversation: list[dict[str, str]] = []
+    told = []
+    for turn in range(4):
+        line = user_simulator.story_line({"profile": profile, "conversation": conversation})
+        told += [line] if line else []
+        conversation += [{"speaker": "User", "text": f"turn {turn}"}, {"speaker": "Assistant", "text": "ok"}]
+    assert told and len(told) == len(set(told))
+
+
+def test_a_recommendation_names_its_product_in_at_most_two_sentences() -> None:
+    from plugins.offline import chatter
+    product = {"title": "Classic Tote", "price": 45.99, "summary": "A navy leather tote.",
+               "attributes": {"product_type": "tote bag", "colors": ["navy"], "materials": ["leather"]}}
+    conversation = [{"speaker": "User", "text": "I need a navy bag."}]
+    texts = [chatter.recommend({"product": product, "conversation": conversation}, [], random.Random(s),
+                               OfflineConfig()) for s in range(200)]
+    assert all("Classic Tote" in t and len(re.split(r"(?<=[.!?])\s+", t)) <= 2 for t in texts)
+    assert len(set(texts)) > 50

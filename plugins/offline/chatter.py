@@ -7,6 +7,7 @@ that a sentence rarely repeats across conversations."""
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
@@ -50,7 +51,36 @@ def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         kind = outfit["attributes"].get("product_type", "piece")
         look = rng.choice(SEEN).format(c=colour, k=kind, t=seen.tone if seen else "clean")
         return f"{react}! {look} - {rng.choice(PAIR_Q)}, and {rng.choice(MUST)}?"
+    echo = _echo(inputs.get("conversation") or [], rng)
+    if echo:
+        return f"{react} - {echo}! {_sentence(rng.choice(WHICH))} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
     return f"{react} - {rng.choice(WHICH)} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _echo(conversation: list[dict[str, str]], rng: random.Random) -> str | None:
+    """A few words of the user's last turn said back ("a wedding by the lake"), as a listener does:
+    a run of 3-6 words from its longest sentence, after any "Here's my situation:" head."""
+    last = next((t["text"] for t in reversed(conversation) if t["speaker"] == "User"), "")
+    sentences = [re.split(r":\s|\s-\s", s)[-1] for s in re.split(r"(?<=[.!?])\s+", last) if s]
+    if not sentences:
+        return None
+    words = max(sentences, key=lambda s: len(s.split())).rstrip(".!?").split()
+    if len(words) < 4:
+        return None
+    n = rng.randint(3, min(6, len(words)))
+    start = rng.randrange(len(words) - n + 1)
+    echo = words[start:start + n]
+    while len(echo) > 2 and echo[-1].lower().strip(",;") in DANGLING:  # "a wedding by the" ends too soon
+        echo.pop()
+    return " ".join(echo).strip(",;")
+
+
+DANGLING = {"the", "a", "an", "by", "at", "in", "on", "of", "for", "to", "with", "and", "my", "-", "is", "from",
+            "this", "that", "some", "our", "your", "before", "after", "during", "as", "it", "so"}
 
 
 INTRO = ["I'd suggest the {t}.", "Take a look at the {t}.", "How about the {t}?", "You might like the {t}.",
@@ -59,8 +89,12 @@ INTRO = ["I'd suggest the {t}.", "Take a look at the {t}.", "How about the {t}?"
          "Let me show you the {t}."]
 IT_IS = ["It's {a}", "This one is {a}", "It's basically {a}", "You're looking at {a}", "The piece is {a}"]
 MADE = [" made of {m}", " in {m}", " crafted from {m}", " cut from {m}", " that uses {m}"]
-PHOTO = ["In the photo it has a {s} look.", "The picture shows a {p} {s} finish.", "On camera it reads as {s}.",
-         "The photo gives it a {s}, {p} feel.", "You can see the {s} tone in the picture."]
+# The photo sentence is put together from three short pools, so it rarely repeats whole.
+PHOTO_WHERE = ["In the photo", "On camera", "In the shot", "Up close", "In this picture", "From the image",
+               "In the product photo", "Looking at the picture", "Zoomed in", "In good light"]
+PHOTO_VERB = ["it has", "it shows", "you get", "it gives off", "there's", "it carries", "it's got", "I see"]
+PHOTO_LOOK = ["a {s} look", "a {p}, {s} finish", "a {s} tone", "a {s} feel", "a lovely {s} shade",
+              "a {s} colour that reads well", "a {p} surface in {s}", "a soft {s} cast"]
 COSTS = ["It costs ${p:.2f}.", "The price is ${p:.2f}.", "It's ${p:.2f}.", "It comes in at ${p:.2f}."]
 TIE_SHARED = ["It has the {w} you asked for.", "It matches what you said about {w}.", "You mentioned {w}, and it has it.",
               "The {w} is right there, as you wanted."]
@@ -78,26 +112,29 @@ def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rand
     colours = " and ".join((f.get("colors") or [])[:2])
     materials = " and ".join((f.get("materials") or [])[:2])
     intro = rng.choice(INTRO).format(t=title)
+    # The title and one more thing (the body, the photo, the price or why it fits): a short turn
+    # says as much as a long one here, and a long one repeats the same frames in every round.
     body = rng.choice(IT_IS).format(a=a_kind((colours + " " if colours else "") + kind))
     if materials:
         body += rng.choice(MADE).format(m=materials)
     if f.get("pattern") not in (None, "solid", "patterned"):
         body += rng.choice([" with a {} pattern", ", {} throughout", " with a {} design"]).format(f["pattern"])
-    body += "."
+    seconds = [body + "."]
     seen = images[0] if images else None
-    if seen and seen.colors and rng.random() < 0.6:
+    if seen and seen.colors:
         shade = seen.colors[0] if seen.colors[0].startswith(seen.tone) else f"{seen.tone} {seen.colors[0]}"
-        body += " " + rng.choice(PHOTO).format(s=shade, p=seen.pattern)
-    if product.get("price") is not None and rng.random() < 0.4:
-        body += " " + rng.choice(COSTS).format(p=product["price"])
+        look = rng.choice(PHOTO_LOOK).format(s=shade, p=seen.pattern)
+        seconds.append(f"{rng.choice(PHOTO_WHERE)} {rng.choice(PHOTO_VERB)} {look}.")
+    if product.get("price") is not None:
+        seconds.append(rng.choice(COSTS).format(p=product["price"]))
     last_user = next((t["text"] for t in reversed(inputs["conversation"]) if t["speaker"] == "User"), "")
     text = " ".join([title, product.get("summary") or ""]).lower()
     shared = [t for t in attribute_terms(last_user) if t in text and t not in DEPARTMENTS]
-    if shared and rng.random() < 0.6:
-        tie = rng.choice(TIE_SHARED).format(w=shared[0])
-    else:
-        tie = f"{rng.choice(TIE_LEAD)} {rng.choice(TIE_DO)}{rng.choice(TIE_END)}."
-    return " ".join([intro, body, tie])
+    if shared:
+        seconds.append(rng.choice(TIE_SHARED).format(w=shared[0]))
+    elif rng.random() < 0.3:
+        seconds.append(f"{rng.choice(TIE_LEAD)} {rng.choice(TIE_DO)}{rng.choice(TIE_END)}.")
+    return " ".join([intro, rng.choice(seconds)])
 
 
 FEEL = ["What a lovely memory", "I completely understand that feeling", "That's so nice to hear",

@@ -10,6 +10,7 @@ the user means is only partly recovered, as with two real speakers."""
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from muse_core.config import OfflineConfig
@@ -322,3 +323,16 @@ def wrong_value(aspect: str, value: str, avoid: set[str], rng: random.Random) ->
         return rng.choice(near)
     pool = sorted(v for v in WORDS.get(aspect, {}) if v not in avoid and v != value)
     return rng.choice(pool) if pool else None
+
+
+# Every value the shopper has words for, and its words, longest first (for `names_an_attribute`).
+_NAMED = re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in sorted(
+    {w.lower() for table in WORDS.values() for value, words in table.items() for w in [value, *words]} |
+    {p.lower() for families in VAGUE.values() for _, phrases in families for p in phrases},
+    key=len, reverse=True)) + r")(?![a-z])")
+
+
+def names_an_attribute(text: str) -> bool:
+    """Whether a text names a colour, material, pattern, kind or department the shopper knows (in
+    the catalog's words or its own): a sentence the shopper retells from its story must not."""
+    return _NAMED.search(text.lower()) is not None

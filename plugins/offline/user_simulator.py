@@ -11,12 +11,13 @@ repeat across conversations. Every fact comes from the products' fields and thei
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
 from plugins.offline.needs import a_kind
 from plugins.offline.profile_match import department
-from plugins.offline.shopper_words import DEPARTMENT_WORDS, Said, own_word, say, wrong_value
+from plugins.offline.shopper_words import DEPARTMENT_WORDS, Said, names_an_attribute, own_word, say, wrong_value
 from plugins.offline.vision import ImageFacts
 
 DEPARTMENTS = {"women": "women's", "men": "men's", "girls": "girls'", "boys": "boys'"}
@@ -38,6 +39,53 @@ def _main_colour(product: dict[str, Any], image: ImageFacts | None) -> str | Non
 
 def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] if text else text
+
+
+# A story sentence the user may retell must read as no wish and no turn-down: none with a word of
+# wanting, refusing or comparing (the querier reads wishes and refusals clause by clause).
+WISHFUL = re.compile(r"\b(?:not|no|nor|never|nothing|none|too|than|instead|avoid\w*|away|tired|need\w*|want\w*|"
+                     r"like\w*|love\w*|prefer\w*|hop\w*|wish\w*|must|should|ideal\w*|rather|after|keen|key|box|"
+                     r"best|priorit\w*|requir\w*|important|essential|matters?|picturing|mind|show)\b|n't\b", re.I)
+THIRD_PERSON = re.compile(r"\b(she|he|they|their|her|his|them)\b", re.I)
+FIRST_PERSON = {"she": "I", "he": "I", "they": "I", "their": "my", "her": "my", "his": "my", "them": "me"}
+
+
+def _first_person(sentence: str) -> str:
+    def swap(m: re.Match[str]) -> str:
+        word = FIRST_PERSON[m.group(1).lower()]
+        return word if word == "I" or not m.group(1)[0].isupper() else word.capitalize()
+    return THIRD_PERSON.sub(swap, sentence)
+
+
+def own_story(profile: dict[str, Any]) -> list[str]:
+    """The backstory's sentences the user can retell as its own, in the first person, in an order
+    fixed by the story (so each turn of one conversation takes a different one): none naming the
+    persona, its profession or a requirement, none that could read as a wish or a turn-down, none
+    naming an attribute."""
+    story = profile.get("backstory") or ""
+    persona = profile.get("persona") or ""
+    name = re.search(r"Name: ([^,]+)", persona)
+    job = re.search(r"Profession: ([^,]+)", persona)
+    avoid = [w.lower() for w in (name.group(1).split() if name else [])]
+    avoid += [job.group(1).lower()] if job and job.group(1) != "none" else []
+    avoid += [r.lower() for r in profile.get("requirements") or []]
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+", story.strip()):
+        lowered = sentence.lower()
+        if not sentence[:1].isupper() or "..." in sentence or any(a in lowered for a in avoid) or WISHFUL.search(sentence) or \
+                names_an_attribute(sentence) or ":" in sentence or " - " in sentence:
+            continue
+        kept.append(_first_person(sentence))
+    random.Random(story).shuffle(kept)
+    return kept
+
+
+def story_line(inputs: dict[str, Any]) -> str | None:
+    """This turn's retold story sentence: the n-th of the story for the n-th user turn, so a
+    conversation never retells one twice."""
+    story = own_story(inputs.get("profile") or {})
+    said = sum(1 for t in inputs.get("conversation") or [] if t["speaker"] == "User")
+    return story[said] if said < len(story) else None
 
 
 HELLO = ["Hi", "Hello", "Hey", "Hi there", "Hello there", "Hey there", "Good day", "Hello again", "Hi, hello",
@@ -78,6 +126,9 @@ def open_(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         return " ".join([hello, ask, situation])
     want = f"{rng.choice(FIND)} {rng.choice(THING)} {rng.choice(FOR)}."
     parts = [hello, situation, want] if rng.random() < 0.7 else [situation, want]
+    line = story_line(inputs)
+    if line:
+        parts.insert(-1, line)
     return " ".join(parts)
 
 
@@ -125,6 +176,9 @@ def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         others = [r for r in (inputs.get("profile") or {}).get("requirements", [])[1:] if r != requirement]
         if others and rng.random() < 0.4:
             sentences.append(_sentence(rng.choice(NEED_INTRO_2).format(others[0])) + ".")
+    line = story_line(inputs)
+    if line and rng.random() < 0.6:
+        sentences.append(line)
     return " ".join(sentences)
 
 
@@ -282,6 +336,9 @@ def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rando
     product = inputs["product"]
     colour = _main_colour(product, images[0] if images else None) or "colour"
     kind = _facts(product).get("product_type", "piece")
+    line = story_line(inputs)
+    if line and rng.random() < 0.7:
+        return line + (f" {rng.choice(ASIDE)}, {rng.choice(ASIDE_2)}." if rng.random() < 0.3 else "")
     if rng.random() < 0.6:
         thought = (f"{rng.choice(MEMORY_OF).format(c=own_word('colour', colour, rng), k=own_word('kind', kind, rng))} "
                    f"{rng.choice(MEMORY)} - {rng.choice(MUSING)}.")
@@ -294,9 +351,9 @@ THANKS = ["Thank you", "Thanks so much", "Perfect, thanks", "Great find", "Wonde
           "Yes", "Fantastic", "Ah, finally"]
 FOUND = ["this is it", "that's the one", "I'll take it", "you nailed it", "that's exactly right", "we found it",
          "it's perfect", "sold"]
-WHY = ["The {t} has {s}, which is exactly what I wanted.", "I love that the {t} comes with {s}.",
-       "With {s}, the {t} ticks my boxes.", "The {t} with {s} is just what I was after.",
-       "{S} on the {t} - that's what sold me.", "What I like about the {t} is {s}."]
+WHY = ["{t} has {s}, which is exactly what I wanted.", "I love that {t} comes with {s}.",
+       "With {s}, {t} ticks my boxes.", "{t} with {s} is just what I was after.",
+       "{S} on {t} - that's what sold me.", "What I like about {t} is {s}."]
 FIT = ["It's {r}, just as I hoped.", "It feels {r}, which matters to me.", "Being {r} makes it right for me.",
        "And it's {r} - great.", "It's {r}, exactly what I asked for.", "It manages to be {r} too."]
 PLANS = ["I can already picture", "I can just see", "I'm already imagining", "It's easy to imagine",
@@ -315,7 +372,9 @@ def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
                             *(k.lower() for k in (f.get("key_features") or [])[:1])] if x]
     shown = " and ".join(features[:2]) or "its details"
     thanks = f"{rng.choice(THANKS)}, {rng.choice(FOUND)}" + rng.choice(["!", "."])
-    why = rng.choice(WHY).format(t=product["title"], s=shown, S=_sentence(shown))
+    # the title half the time: the accepted item is the one just recommended either way
+    name = f"the {product['title']}" if rng.random() < 0.5 else rng.choice(["this one", "this pick", "your pick"])
+    why = _sentence(rng.choice(WHY).format(t=name, s=shown, S=_sentence(shown)))
     fit = rng.choice(FIT).format(r=rng.choice(requirements)) if rng.random() < 0.7 else \
         f"{rng.choice(PLANS)} {rng.choice(PLANS_ON)} {rng.choice(PLANS_WHEN)}."
     return " ".join([thanks, why, fit])
