@@ -39,8 +39,9 @@ def check(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     o, t = outfit.get("attributes") or {}, target.get("attributes") or {}
     o_dept, t_dept = department(outfit), department(target)
     if o_dept and t_dept and o_dept != t_dept:
-        return {"answer": "No", "reason": f"a {o_dept}' {o.get('product_type')} and a {t_dept}' "
-                                          f"{t.get('product_type')} are not one person's outfit"}
+        possessive = {"girls": "girls'", "boys": "boys'", "women": "women's", "men": "men's"}
+        return {"answer": "No", "reason": f"a {possessive[o_dept]} {o.get('product_type')} and a "
+                                          f"{possessive[t_dept]} {t.get('product_type')} are not one person's outfit"}
     o_colours = images[0].colors if images and images[0].colors else o.get("colors") or []
     t_colours = images[1].colors if len(images) > 1 and images[1].colors else t.get("colors") or []
     clash = next((frozenset((a, b)) for a in o_colours[:1] for b in t_colours[:1] if frozenset((a, b)) in CLASHES), None)

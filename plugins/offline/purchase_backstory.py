@@ -198,7 +198,8 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         f"{pick(WEATHER)}; {pronoun} {pick(PONDERS)} {pick(TOPICS)} {pick(MOMENTS).lower()}.",
         f"{pick(MEMORIES)} {pick(STINGS)}.",
         f"{pronoun.capitalize()} {pick(PLANS)} {pick(MOMENTS).lower()}.",
-        f"{pronoun.capitalize()} {pick(WANTS)} {pick(HOPES)}{pick([',', ' -', ';', ''])} {pick(FEELINGS_2)} {pick(DESPITE)}.",
+        f"{pronoun.capitalize()} {pick(WANTS)} {pick(HOPES)}{pick([',', ' -', ';', ''])} "
+        f"{pick(FEELINGS_2)} {pick(DESPITE)}.",
         f"{pick(COMPANIONS)} {pick(REACTIONS)}; {pick(FEELINGS).lower()} {pick(BLENDS)} {pick(FEELINGS_2)}.",
         f"{pick(MOMENTS)}, {pick(WEATHER).lower()}.",
     ]
