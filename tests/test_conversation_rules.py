@@ -163,3 +163,35 @@ def test_the_offline_reviewer_marks_down_what_a_reviewer_should() -> None:
         noisy = review({"conversation": good, "target": target, "recommended_titles": [target["title"]]}, [],
                        random.Random(seed), OfflineConfig())
         assert noisy["content_quality"] + noisy["logical_fluency"] + noisy["user_consistency"] >= 4, noisy
+
+
+def test_the_querier_falls_back_to_the_users_words_and_otherwise_says_why(store, offline_config) -> None:
+    import asyncio
+
+    from muse_core.config import QuerierConfig
+    from muse_core.dialogue import Dialogue
+    from muse_core.llm import Gateway
+    from muse_core.querier import NoCandidates, Querier
+    from muse_core.retrieval import Hit
+    from muse_core.runs import start_run
+
+    class OnlyOneWord:  # finds its product only when the query holds its word
+        name, uses_vectors = "stub", False
+
+        def __init__(self, word: str) -> None:
+            self.word = word
+
+        def search(self, query: str, k: int, exclude=()) -> list:
+            return [Hit("P1", 1.0, 1)] if self.word in query.lower() else []
+
+    config = offline_config.model_copy(update={"querier": QuerierConfig(pick="random")})  # no rerank call
+    gateway = Gateway(store, config, start_run(store, "test", config))
+    dialogue = Dialogue()
+    dialogue.add(0, "assistant", "greet", "Hello! How can I help?", "k0")
+    dialogue.add(0, "user", "open", "Honestly, anything zorblike would do for the weekend.", "k1")
+    found = asyncio.run(Querier(gateway, OnlyOneWord("zorblike"), {"P1": {"product_id": "P1"}}, 8)
+                        .find(dialogue, "c1", 1, "P1", False))
+    assert found.chosen_product_id == "P1"  # neither the query nor the needs held the user's odd word
+    with pytest.raises(NoCandidates, match="the user's own words"):
+        asyncio.run(Querier(gateway, OnlyOneWord("nowhere"), {"P1": {"product_id": "P1"}}, 8)
+                    .find(dialogue, "c2", 1, "P1", False))

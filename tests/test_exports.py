@@ -40,13 +40,14 @@ def db(tmp_path_factory) -> Path:
         asyncio.run(build_scenarios(gateway, FASHION, metric()))
         asyncio.run(build_profiles(gateway, FASHION, metric(), get_retriever(store, config)))
     run_conversation_stages(path, N)
+    with Store(path) as store:  # these tests are about exports: they start from every conversation kept
+        store.con.execute("UPDATE reviews SET kept = TRUE")
     return path
 
 
 @pytest.fixture(scope="module")
 def one_dropped(db: Path, tmp_path_factory) -> Path:
-    """The same database with the reviewer's verdict on the first conversation turned to 'drop'
-    (the offline reviewer keeps all six)."""
+    """The same database with the reviewer's verdict on the first conversation turned to 'drop'."""
     path = tmp_path_factory.mktemp("dropped") / "dropped.duckdb"
     shutil.copy(db, path)
     con = duckdb.connect(str(path))
