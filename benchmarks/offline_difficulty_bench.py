@@ -56,8 +56,11 @@ def sql(db: Path, query: str, cwd: Path) -> list[dict]:
     return rows
 
 
-def text_figures(db: Path, cwd: Path) -> dict[str, float]:
-    turns = sql(db, "SELECT conversation_id, text FROM turns", cwd)
+def text_figures(db: Path) -> dict[str, float]:
+    from muse_core.store import Store
+
+    with Store(db, read_only=True) as store:  # every turn: `muse sql` prints only the first rows
+        turns = store.rows("SELECT conversation_id, text FROM turns")
     bigrams: list[tuple[str, str]] = []
     in_conversations: dict[str, set[str]] = {}
     for turn in turns:
@@ -97,7 +100,7 @@ def main() -> None:
     print(f"muse run --offline: {time.perf_counter() - started:.0f} s  (database {db})")
 
     figures = sql(db, "SELECT * FROM difficulty_figures ORDER BY judge_model NULLS FIRST LIMIT 1", work)[0]
-    figures.update(text_figures(db, work))
+    figures.update(text_figures(db))
     if args.judge:
         muse("evaluate", "--offline", "--db", str(db), "--stage", "judge", cwd=work)
         figures.update(sql(db, "SELECT * FROM difficulty_figures WHERE judge_model IS NOT NULL LIMIT 1", work)[0])

@@ -206,12 +206,24 @@ class OfflineConfig(Section):
     pipeline happens at a stated rate. Only the offline engine reads it (docs/offline-engine.md)."""
 
     malformed_p: float = Field(0.02, ge=0, le=1)  # a structured answer is malformed or off-schema (first try)
-    need_vague_p: float = Field(0.3, ge=0, le=1)  # the user names an attribute with a vague word
-    need_omit_p: float = Field(0.2, ge=0, le=1)  # the user leaves a requirement out
+    need_vague_p: float = Field(0.15, ge=0, le=1)  # the user names an attribute with a vague word
+    need_omit_p: float = Field(0.1, ge=0, le=1)  # the user leaves a requirement out
     need_wrong_p: float = Field(0.05, ge=0, le=1)  # the user states an attribute the target lacks
     rewrite_drift_p: float = Field(0.05, ge=0, le=1)  # a rewrite changes a fact (the fact check fails)
     reviewer_noise: float = Field(0.3, ge=0)  # standard deviation of the reviewer's per-aspect noise
     judge_noise: float = Field(0.25, ge=0)  # standard deviation of the judge's per-aspect noise, per scoring round
+
+    def for_skill(self, skill: str) -> dict[str, float]:
+        """The rates the engine's rule for `skill` reads (malformed_p: every rule). A call carries
+        only these, and its cache key holds only these: a new user rate must not redo every summary."""
+        return {name: value for name, value in self.model_dump().items()
+                if name not in OFFLINE_READERS or skill.startswith(OFFLINE_READERS[name])}
+
+
+# Which skills (by name prefix) read each [offline] rate; a rate not listed is read by every rule.
+OFFLINE_READERS = {"need_vague_p": "user_", "need_omit_p": "user_", "need_wrong_p": "user_",
+                   "rewrite_drift_p": "rewrite_utterance", "reviewer_noise": "review_conversation",
+                   "judge_noise": "judge_conversation"}
 
 
 class MuseConfig(Section):

@@ -55,8 +55,8 @@ class LLMRequest:
     structured: str = "auto"
     timeout_s: float = 60.0
     send_inputs: bool = False
-    # The `[offline]` settings, for the offline engine only (in process or over HTTP): they change
-    # its answers, so they are part of the cache key.
+    # The `[offline]` rates this skill's rule reads, for the offline engine only (in process or over
+    # HTTP): they change its answers, so they are part of the cache key.
     offline: dict[str, Any] | None = None
 
 
@@ -329,7 +329,7 @@ class Gateway:
             timeout_s=role.timeout_s,
             send_inputs=role.send_inputs,
             # send_inputs is how a role reaches the muse offline server over HTTP
-            offline=self.config.offline.model_dump() if role.provider == "offline" or role.send_inputs else None,
+            offline=self.config.offline.for_skill(skill.name) if role.provider == "offline" or role.send_inputs else None,
         )
 
     def _vision(self, role: RoleConfig, provider: LLMProvider) -> bool:

@@ -27,7 +27,7 @@ from muse_core.summaries import ProductSummary
 from plugins.offline import engine, malformed
 from plugins.offline.judge import answer as judge
 from plugins.offline.reviewer import review
-from tests.helpers import build_profiles_db, run_conversation_stages
+from tests.helpers import ROOT, build_profiles_db, run_conversation_stages
 
 N = 24
 CLEAN = OfflineConfig(malformed_p=0, reviewer_noise=0, judge_noise=0)
@@ -301,3 +301,18 @@ def test_the_random_pick_is_recorded_and_differs_from_the_rerank(both_picks: Pat
                            " WHERE c.querier_pick = 'random' AND NOT q.injected AND NOT list_contains("
                            " list_transform(q.candidates, x -> x.product_id), q.chosen_product_id)")
         assert bad == 0
+
+
+def test_a_call_carries_and_is_keyed_by_only_the_rates_its_rule_reads() -> None:
+    import re
+
+    from muse_core.config import OFFLINE_READERS
+
+    vaguer = OfflineConfig(need_vague_p=0.9)
+    assert vaguer.for_skill("product_summary") == OfflineConfig().for_skill("product_summary") == {"malformed_p": 0.02}
+    assert vaguer.for_skill("user_needs")["need_vague_p"] == 0.9
+    assert set(OfflineConfig().for_skill("review_conversation")) == {"malformed_p", "reviewer_noise"}
+    # every rate a rule reads is declared, else a call would get the default without saying so
+    read = {name for path in (ROOT / "plugins" / "offline").glob("*.py")
+            for name in re.findall(r"options\.([a-z_]+_(?:p|noise))\b", path.read_text())}
+    assert read - {"malformed_p"} <= set(OFFLINE_READERS) and set(OFFLINE_READERS) <= set(OfflineConfig.model_fields)
