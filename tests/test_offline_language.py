@@ -204,12 +204,12 @@ def sample_products() -> list[dict]:
 
 def test_the_querier_recovers_part_of_what_the_user_means(sample_products) -> None:
     """Bounds (400 needs turns and their rejections, bundled sample): at the default [offline]
-    settings recall lies in (0.45, 0.75) and precision in (0.35, 0.75); with need_*_p = 0 recall
-    lies in (0.7, 0.95), at least 0.15 above the default's, and precision rises too."""
+    settings recall lies in (0.5, 0.8) and precision in (0.35, 0.75); with need_*_p = 0 recall
+    lies in (0.7, 0.95), at least 0.08 above the default's, and precision rises too."""
     default = measure(sample_products, OfflineConfig(), 400)["all"]
     quiet = measure(sample_products, QUIET, 400)["all"]
-    assert 0.45 < default.recall < 0.75 and 0.35 < default.precision < 0.75, default
-    assert 0.7 < quiet.recall < 0.95 and quiet.recall > default.recall + 0.15, quiet
+    assert 0.5 < default.recall < 0.8 and 0.35 < default.precision < 0.75, default
+    assert 0.7 < quiet.recall < 0.95 and quiet.recall > default.recall + 0.08, quiet
     assert quiet.precision > default.precision
 
 
