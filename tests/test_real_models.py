@@ -239,7 +239,7 @@ def test_an_invented_product_id_is_invalid_and_re_asked(sample_db: Path) -> None
                                          image_product_ids=[ids[0]], entity_id="c/r1"))
         assert result.value == f"Try {ids[0]}."
         errors = [r[0] for r in store.con.execute(
-            "SELECT error FROM llm_calls WHERE status = 'invalid' ORDER BY created_at").fetchall()]
+            "SELECT error FROM llm_calls WHERE status = 'invalid' AND entity_id = 'c/r1' ORDER BY created_at").fetchall()]
         assert "SMPL000999" in errors[0] and ids[1] in errors[1] and len(errors) == 2
         assert "not among the products shown" in provider.requests[1].messages[-1]["content"]
 
@@ -379,7 +379,9 @@ def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path
             " FROM profiles").fetchone()
     cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
                       conversations={"n": 5}).with_offline_engine()
-    cids = [f"{conversation_set(cfg, profile_set)}-{k}" for k in ks]
+    roles = {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
+             for name, role in cfg.roles.items()}
+    cids = [f"{conversation_set(cfg.model_copy(update={'roles': roles}), profile_set)}-{k}" for k in ks]
 
     def seed(entity: str, skill: str) -> tuple[str, int]:
         return skill, derive_seed(cfg.seed, entity, skill)
@@ -388,12 +390,12 @@ def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path
                seed(f"{cids[3]}/t0", "rewrite_utterance"): "   ",  # empty, on every re-ask too
                seed(f"{cids[2]}/r1", "querier_analyse"): "qqzx",
                seed(f"{cids[2]}/r1", "querier_query"): '{"attributes": [], "query": "qqzx"}',
+               # nor do the user's own words, the querier's last resort
+               seed(f"{cids[2]}/open", "user_open"): "Qqzx.", seed(f"{cids[2]}/needs", "user_needs"): "Qqzx qqzx.",
                seed(cids[1], "review_conversation"): "{not json"}
     reg = plugins.registry()
     monkeypatch.setitem(reg.entries["llm_provider"], "flaky",
                         plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(answers), "test", __name__))
-    roles = {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
-             for name, role in cfg.roles.items()}
     run_conversation_stages(db, 5, roles=roles)
     with Store(db) as store:
         failures = store.rows("SELECT stage, entity_id, error FROM stage_failures ORDER BY stage, entity_id")
