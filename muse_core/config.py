@@ -211,7 +211,7 @@ class OfflineConfig(Section):
     need_wrong_p: float = Field(0.05, ge=0, le=1)  # the user states an attribute the target lacks
     rewrite_drift_p: float = Field(0.05, ge=0, le=1)  # a rewrite changes a fact (the fact check fails)
     reviewer_noise: float = Field(0.3, ge=0)  # standard deviation of the reviewer's per-aspect noise
-    judge_noise: float = Field(0.25, ge=0)  # standard deviation of the judge's per-aspect noise, per scoring round
+    judge_noise: float = Field(0.4, ge=0)  # standard deviation of the judge's per-aspect noise, per scoring round
 
     def for_skill(self, skill: str) -> dict[str, float]:
         """The rates the engine's rule for `skill` reads (malformed_p: every rule). A call carries
