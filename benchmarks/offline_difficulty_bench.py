@@ -56,11 +56,12 @@ def sql(db: Path, query: str, cwd: Path) -> list[dict]:
     return rows
 
 
-def text_figures(db: Path) -> dict[str, float]:
+def text_figures(db: Path, conversation_set: str) -> dict[str, float]:
     from muse_core.store import Store
 
     with Store(db, read_only=True) as store:  # every turn: `muse sql` prints only the first rows
-        turns = store.rows("SELECT conversation_id, text FROM turns")
+        turns = store.rows("SELECT conversation_id, text FROM turns JOIN conversations USING (conversation_id)"
+                           " WHERE conversation_set = ?", [conversation_set])
     bigrams: list[tuple[str, str]] = []
     in_conversations: dict[str, set[str]] = {}
     for turn in turns:
@@ -99,11 +100,13 @@ def main() -> None:
          "--conversations", str(args.conversations), "--db", str(db), cwd=work)
     print(f"muse run --offline: {time.perf_counter() - started:.0f} s  (database {db})")
 
-    figures = sql(db, "SELECT * FROM difficulty_figures ORDER BY judge_model NULLS FIRST LIMIT 1", work)[0]
-    figures.update(text_figures(db))
+    # this run's set: a reused workdir may hold sets of earlier settings too
+    latest = "(SELECT conversation_set FROM conversations ORDER BY created_at DESC LIMIT 1)"
+    figures = sql(db, f"SELECT * FROM difficulty_figures WHERE conversation_set = {latest}", work)[0]
+    figures.update(text_figures(db, figures["conversation_set"]))
     if args.judge:
         muse("evaluate", "--offline", "--db", str(db), "--stage", "judge", cwd=work)
-        figures.update(sql(db, "SELECT * FROM difficulty_figures WHERE judge_model IS NOT NULL LIMIT 1", work)[0])
+        figures.update(sql(db, f"SELECT * FROM difficulty_figures WHERE conversation_set = {latest}", work)[0])
 
     print(f"\nconversations {figures['conversations']}, reviewed {figures['reviewed']}, "
           f"model answers {figures['answers']}")
