@@ -164,6 +164,8 @@ def _dry_config(config: MuseConfig, db: Path, sample: int) -> MuseConfig:
         "retrieval": config.retrieval.model_copy(update={"retriever": "bm25"}),
         "profiles": config.profiles.model_copy(update={"n": sample, "scenarios": scenarios}),
         "conversations": config.conversations.model_copy(update={"n": sample}),
+        # the simulator's own malformed answers are not the models' re-asks: none in the count
+        "offline": config.offline.model_copy(update={"malformed_p": 0.0}),
     }).with_offline_engine()
 
 
