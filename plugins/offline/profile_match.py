@@ -40,7 +40,7 @@ NEEDS: list[tuple[str, set[str]]] = [
      r"theatre|party|reunion|jubilee|ceremony|vow|launch|bar mitzvah|quincea|toast|guest|tasting|screening)",
      _SMART | _JEWELRY | {"handbag", "crossbody bag", "purse", "clutch"}),
     (r"\b(?:office|interview|work|job|client|court\b|courtroom|meeting|investor|team lead|tutor|teach|conference|shift|"
-     r"intern\b|internship|career|promotion|business|commut|manager|bank|lab\b|nurse|ward\b|construction|uniform)",
+     r"intern\b|internship|career|promotion|business|commut|manager|bank|lab\b|nurses?\b|nursing|ward\b|construction|uniform)",
      _SMART | _BAGS | {"coat", "jacket", "vest", "boots", "sneakers", "running shoes", "clogs", "backpack"}),
     (r"\b(?:gifts?\b|presents?\b|thank-you|birthday|anniversary|retir|christmas|surpris)",
      _JEWELRY | _BAGS | {"scarf", "sunglasses", "hat", "beanie", "gloves", "sweater", "cardigan", "hoodie",

@@ -39,7 +39,7 @@ SEED_SCENARIOS: dict[str, list[str]] = {
     ],
     "hosting guests": [
         "Expecting the in-laws to stay for a long weekend",
-        "Turning a box room into a guest bedroom",
+        "Turning a box room into a spare bedroom for visitors",
         "Having the whole family round for a big Sunday lunch",
         "Friends coming to stay for the first time in the new place",
         "Hosting a weekly board-games night in a small lounge",
@@ -54,7 +54,7 @@ SEED_SCENARIOS: dict[str, list[str]] = {
     "for someone else": [
         "Helping elderly parents replace a worn armchair",
         "Furnishing a first flat for a grown-up daughter",
-        "Choosing a housewarming surprise for a brother",
+        "Furnishing a brother's first flat as a housewarming treat",
         "Treating a sister to something special for her new home",
         "Kitting out a student room for a son starting university",
     ],
