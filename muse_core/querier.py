@@ -70,12 +70,15 @@ class Querier:
         analysis = await self.gateway.run("querier_analyse", {"conversation": dialogue.context()}, entity_id=entity)
         plan = await self.gateway.run("querier_query", {"needs": analysis.value}, output=SearchPlan, entity_id=entity)
         mentioned = set(dialogue.mentioned())
-        candidates, dropped = self._candidates(plan.value.query, mentioned)
-        if not candidates:  # a query that matches nothing (a weak model's): search with the needs instead
-            candidates, dropped = self._candidates(analysis.value, mentioned)
-        if not candidates:  # needs the querier could not read either: search with the user's own words
-            said = " ".join(t.text for t in dialogue.turns if t.role == "user")
-            candidates, dropped = self._candidates(said, mentioned)
+        # the query a model wrote; if it matches nothing (a weak model's), the needs it read; if
+        # those match nothing either, the user's own words. `searched` is what retrieval was given.
+        searched = plan.value.query
+        candidates, dropped = self._candidates(searched, mentioned)
+        for fallback in (analysis.value, " ".join(t.text for t in dialogue.turns if t.role == "user")):
+            if candidates:
+                break
+            searched = fallback
+            candidates, dropped = self._candidates(searched, mentioned)
         keys, cost = [analysis.cache_key, plan.cache_key], analysis.cost_usd + plan.cost_usd
         chosen = reason = None
         ids = [c["product_id"] for c in candidates]
@@ -94,6 +97,6 @@ class Querier:
         if chosen is None and not injected:
             raise NoCandidates(f"{cid} round {round}: retrieval found no product that was not already mentioned, "
                                f"for the query {plan.value.query!r}, the needs or the user's own words")
-        return QuerierRound(round, analysis.value, plan.value.attributes, plan.value.query, candidates, dropped,
+        return QuerierRound(round, analysis.value, plan.value.attributes, searched, candidates, dropped,
                             chosen, reason, target_id if injected else chosen,
                             any(c["product_id"] == target_id for c in candidates), injected, keys, cost)

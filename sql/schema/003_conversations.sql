@@ -41,7 +41,7 @@ CREATE TABLE querier_rounds (
     round                 INTEGER NOT NULL,
     needs                 VARCHAR NOT NULL,   -- analysed user needs
     attributes            VARCHAR[] NOT NULL, -- the needs clarified into catalog attributes
-    query                 VARCHAR NOT NULL,
+    query                 VARCHAR NOT NULL,     -- what retrieval searched: the planned query, else the needs, else the user's words
     retriever             VARCHAR NOT NULL,
     candidates            STRUCT(product_id VARCHAR, score DOUBLE, rank INTEGER)[] NOT NULL,  -- after dropping mentioned items
     dropped               VARCHAR[] NOT NULL, -- retrieved but already mentioned

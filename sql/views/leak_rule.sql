@@ -13,7 +13,8 @@
 --      details.Color / details.Material). "white chino trousers in linen" describes a need;
 --      "marlowe waterproof leather" repeats a model name;
 --   4. quotes a distinctive attribute phrase: a value of the listing's details (other than
---      Brand, Color, Material, Department) of two words or more with a distinctive word in it.
+--      Brand, Color, Material, Department, and the needs a shopper states: Room, Occasion,
+--      Season, as in "redoing a living room") of two words or more with a distinctive word in it.
 -- It returns why, or NULL.
 
 -- every word of a text: lowercase letters and digits, apostrophes dropped, 'colour' spelt 'color'
@@ -48,7 +49,7 @@ CREATE OR REPLACE MACRO leak_title_run(text_words, title_words, plain) AS
 -- the first distinctive detail value the text quotes, as 'Key: value' (NULL if none)
 CREATE OR REPLACE MACRO leak_detail_phrase(said, details, plain) AS
     list_filter(list_transform(
-                    list_filter(coalesce(json_keys(details), []), lk_k -> lk_k NOT IN ('Brand', 'Color', 'Material', 'Department')),
+                    list_filter(coalesce(json_keys(details), []), lk_k -> lk_k NOT IN ('Brand', 'Color', 'Material', 'Department', 'Room', 'Occasion', 'Season')),
                     lk_k -> lk_k || ': ' || coalesce(json_extract_string(details, '/' || replace(replace(lk_k, '~', '~0'), '/', '~1')), '')),
                 lk_kv -> len(leak_words(split_part(lk_kv, ': ', 2))) >= 2
                       AND len(list_filter(leak_words(split_part(lk_kv, ': ', 2)), lk_w -> NOT list_contains(plain, lk_w))) >= 1
