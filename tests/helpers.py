@@ -206,3 +206,15 @@ def shell_output(store, lines: list[str]) -> str:
     console = Console(record=True, width=200)
     run_shell(store, console, input_fn)  # returns at EOF
     return console.export_text()
+
+
+def muse_output(*args: str, cwd: Path, timeout: float = 900) -> str:
+    """What `muse ARGS` prints, run as a user would in `cwd`; the test fails on a non-zero exit."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "240"}, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout

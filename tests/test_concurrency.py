@@ -35,14 +35,19 @@ def test_two_runs_and_a_reader_on_one_file_all_finish(tmp_path: Path) -> None:
     assert export_bytes(tmp_path / "a.duckdb") == export_bytes(tmp_path / "b.duckdb")
 
 
+def holding(context: str, imports: str) -> subprocess.Popen:
+    """Another process inside `with <context>:` for 3 s, started and holding when this returns."""
+    holder = subprocess.Popen([sys.executable, "-c", (
+        f"import time; {imports}\nwith {context}:\n    print('held', flush=True); time.sleep(3)")],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def test_a_reader_waits_for_the_writer_then_fails_naming_it(tmp_path: Path) -> None:
     db = tmp_path / "busy.duckdb"
     Store(db).close()
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import time; from muse_core.run_lock import exclusive_run\n"
-        f"with exclusive_run({str(db)!r}, 'muse run', 0):\n    print('held', flush=True); time.sleep(3)")],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
+    holder = holding(f"exclusive_run({str(db)!r}, 'muse run', 0)", "from muse_core.run_lock import exclusive_run")
     with pytest.raises(StoreError, match="being written by another muse run .*command 'muse run'"):
         Store(db, read_only=True, lock_wait_s=0.5)
     with Store(db, read_only=True, lock_wait_s=30) as reader:  # the holder lets go after 3 s
@@ -53,11 +58,7 @@ def test_a_reader_waits_for_the_writer_then_fails_naming_it(tmp_path: Path) -> N
 def test_a_writer_waits_for_readers(tmp_path: Path) -> None:
     db = tmp_path / "read.duckdb"
     Store(db).close()
-    reader = subprocess.Popen([sys.executable, "-c", (
-        "import time; from muse_core.store import Store\n"
-        f"with Store({str(db)!r}, read_only=True):\n    print('reading', flush=True); time.sleep(3)")],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert reader.stdout.readline().strip() == "reading"
+    reader = holding(f"Store({str(db)!r}, read_only=True)", "from muse_core.store import Store")
     with pytest.raises(StoreError, match="in use by a reader"):
         Store(db, lock_wait_s=0.5)
     started = time.monotonic()

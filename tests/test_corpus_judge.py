@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,7 @@ from muse_core.judge import external_id, judge_corpus, sample_dialogues, table3,
 from muse_core.llm import Gateway
 from muse_core.runs import start_run
 from muse_core.store import Store
+from tests.helpers import muse_output
 
 REDIAL_LINES = [
     {"conversationId": "501", "initiatorWorkerId": 1, "respondentWorkerId": 2, "movieMentions": {"77": "Alien (1979)"},
@@ -135,25 +133,17 @@ def test_the_offline_judge_scores_tiny_corpora_and_table_3_names_it(tmp_path: Pa
         assert all("(n=2)" in cell and "±" in cell for cell in natural[1:])
 
 
-def muse(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "COLUMNS": "240"}
-    result = subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
 @pytest.mark.slow
 def test_muse_evaluate_corpus_then_report_shows_table_3(tmp_path: Path) -> None:
     """The command path on a store with no conversations: only the corpus judge runs."""
     redial, inspired = write_tiny_corpora(tmp_path / "corpora")
-    out = muse("evaluate", "--db", "e.duckdb", "--offline", "--stage", "corpus-judge", "--rounds", "1",
+    out = muse_output("evaluate", "--db", "e.duckdb", "--offline", "--stage", "corpus-judge", "--rounds", "1",
                "--corpus", redial, "--corpus", inspired, cwd=tmp_path)
     assert "Table 3" in out and "ReDial" in out and "INSPIRED" in out and "rule-based simulator" in out
     with Store(tmp_path / "e.duckdb", read_only=True) as store:
         counts = dict(store.con.execute("SELECT corpus, count(*) FROM judge_scores GROUP BY ALL").fetchall())
     assert counts == {"redial": 3, "inspired": 3}  # all three dialogues of each (sample 200), one round
-    muse("report", "--db", "e.duckdb", "--out", "report.html", cwd=tmp_path)
+    muse_output("report", "--db", "e.duckdb", "--out", "report.html", cwd=tmp_path)
     page = (tmp_path / "report.html").read_text()
     assert "Table 3" in page and "<th>ReDial</th>" in page and "<th>INSPIRED</th>" in page
     assert "rule-based simulator" in page

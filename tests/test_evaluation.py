@@ -2,11 +2,8 @@
 
 import base64
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +15,7 @@ from muse_core.judge import judge_warnings
 from muse_core.rec_task import rank_of
 from muse_core.response_task import score_responses
 from muse_core.store import Store
-from tests.helpers import SHARED_DATA, build_profiles_db, needs_shared_data, run_conversation_stages
+from tests.helpers import SHARED_DATA, build_profiles_db, muse_output, needs_shared_data, run_conversation_stages
 
 N = 8
 
@@ -103,19 +100,11 @@ def test_an_empty_store_says_what_to_run_first(tmp_path: Path) -> None:
         sample_conversations(store, 0, 10)
 
 
-def muse(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "COLUMNS": "200"}
-    result = subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
 @pytest.mark.slow
 @needs_shared_data
 def test_stats_compare_prints_tables_2_and_8_for_every_corpus(evaluated: Path, tmp_path: Path) -> None:
     dialogues = SHARED_DATA / "dialogues"
-    out = muse("stats", "--db", str(evaluated), "--compare", f"redial:{dialogues / 'redial' / 'train_data.jsonl'}",
+    out = muse_output("stats", "--db", str(evaluated), "--compare", f"redial:{dialogues / 'redial' / 'train_data.jsonl'}",
                "--compare", f"inspired:{dialogues / 'inspired' / 'dev.tsv'}", cwd=tmp_path)
     assert "MUSE Table 2" in out and "MUSE Table 8" in out and "muse's definition" in out
     assert "redial:train_data.jsonl" in out and "inspired:dev.tsv" in out and "#Words/Utterance" in out
@@ -126,7 +115,7 @@ def test_stats_compare_prints_tables_2_and_8_for_every_corpus(evaluated: Path, t
 
 @pytest.mark.slow
 def test_the_report_embeds_plots_that_render_and_reads_offline(evaluated: Path, tmp_path: Path) -> None:
-    muse("report", "--db", str(evaluated), "--out", "report.html", cwd=tmp_path)
+    muse_output("report", "--db", str(evaluated), "--out", "report.html", cwd=tmp_path)
     page = (tmp_path / "report.html").read_text()
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
     assert len(images) >= 7  # 4-grams, word cloud, actions, elements, product types, screens, judge, outcomes
@@ -144,7 +133,7 @@ def test_the_report_embeds_plots_that_render_and_reads_offline(evaluated: Path, 
 def test_the_hf_export_loads_back_with_its_images(evaluated: Path, tmp_path: Path) -> None:
     import datasets
 
-    muse("export", "--db", str(evaluated), "--format", "hf", "--out", "hf", cwd=tmp_path)
+    muse_output("export", "--db", str(evaluated), "--format", "hf", "--out", "hf", cwd=tmp_path)
     loaded = datasets.load_from_disk(str(tmp_path / "hf"))
     with Store(evaluated, read_only=True) as store:
         assert len(loaded) == store.scalar("SELECT count(*) FROM reviews WHERE kept")
@@ -155,7 +144,7 @@ def test_the_hf_export_loads_back_with_its_images(evaluated: Path, tmp_path: Pat
 
 @pytest.mark.slow
 def test_estimate_prints_stages_beside_the_papers_figures(tmp_path: Path) -> None:
-    out = muse("estimate", "--conversations", "7000", "--sample", "2", cwd=tmp_path)
+    out = muse_output("estimate", "--conversations", "7000", "--sample", "2", cwd=tmp_path)
     for stage in ("profiles", "conversations", "rewrite", "review"):
         assert stage in out
     assert "$0.033" in out and "$0.009" in out
@@ -182,7 +171,7 @@ def test_evaluate_corpus_on_the_shared_files_then_report_shows_table_3_with_all_
     db = tmp_path / "copy.duckdb"
     shutil.copy(evaluated, db)  # the module's store stays as the other tests expect it
     redial, inspired = shared_slices(tmp_path / "slices", 12)
-    out = muse("evaluate", "--db", str(db), "--offline", "--stage", "judge", "--sample", "5", "--rounds", "2",
+    out = muse_output("evaluate", "--db", str(db), "--offline", "--stage", "judge", "--sample", "5", "--rounds", "2",
                "--corpus", redial, "--corpus", inspired, cwd=tmp_path)
     assert "Table 3" in out and "rule-based simulator" in out
     with Store(db, read_only=True) as store:
@@ -193,7 +182,7 @@ def test_evaluate_corpus_on_the_shared_files_then_report_shows_table_3_with_all_
                               " WHERE corpus <> 'muse'")
     assert counts == {"muse": kept, "redial": 5, "inspired": 5}
     assert all(r["conversation_id"].startswith(r["corpus"] + ":") and r["it_correspondence"] is None for r in external)
-    muse("report", "--db", str(db), "--out", "report.html", cwd=tmp_path)
+    muse_output("report", "--db", str(db), "--out", "report.html", cwd=tmp_path)
     page = (tmp_path / "report.html").read_text()
     header = re.search(r"<th>aspect \(0-2\)</th>(.*?)</tr>", page).group(1)
     assert re.findall(r"<th>(.*?)</th>", header) == ["MUSE", "ReDial", "INSPIRED"]
