@@ -190,3 +190,13 @@ def test_the_scenario_grammar_gives_hundreds_of_scenarios_the_bleu_screen_keeps(
                 metric.add(text)
                 kept += 1
     assert kept >= 400, f"{kept} of {proposed} generated scenarios survive the BLEU screen"
+
+
+def test_another_domains_reason_gets_whole_templates_with_their_own_openings(monkeypatch) -> None:
+    """A reason the grammar does not know (a furniture one) borrows a fashion reason's template
+    with that same reason's opening words, never a mix of two reasons."""
+    monkeypatch.setattr(scenario_expand, "GRAMMARS", {"gifts": ["{open} GIFT"], "trend": ["{open} TREND"]})
+    monkeypatch.setattr(scenario_expand, "OPENERS", {"gifts": ["Buying"], "trend": ["Trying"]})
+    said = {text for seed in range(30) for text in scenario_expand.answer(
+        {"reason": "moving house", "n": 8}, [], random.Random(seed), OfflineConfig())["scenarios"]}
+    assert said == {"Buying GIFT", "Trying TREND"}

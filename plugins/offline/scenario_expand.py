@@ -134,10 +134,11 @@ GRAMMARS: dict[str, list[str]] = {
 }
 
 
-def fill(template: str, rng: random.Random, reason: str | None = None) -> str:
+def fill(template: str, rng: random.Random, reason: str) -> str:
+    """`template` (one of `reason`'s) with its slots filled; the opening words are that reason's."""
     person = rng.choice(PEOPLE)
     item = rng.choice(ITEMS)
-    opener = rng.choice(OPENERS.get(reason or "", []) or sum(OPENERS.values(), []))
+    opener = rng.choice(OPENERS[reason])
     return template.format(
         open=opener, person=person, person_cap=person[0].upper() + person[1:], event=rng.choice(EVENTS),
         place=rng.choice(PLACES), when=rng.choice(WHEN), sport=rng.choice(SPORTS), milestone=rng.choice(MILESTONES),
@@ -148,6 +149,10 @@ def fill(template: str, rng: random.Random, reason: str | None = None) -> str:
 
 def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         options: OfflineConfig) -> dict[str, Any]:
-    reason = inputs["reason"] if inputs["reason"] in GRAMMARS else None
-    templates = GRAMMARS[reason] if reason else sum(GRAMMARS.values(), [])
-    return {"scenarios": [fill(rng.choice(templates), rng, reason) for _ in range(int(inputs["n"]))]}
+    # another domain's reason: any fashion reason's template, filled with that reason's own openings
+    reasons = [inputs["reason"]] if inputs["reason"] in GRAMMARS else list(GRAMMARS)
+    scenarios = []
+    for _ in range(int(inputs["n"])):
+        reason = rng.choice(reasons)
+        scenarios.append(fill(rng.choice(GRAMMARS[reason]), rng, reason))
+    return {"scenarios": scenarios}
