@@ -38,10 +38,11 @@ async def try_outfit_opening(gateway: Gateway, domain: Domain, retriever: Retrie
     complement rule pairs with the target's kind (no jeans with shorts, no sandals with loafers)."""
     entity = f"{cid}/outfit"
     ptype = target["attributes"].get("product_type", "")
-    complements = [kind.lower() for kind in domain.complements.get(ptype, [])]
+    # a model's summary may say "Jeans" where the domain's table says "jeans"
+    offered = domain.complements.get(ptype.strip().lower(), [])
+    complements = [kind.lower() for kind in offered]
     images = [target["product_id"]] if target["has_image"] else []
-    idea = await gateway.run("outfit_stylist", {"scenario": scenario, "target": target,
-                                                "complements": domain.complements.get(ptype, [])},
+    idea = await gateway.run("outfit_stylist", {"scenario": scenario, "target": target, "complements": offered},
                              output=StylistIdea, image_product_ids=images, entity_id=entity)
     proposed = idea.value.item_type.strip().lower()
 

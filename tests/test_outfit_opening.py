@@ -71,6 +71,11 @@ def test_a_complementary_kind_is_found_past_a_non_complement_and_the_proposed_ki
     assert result.outfit_product_id == "S"  # another kind the rule allows
 
 
+def test_a_model_writing_the_kind_in_capitals_still_gets_the_rule() -> None:
+    result, _ = attempt("Jeans", "Sneakers", [("A", "shorts"), ("K", "sneakers")])
+    assert result.compatible and result.outfit_product_id == "K"
+
+
 @pytest.mark.parametrize("target, proposed", [("jeans", "shorts"), ("sandals", "loafers"), ("jeans", "jeans")])
 def test_a_stylist_proposing_a_kind_outside_the_rule_is_refused(target: str, proposed: str) -> None:
     result, gateway = attempt(target, proposed, [("X", proposed), ("T", "t-shirt")])
