@@ -316,3 +316,20 @@ def test_a_call_carries_and_is_keyed_by_only_the_rates_its_rule_reads() -> None:
     read = {name for path in (ROOT / "plugins" / "offline").glob("*.py")
             for name in re.findall(r"options\.([a-z_]+_(?:p|noise))\b", path.read_text())}
     assert read - {"malformed_p"} <= set(OFFLINE_READERS) and set(OFFLINE_READERS) <= set(OfflineConfig.model_fields)
+
+
+@pytest.mark.slow
+def test_the_evaluations_re_asks_are_not_the_sets(default_run: Path, tmp_path: Path) -> None:
+    db = tmp_path / "evaluated.duckdb"
+    shutil.copy(default_run, db)
+    with Store(db) as store:
+        before = figures(store, "rerank")
+        cid = store.scalar("SELECT min(conversation_id) FROM conversations")
+        config = load_config(db=db).with_offline_engine()
+        run_id = start_run(store, "evaluate", config)
+        store.con.execute("INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, entity_id,"
+                          " provider, model, params, request, status, attempt, latency_ms) VALUES ('j1', 'k', ?,"
+                          " 'judge', 'judge_conversation', 2, ?, 'offline', 'm', '{}', '[]', 'invalid', 0, 0)",
+                          [run_id, f"{cid}/judge/1"])
+        after = figures(store, "rerank")
+    assert (after["answers"], after["reasks"]) == (before["answers"], before["reasks"])

@@ -13,10 +13,12 @@ WITH sets AS (
            count(*) FILTER (WHERE NOT v.kept) AS dropped
     FROM conversations c LEFT JOIN reviews v USING (conversation_id)
     GROUP BY c.conversation_set
-), answers AS (  -- every call of a conversation's stages has an entity id '<conversation id>[/...]'
+), answers AS (  -- every call about a conversation has an entity id '<conversation id>[/...]'; those of
+                  -- `muse evaluate` (judge, tasks, elements) are the evaluation's, not the set's making
     SELECT c.conversation_set, count(*) AS answers, count(*) FILTER (WHERE l.status IN ('invalid', 'abandoned')) AS reasks
     FROM llm_calls l JOIN conversations c ON c.conversation_id = split_part(l.entity_id, '/', 1)
     WHERE l.status IN ('ok', 'invalid', 'abandoned')
+      AND l.run_id NOT IN (SELECT run_id FROM runs WHERE command = 'evaluate')
     GROUP BY c.conversation_set
 ), judged AS (
     SELECT c.conversation_set, s.judge_model, s.conversation_id,
