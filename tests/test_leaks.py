@@ -57,6 +57,29 @@ def test_a_shoppers_description_is_no_leak_but_the_title_is(store: Store) -> Non
     assert leak(store.con, "Something from Ostra would be nice.", CHINOS) == "names the brand 'Ostra'"
 
 
+def _jacket(details: dict[str, str]) -> dict:
+    return {"title": "Quilted Jacket", "store": "Northwind", "details": {"Brand": "Northwind", **details},
+            "attributes": {"product_type": "jacket", "colors": ["green"], "materials": ["nylon"]}}
+
+
+def test_a_detail_is_its_whole_key_and_whole_value_whatever_they_contain(store: Store) -> None:
+    # a ': ' inside a value is part of it: half of the value is not the phrase
+    cut = _jacket({"Style": "Aurora fit: zephyr cut"})
+    assert leak(store.con, "Something with an aurora fit.", cut) is None
+    assert leak(store.con, "The aurora fit zephyr cut one.", cut) == "quotes the listing's Style: Aurora fit: zephyr cut"
+    # a ': ' inside a key does not hide the value
+    keyed = _jacket({"Fit: Type": "Aurora Zephyr"})
+    assert leak(store.con, "The aurora zephyr one, please.", keyed) == "quotes the listing's Fit: Type: Aurora Zephyr"
+
+
+@pytest.mark.parametrize("need_key", ["Room", "Occasion", "Season"])
+def test_the_needs_a_shopper_states_are_no_detail_leak_but_other_details_are(store: Store, need_key: str) -> None:
+    text = "Shoes for weekend trail running."
+    assert leak(store.con, text, _jacket({need_key: "Weekend Trail Running"})) is None
+    assert leak(store.con, text, _jacket({"Style": "Weekend Trail Running"})) == \
+        "quotes the listing's Style: Weekend Trail Running"
+
+
 TITLE_WORDS = st.lists(st.sampled_from(["Aurel", "Vesta", "Pro", "Trail", "Classic", "Breathable", "Zephyr", "Mk2"]),
                        min_size=2, max_size=4, unique=True)
 NEED_WORDS = st.lists(st.sampled_from(["navy", "cotton", "t-shirt", "striped", "men's", "for", "the", "a", "soft"]),

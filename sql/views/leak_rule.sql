@@ -46,14 +46,18 @@ CREATE OR REPLACE MACRO leak_title_run(text_words, title_words, plain) AS
                 lk_run -> len(list_filter(lk_run, lk_w -> NOT list_contains(plain, lk_w))) >= 2
                        AND leak_contains(text_words, lk_run))[1];
 
--- the first distinctive detail value the text quotes, as 'Key: value' (NULL if none)
+-- the first distinctive detail value the text quotes, as 'Key: value' (NULL if none). Each
+-- detail is kept as a struct (key, value, value's words) so a ': ' inside a key or a value is
+-- just text, and the value's words are computed once.
 CREATE OR REPLACE MACRO leak_detail_phrase(said, details, plain) AS
-    list_filter(list_transform(
+    list_transform(list_filter(list_transform(list_transform(
                     list_filter(coalesce(json_keys(details), []), lk_k -> lk_k NOT IN ('Brand', 'Color', 'Material', 'Department', 'Room', 'Occasion', 'Season')),
-                    lk_k -> lk_k || ': ' || coalesce(json_extract_string(details, '/' || replace(replace(lk_k, '~', '~0'), '/', '~1')), '')),
-                lk_kv -> len(leak_words(split_part(lk_kv, ': ', 2))) >= 2
-                      AND len(list_filter(leak_words(split_part(lk_kv, ': ', 2)), lk_w -> NOT list_contains(plain, lk_w))) >= 1
-                      AND leak_contains(leak_words(said), leak_words(split_part(lk_kv, ': ', 2))))[1];
+                    lk_k -> {'k': lk_k, 'v': coalesce(json_extract_string(details, '/' || replace(replace(lk_k, '~', '~0'), '/', '~1')), '')}),
+                lk_d -> {'k': lk_d.k, 'v': lk_d.v, 'w': leak_words(lk_d.v)}),
+                lk_d -> len(lk_d.w) >= 2
+                     AND len(list_filter(lk_d.w, lk_w -> NOT list_contains(plain, lk_w))) >= 1
+                     AND leak_contains(leak_words(said), lk_d.w)),
+                lk_d -> lk_d.k || ': ' || lk_d.v)[1];
 
 CREATE OR REPLACE MACRO target_leak(said, title, store, details, attributes) AS (
     SELECT CASE
