@@ -191,13 +191,15 @@ async def ingest_catalog(store: Store, path: Path, domain: Domain, limits: Inges
     source = str(path)
     report = IngestReport(source=source, run_id=run_id)
     records, rejects, report.lines = parse_lines(path, domain, limits)
-    known = dict(store.con.execute("SELECT product_id, content_hash FROM products").fetchall())
+    stored = {pid: (digest, image) for pid, digest, image in store.con.execute(
+        "SELECT p.product_id, p.content_hash, i.sha256 FROM products p LEFT JOIN product_images i"
+        " ON i.product_id = p.product_id AND i.variant = 'MAIN'").fetchall()}
+    known = {pid: digest for pid, (digest, _) in stored.items()}
     # A product whose record and stored image are unchanged needs no image fetch: the database, not
-    # a cache beside it, says what is already there (a copied database file included).
-    stored_images = dict(store.con.execute(
-        "SELECT p.product_id, i.sha256 FROM products p LEFT JOIN product_images i"
-        " ON i.product_id = p.product_id AND i.variant = 'MAIN'").fetchall())
-    same = [known.get(r.record.product_id) == content_hash(r.record, stored_images.get(r.record.product_id))
+    # a cache beside it, says what is already there (a copied database file included). One stored
+    # without its image (text-only) is tried again: the image's host may be back.
+    same = [r.record.product_id in stored and stored[r.record.product_id][1] is not None
+            and stored[r.record.product_id][0] == content_hash(r.record, stored[r.record.product_id][1])
             for r in records]
     report.unchanged = sum(same)
     records = [r for r, unchanged in zip(records, same) if not unchanged]

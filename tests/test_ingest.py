@@ -12,6 +12,7 @@ from muse_core.store import Store
 from tests.helpers import (
     SHARED_DATA,
     TINY_PRODUCTS,
+    draw_product,
     needs_shared_data,
     write_tiny_catalog,
 )
@@ -99,6 +100,12 @@ def test_text_only_keeps_products_whose_image_fails(store: Store, tmp_path: Path
     assert (report.products, report.text_only, report.rejected) == (1, 1, 0)
     assert store.scalar("SELECT image_status FROM products").startswith("image file not found")
     assert store.scalar("SELECT count(*) FROM ingest_rejects") == 0  # the file's accounting is current
+    # the image's host is back: a re-ingest tries the image again and stores it
+    draw_product(tmp_path / "gone.jpg", (30, 60, 200), False)
+    again = ingest(store, path, allow_text_only=True)
+    assert (again.updated, again.text_only) == (1, 0)
+    assert store.scalar("SELECT image_status FROM products") == "ok"
+    assert store.scalar("SELECT count(*) FROM product_images") == 1
 
 
 garbage_line = st.one_of(
