@@ -12,6 +12,7 @@ import numpy as np
 
 from muse_core.config import MuseConfig
 from muse_core.hookspecs import hookimpl
+from muse_core.indexing import docs_to_embed
 from muse_core.retrieval import Embedder, Hit, get_embedder, hits_from_scores
 from muse_core.store import Store
 
@@ -49,11 +50,14 @@ class DenseRetriever:
 
     def __init__(self, store: Store, config: MuseConfig, embedder: Embedder | None = None) -> None:
         self.embedder = embedder or get_embedder(config)
-        self.ids, self.matrix = load_matrix(store, self.embedder.model_id)
-        if not self.ids:
+        # a catalog ingested for BM25 alone, or changed since, has no current vector for some products:
+        # searching what is there would silently miss them or match their old text
+        missing = len(docs_to_embed(store, self.embedder.model_id))
+        if missing:
             raise RuntimeError(
-                f"{store.path} has no '{self.embedder.model_id}' vectors yet: run `muse ingest` (it indexes) first"
-            )
+                f"{store.path}: {missing} products have no current '{self.embedder.model_id}' vector; run"
+                f" `muse ingest` with retrieval.retriever = \"{config.retrieval.retriever}\" to embed them")
+        self.ids, self.matrix = load_matrix(store, self.embedder.model_id)
         self.row = {pid: i for i, pid in enumerate(self.ids)}
 
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[Hit]:

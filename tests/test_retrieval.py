@@ -58,11 +58,20 @@ def test_vectors_are_stored_per_model_and_reindex_is_incremental(indexed) -> Non
     assert bm25_only.embedded == 0 and store.scalar("SELECT count(DISTINCT model) FROM product_embeddings") == 1
 
 
-def test_ingest_embeds_only_for_a_retriever_that_reads_vectors() -> None:
-    from muse_core.plugins import registry
+def test_a_catalog_indexed_for_bm25_alone_is_refused_by_a_vector_retriever(store, offline_config, tiny_catalog) -> None:
+    from plugins.dense import DenseRetriever
 
-    uses = {name: registry().get("retriever", name).uses_vectors for name in ("bm25", "dense", "hybrid")}
-    assert uses == {"bm25": False, "dense": True, "hybrid": True}
+    class Named:  # an embedder that is never asked to embed
+        model_id = "all-MiniLM-L6-v2"
+
+    run_id = start_run(store, "test", offline_config)
+    asyncio.run(ingest_catalog(store, tiny_catalog, registry().get("domain", "fashion"), offline_config.ingest, run_id))
+    # the ingest flow passes vectors=False for a retriever that reads none
+    assert not registry().get("retriever", "bm25").uses_vectors and registry().get("retriever", "dense").uses_vectors
+    assert build_index(store, Named, Named.model_id, vectors=False).embedded == 0
+    assert get_retriever(store, offline_config, "bm25").search("hiking boots", 3)
+    with pytest.raises(RuntimeError, match=r"5 products have no current 'all-MiniLM-L6-v2' vector; run `muse ingest`"):
+        DenseRetriever(store, offline_config, embedder=Named())
 
 
 def test_docs_fall_back_to_title_and_features_without_a_summary() -> None:
