@@ -80,6 +80,12 @@ class RoleConfig(Section):
 
     _no_credentials_in_url = field_validator("api_base")(_api_base)
 
+    @property
+    def plays_offline_engine(self) -> bool:
+        """The rule-based offline engine answers: in process, or as the muse offline server (the only
+        server that reads the skill inputs `send_inputs` sends)."""
+        return self.provider == "offline" or self.send_inputs
+
 
 class AllRoles(Section):
     """`[all_roles]` (or `--model` / `--api-base`): fields set for every role at once."""

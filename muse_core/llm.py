@@ -328,8 +328,7 @@ class Gateway:
             structured=role.structured,
             timeout_s=role.timeout_s,
             send_inputs=role.send_inputs,
-            # send_inputs is how a role reaches the muse offline server over HTTP
-            offline=self.config.offline.for_skill(skill.name) if role.provider == "offline" or role.send_inputs else None,
+            offline=self.config.offline.for_skill(skill.name) if role.plays_offline_engine else None,
         )
 
     def _vision(self, role: RoleConfig, provider: LLMProvider) -> bool:

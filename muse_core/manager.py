@@ -64,8 +64,8 @@ def conversation_set(config, profile_set: str) -> str:
     settings = {"policy": c.policy, "params": c.policy_params, "p": c.multimodal_open_p,
                 "limits": [c.round_limit_text, c.round_limit_multimodal], "retriever": r.retriever, "k": r.top_k,
                 "pick": config.querier.pick}
-    if any(role.provider == "offline" or role.send_inputs for role in config.roles.values()):
-        settings["offline"] = config.offline.model_dump()
+    if any(role.plays_offline_engine for role in config.roles.values()):
+        settings["offline"] = config.offline.model_dump(exclude={"judge_noise"})  # read by muse evaluate only
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
     return f"{profile_set}-conv{digest}"
 

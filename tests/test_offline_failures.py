@@ -194,6 +194,18 @@ def test_the_querier_pick_is_part_of_the_conversation_set(tmp_path: Path) -> Non
     assert conversation_set(config, "p") == conversation_set(load_config(db=tmp_path / "other.duckdb"), "p")
 
 
+def test_the_offline_rates_a_simulation_reads_are_part_of_an_offline_set(tmp_path: Path) -> None:
+    offline = load_config(db=tmp_path / "m.duckdb").with_offline_engine()
+
+    def with_rates(config, **rates):
+        return config.model_copy(update={"offline": config.offline.model_copy(update=rates)})
+
+    assert conversation_set(offline, "p") != conversation_set(with_rates(offline, need_vague_p=0.5), "p")
+    assert conversation_set(offline, "p") == conversation_set(with_rates(offline, judge_noise=0.9), "p")  # evaluation's
+    real = load_config(db=tmp_path / "m.duckdb")  # no role plays the engine: its rates change nothing
+    assert conversation_set(real, "p") == conversation_set(with_rates(real, need_vague_p=0.5), "p")
+
+
 # -- every path fires on a small offline run of the bundled sample -----------------------------
 @pytest.fixture(scope="module")
 def profiles_db(tmp_path_factory) -> Path:
