@@ -14,11 +14,14 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, StrictStr, ValidationError, model_validator
 
+from muse_core.config import IngestConfig
+from muse_core.ingest import _lines as bounded_lines
 from muse_core.store import Store
 
 
@@ -50,6 +53,25 @@ class Corpus(BaseModel):
     def kind(self) -> str:
         """What the corpus is ('redial', 'inspired', 'muse'): its name up to the first colon."""
         return self.name.split(":", 1)[0]
+
+
+def _bounded_lines(handle: BinaryIO, path: Path) -> Iterator[bytes]:
+    """Each line of a corpus file, bounded like a catalog line (IngestConfig.max_line_bytes): a
+    huge line is never held whole, it stops the read with the file and line."""
+    limit = IngestConfig().max_line_bytes
+    for number, (line, size) in enumerate(bounded_lines(handle, limit), start=1):
+        if size > limit:
+            raise ValueError(f"{path}:{number}: record too large ({size:,} bytes > {limit:,})")
+        yield line
+
+
+def _text_lines(handle: BinaryIO, path: Path) -> Iterator[str]:
+    """Each bounded line decoded as UTF-8, for csv (which would otherwise read lines whole)."""
+    for number, line in enumerate(_bounded_lines(handle, path), start=1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}:{number}: not UTF-8 text (byte {exc.start + 1})") from None
 
 
 # -- ReDial -----------------------------------------------------------------------------------
@@ -103,11 +125,11 @@ def read_redial(path: str | Path) -> Corpus:
     `conversationId` (unique across the release's splits), or `line<N>` when a record has none."""
     path = Path(path)
     dialogues, ids, seekers, movie_ids = [], [], set(), set()
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
+    with path.open("rb") as handle:
+        for number, line in enumerate(_bounded_lines(handle, path), start=1):
+            where = f"{path}:{number}"
             if not line.strip():
                 continue
-            where = f"{path}:{number}"
             try:
                 record = _RedialRecord.model_validate_json(line)
             except ValidationError as exc:
@@ -125,6 +147,20 @@ _INSPIRED_ROLES = {"SEEKER": "user", "RECOMMENDER": "assistant"}
 _INSPIRED_COLUMNS = ("dialog_id", "speaker", "text")
 
 
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
+    """The reader's rows; csv's own errors (a field past csv.field_size_limit, a NUL byte) as one
+    line naming the file and line, like the reader's other errors."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # the DictReader's line_num is only updated after a row succeeds; its reader's is not
+            raise ValueError(f"{path}:{reader.reader.line_num}: {exc}") from exc
+        yield row
+
+
 def read_inspired(path: str | Path) -> Corpus:
     """INSPIRED TSV, one utterance per row, dialogues in order of first appearance.
 
@@ -135,13 +171,17 @@ def read_inspired(path: str | Path) -> Corpus:
     path = Path(path)
     dialogues: dict[str, list[Utterance]] = {}
     movies: set[str] = set()
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open("rb") as handle:
         # QUOTE_NONE: quotes inside utterances are text, not TSV quoting.
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = [c for c in _INSPIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        reader = csv.DictReader(_text_lines(handle, path), delimiter="\t", quoting=csv.QUOTE_NONE)
+        try:
+            fieldnames = reader.fieldnames or []
+        except csv.Error as exc:
+            raise ValueError(f"{path}:1: {exc}") from exc
+        missing = [c for c in _INSPIRED_COLUMNS if c not in fieldnames]
         if missing:
             raise ValueError(f"{path}:1: header lacks column(s) {', '.join(missing)}; found {reader.fieldnames}")
-        for row in reader:
+        for row in _rows(reader, path):
             where = f"{path}:{reader.line_num}"
             if None in row or any(row[c] is None for c in _INSPIRED_COLUMNS):
                 raise ValueError(f"{where}: expected {len(reader.fieldnames)} tab-separated fields")

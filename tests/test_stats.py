@@ -3,6 +3,7 @@ and INSPIRED files, properties of Distinct-n, hand-computed cases, and the muse-
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from muse_core.config import IngestConfig
 from muse_core.corpora import (
     Corpus,
     Utterance,
@@ -124,6 +126,36 @@ def test_inspired_rejects_unknown_speakers_and_missing_columns(tmp_path: Path) -
     corpus = read_inspired(path)
     assert corpus.dialogues == [[Utterance(role="user", text='say "hi"')], [Utterance(role="assistant", text="ok")]]
     assert (corpus.users, corpus.items) == (2, None)  # no movies column: items unknown
+
+
+def test_corpus_lines_are_bounded_like_catalog_lines(tmp_path: Path) -> None:
+    limit = IngestConfig().max_line_bytes
+    good = {"messages": [{"text": "hi", "senderWorkerId": 5}], "initiatorWorkerId": 5, "respondentWorkerId": 6}
+    huge = dict(good, messages=[{"text": "x" * limit, "senderWorkerId": 5}])
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(huge) + "\n" + json.dumps(good) + "\n")
+    with pytest.raises(ValueError, match=r"^\S*r\.jsonl:2: record too large \([\d,]+ bytes > [\d,]+\)$"):
+        read_redial(path)
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good)[:-1] + " " * (limit - 200) + "}\n")
+    assert len(read_redial(path).dialogues) == 2  # just under the bound is read
+    tsv = tmp_path / "i.tsv"
+    tsv.write_text("dialog_id\tspeaker\ttext\nd1\tSEEKER\thi\nd1\tSEEKER\t" + "x" * limit + "\n")
+    with pytest.raises(ValueError, match=r"^\S*i\.tsv:3: record too large"):
+        read_inspired(tsv)
+    tsv.write_bytes(b"dialog_id\tspeaker\ttext\nd1\tSEEKER\t\xff\n")
+    with pytest.raises(ValueError, match=r"^\S*i\.tsv:2: not UTF-8 text"):
+        read_inspired(tsv)
+
+
+def test_inspired_csv_errors_name_file_and_line(tmp_path: Path) -> None:
+    # a field past csv's own limit (131,072 characters) but within the line bound
+    path = tmp_path / "i.tsv"
+    path.write_text("dialog_id\tspeaker\ttext\nd1\tSEEKER\thi\nd1\tSEEKER\t" + "x" * (csv.field_size_limit() + 1) + "\n")
+    with pytest.raises(ValueError, match=r"^\S*i\.tsv:3: field larger than field limit"):
+        read_inspired(path)
+    path.write_text("dialog_id\tspeaker\t" + "x" * (csv.field_size_limit() + 1) + "\n")
+    with pytest.raises(ValueError, match=r"^\S*i\.tsv:1: field larger than field limit"):
+        read_inspired(path)
 
 
 def test_read_corpus_rejects_unknown_kinds(tmp_path: Path) -> None:
