@@ -5,6 +5,7 @@ import pytest
 from plugins.offline import engine
 from plugins.offline.lexicon import COLORS, find_all
 from plugins.offline.product_summary import clean_features
+from plugins.offline.profile_match import suits_scenario
 from plugins.offline.vision import analyze_image
 from tests.helpers import draw_product
 
@@ -47,6 +48,16 @@ def test_unknown_skill_is_refused_by_name() -> None:
 
 def test_find_all_prefers_longer_phrases() -> None:
     assert find_all("A navy blue and light blue scarf", COLORS) == ["navy blue", "light blue"]
+
+
+def test_a_type_no_need_lists_gets_no_opinion_from_any_scenario_word() -> None:
+    """The profile judge's need table rules out only the types it knows: a sofa is neither refused
+    for a party nor for a rainy autumn, while a listed type still is."""
+    for scenario in ["Hosting a dinner party", "A rainy autumn", "Starting a new office job", "A birthday gift"]:
+        assert suits_scenario("sofa", scenario) is None, scenario
+        assert suits_scenario("hovercraft", scenario) is None, scenario
+    assert suits_scenario("swimsuit", "A rainy autumn") is False
+    assert suits_scenario("rain boots", "A rainy autumn") is True  # was refused: the type was in no need
 
 
 def test_clean_features_drops_selling_sentences() -> None:

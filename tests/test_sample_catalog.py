@@ -34,7 +34,7 @@ from plugins.fashion.catalog_generator import (
 from plugins.fashion.complements import COMPLEMENTS
 from plugins.offline import product_summary
 from plugins.offline.lexicon import PRODUCT_TYPES, find_all
-from plugins.offline.profile_match import department
+from plugins.offline.profile_match import NEEDS, department
 from plugins.offline.vision import analyze_image
 from tests.helpers import ROOT
 
@@ -180,6 +180,14 @@ def test_every_generated_type_has_known_complements() -> None:
         goes = COMPLEMENTS[ptype]
         assert goes and ptype not in goes and set(goes) <= fashion_types, (ptype, set(goes) - fashion_types)
     assert "shorts" not in COMPLEMENTS["jeans"] and "loafers" not in COMPLEMENTS["sandals"]
+
+
+def test_every_generated_type_is_in_some_need_of_the_profile_judge() -> None:
+    """A generated type no need lists would get no opinion from any scenario: rain boots would not
+    be told apart from sandals for a rainy autumn."""
+    listed = set().union(*(types for _, types in NEEDS))
+    missing = sorted({lexicon_type(kind.noun)[0] for kind in GENERATED_KINDS} - listed)
+    assert missing == []
 
 
 def test_a_small_generated_catalog_ingests_end_to_end_offline_with_no_rejects(tmp_path: Path) -> None:

@@ -14,13 +14,16 @@ from plugins.offline.vision import ImageFacts
 # scenario words -> product types that suit them (types as the product summary names them). A
 # pattern matches at the start of a word ("run" finds "running", not "brunch"; "present" finds
 # "presents", not "presenting"), and each need lists every type of the summary's lexicon that
-# serves it, so a fitting pair is not refused for a word the table forgot.
+# serves it, so a fitting pair is not refused for a word the table forgot. A type no need lists
+# (furniture, say) is one the table has no opinion on: no scenario word rules it out.
 _SPORT_WEAR = {"running shoes", "sneakers", "leggings", "shorts", "t-shirt", "tank top", "top", "hoodie", "sweatshirt",
-               "joggers", "socks", "cap", "sunglasses", "watch", "backpack", "bag", "jacket", "vest", "bra"}
+               "joggers", "socks", "cap", "sunglasses", "watch", "backpack", "bag", "jacket", "vest", "bra",
+               "belt bag", "duffel bag"}
 _TOPS = {"t-shirt", "shirt", "blouse", "polo shirt", "top", "tank top"}
 _SMART = {"shirt", "blouse", "polo shirt", "top", "blazer", "suit", "trousers", "skirt", "dress", "jumpsuit",
-          "cardigan", "sweater", "loafers", "oxford shoes", "flats", "heels", "shoes", "belt", "tie", "watch"}
-_JEWELRY = {"necklace", "earrings", "ring", "bracelet", "anklet", "watch"}
+          "cardigan", "sweater", "loafers", "oxford shoes", "flats", "heels", "mules", "shoes", "belt", "tie", "watch",
+          "tights", "cufflinks"}
+_JEWELRY = {"necklace", "earrings", "ring", "bracelet", "anklet", "brooch", "cufflinks", "watch"}
 _BAGS = {"handbag", "tote bag", "crossbody bag", "purse", "bag", "backpack", "wallet", "card holder"}
 NEEDS: list[tuple[str, set[str]]] = [
     (r"\b(?:run|jog|marathon|10k|triathlon|spin|gym|pilates|yoga|badminton|tennis|volleyball|fitness|squash|"
@@ -28,24 +31,28 @@ NEEDS: list[tuple[str, set[str]]] = [
      r"sport|workout|football|basketball|netball|hockey|athletic)",
      _SPORT_WEAR | {"swimsuit", "swim trunks"}),
     (r"\b(?:hik|trail|camp|climb|orienteer|mountain|nordic|kayak|paddle|outdoor|arctic|snowshoe|walk|hills?\b)",
-     _SPORT_WEAR | {"hiking boots", "boots", "parka", "hat", "beanie", "scarf", "gloves", "trousers", "coat"}),
+     _SPORT_WEAR | {"hiking boots", "boots", "rain boots", "parka", "hat", "beanie", "scarf", "gloves", "trousers",
+                   "coat", "overalls"}),
     (r"\b(?:swim|beach|coast|seaside|pool|surf|lake|heatwave|summer|vacation|holiday|pier|sun\b|hot\b)",
      _TOPS | {"swimsuit", "swim trunks", "shorts", "sandals", "hat", "cap", "sunglasses", "dress", "skirt",
-              "romper", "jumpsuit", "flats", "anklet", "tote bag", "handbag", "bag", "sneakers"}),
+              "romper", "jumpsuit", "flats", "anklet", "tote bag", "handbag", "bag", "sneakers", "flip-flops",
+              "espadrilles", "mules", "belt bag", "duffel bag"}),
     (r"\b(?:winter|cold|snow|ski\b|skiing|ice\b|rain|autumn|frost|wet|chill|storm)",
      {"coat", "jacket", "parka", "vest", "sweater", "cardigan", "sweatshirt", "hoodie", "boots", "hiking boots",
       "scarf", "hat", "beanie", "gloves", "trousers", "jeans", "socks", "leggings", "joggers", "slippers",
-      "pajamas"}),
+      "pajamas", "rain boots", "umbrella", "tights", "robe"}),
     (r"\b(?:wedding|gala|award|premiere|opening|christening|engagement|formal|date\b|dinner|cocktail|concert|"
      r"theatre|party|reunion|jubilee|ceremony|vow|launch|bar mitzvah|quincea|toast|guest|tasting|screening)",
      _SMART | _JEWELRY | {"handbag", "crossbody bag", "purse", "clutch"}),
     (r"\b(?:office|interview|work|job|client|court\b|courtroom|meeting|investor|team lead|tutor|teach|conference|shift|"
      r"intern\b|internship|career|promotion|business|commut|manager|bank|lab\b|nurses?\b|nursing|ward\b|construction|uniform)",
-     _SMART | _BAGS | {"coat", "jacket", "vest", "boots", "sneakers", "running shoes", "clogs", "backpack"}),
+     _SMART | _BAGS | {"coat", "jacket", "vest", "boots", "sneakers", "running shoes", "clogs", "backpack", "overalls",
+                      "umbrella"}),
     (r"\b(?:gifts?\b|presents?\b|thank-you|birthday|anniversary|retir|christmas|surpris)",
      _JEWELRY | _BAGS | {"scarf", "sunglasses", "hat", "beanie", "gloves", "sweater", "cardigan", "hoodie",
-                         "sweatshirt", "belt", "slippers", "pajamas", "socks", "tie"}),
+                         "sweatshirt", "belt", "slippers", "pajamas", "robe", "socks", "tie", "umbrella"}),
 ]
+NEED_TYPES = set().union(*(types for _, types in NEEDS))  # the types the table has an opinion on
 ADULT_DEPARTMENTS = {"women": "female", "men": "male"}
 CHILD_DEPARTMENTS = {"girls": "female", "boys": "male"}
 
@@ -75,7 +82,10 @@ def suits_person(persona: dict[str, Any], product: dict[str, Any], gift: bool) -
 
 
 def suits_scenario(product_type: str, scenario: str) -> bool | None:
-    """Whether a product type fits what the scenario calls for; None when the scenario says nothing."""
+    """Whether a product type fits what the scenario calls for; None when the scenario says nothing,
+    or when the type is one no need lists (the table cannot tell what a sofa suits)."""
+    if product_type not in NEED_TYPES:
+        return None
     wanted = set().union(*(types for pattern, types in NEEDS if re.search(pattern, scenario.lower())))
     return product_type in wanted if wanted else None
 

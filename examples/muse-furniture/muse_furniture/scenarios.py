@@ -2,10 +2,9 @@
 Self-instruct (muse_core/scenarios.py) expands them; these set the tone and the spread of reasons.
 
 A note for offline runs: the offline engine's profile judge (plugins/offline/profile_match.py)
-matches scenario words written for fashion ("work", "office", "party", "summer", "gift"...) to
-clothing types, so a scenario using them would rule out every piece of furniture. The seeds
-below say the same things in other words ("remote job" is avoided too: "job" is such a word);
-tests/test_furniture_domain.py checks that none of them trips that rule.
+matches scenario words written for fashion ("work", "party", "guest", "gift"...) to clothing
+types; furniture types are in none of its needs, so it has no opinion on them and such words
+rule out no piece of furniture. tests/test_furniture_plugin.py checks that no seed does.
 """
 
 SEED_SCENARIOS: dict[str, list[str]] = {
@@ -39,7 +38,7 @@ SEED_SCENARIOS: dict[str, list[str]] = {
     ],
     "hosting guests": [
         "Expecting the in-laws to stay for a long weekend",
-        "Turning a box room into a spare bedroom for visitors",
+        "Turning a box room into a guest bedroom",
         "Having the whole family round for a big Sunday lunch",
         "Friends coming to stay for the first time in the new place",
         "Hosting a weekly board-games night in a small lounge",
@@ -54,7 +53,7 @@ SEED_SCENARIOS: dict[str, list[str]] = {
     "for someone else": [
         "Helping elderly parents replace a worn armchair",
         "Furnishing a first flat for a grown-up daughter",
-        "Furnishing a brother's first flat as a housewarming treat",
+        "Choosing a housewarming surprise for a brother",
         "Treating a sister to something special for her new home",
         "Kitting out a student room for a son starting university",
     ],
