@@ -50,8 +50,20 @@ def hold(db: Path, *, exclusive: bool, command: str, wait_s: float = DEFAULT_WAI
         finally:
             _held[path] -= 1
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
+    if exclusive:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a reader only reads the lock file (it writes no name), so it needs no write access to it
+        handle = open(path, "a+" if exclusive or not path.exists() else "r", encoding="utf-8")
+    except OSError as exc:
+        if exclusive:
+            from muse_core.store import StoreError  # imported here: the store imports this module
+
+            raise StoreError(f"cannot lock {db} for writing: {exc}") from None
+        # a reader in a folder it may not write (a read-only mount) cannot make the lock file: it
+        # reads unlocked, as before locks, and DuckDB's own file lock still keeps a writer out
+        yield
+        return
+    with handle:
         deadline, told = time.monotonic() + wait_s, False
         while True:
             try:

@@ -106,7 +106,8 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             self._lock.close()
-            if "lock" in str(exc).lower():  # not a muse process: those wait for each other above
+            message = str(exc).lower()  # DuckDB's own words (the path may hold "lock" too)
+            if "could not set lock" in message or "conflicting lock" in message:  # not a muse process
                 raise StoreError(f"cannot open {self.path}: another process has it open ({exc}); DuckDB allows "
                                  "one writer, or readers only") from None
             raise StoreError(f"cannot open {self.path}: it is damaged or not a DuckDB database ({exc})") from None

@@ -76,3 +76,23 @@ def test_readers_share_the_file(tmp_path: Path) -> None:
             f"with Store({str(db)!r}, read_only=True, lock_wait_s=0) as s:\n    print(bool(s.store_id))")],
             cwd=ROOT, capture_output=True, text=True)
     assert reader.stdout.strip() == "True", reader.stderr[-2000:]
+
+
+def test_a_reader_that_cannot_make_the_lock_file_reads_unlocked_and_a_writer_says_why(tmp_path: Path) -> None:
+    from muse_core.run_lock import lock_path
+
+    db = tmp_path / "mounted.duckdb"
+    Store(db).close()
+    lock_path(db).unlink()
+    lock_path(db).mkdir()  # stands for a lock file nobody can open (a read-only mount)
+    with Store(db, read_only=True, lock_wait_s=0) as reader:
+        assert reader.store_id
+    with pytest.raises(StoreError, match="cannot lock .* for writing"):
+        Store(db, lock_wait_s=0)
+
+
+def test_a_damaged_file_whose_path_says_lock_is_still_called_damaged(tmp_path: Path) -> None:
+    db = tmp_path / "clock.duckdb"
+    db.write_bytes(b"not a database at all " * 100)
+    with pytest.raises(StoreError, match="damaged"):
+        Store(db, read_only=True)
