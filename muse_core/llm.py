@@ -81,8 +81,9 @@ class ProviderError(Exception):
 
 
 class LLMProvider(Protocol):
-    """A provider may also have `check(role)` (preflight: key and one minimal request) and
-    `default_vision(role)` (whether its model takes images when the role does not say)."""
+    """A provider may also have `check(role)` (preflight: key and one minimal request),
+    `default_vision(role)` (whether its model takes images when the role does not say) and
+    `in_process = True` (it answers inside this process: its calls get no 'pending' row first)."""
 
     name: str
 
@@ -403,13 +404,19 @@ class Gateway:
                 await self.limiter.acquire(tokens)
                 started = time.perf_counter()
                 # Written before the request goes out: a kill while it is in flight leaves a 'pending'
-                # row (marked 'interrupted' by the next run), so no paid call goes unrecorded.
-                call_id = self._begin(call, attempt)
+                # row (marked 'interrupted' by the next run), so no paid call goes unrecorded. A provider
+                # in this process (the offline engine) bills nothing and dies with it: one write is enough.
+                call_id = None if getattr(call.provider, "in_process", False) else self._begin(call, attempt)
                 try:
                     response = await call.provider.complete(call.request)
+                except asyncio.CancelledError:  # cancelled in a live process: not a kill, but no outcome either
+                    if call_id is not None:
+                        self._settle(call, call_id, attempt, started, status="interrupted",
+                                     error="cancelled before the answer was recorded; outcome unknown")
+                    raise
                 except ProviderError as exc:
                     message = redact(f"{type(exc).__name__}: {exc}")
-                    self._finish(call_id, started, status="error", error=message)
+                    self._settle(call, call_id, attempt, started, status="error", error=message)
                     if not exc.retryable or attempt == gw.max_retries:
                         hint = ""
                         if call.images_sent and exc.status in (400, 422, 500):  # e.g. llama.cpp: "can only concatenate"
@@ -428,7 +435,7 @@ class Gateway:
                         self._parse(response.text, call)
                     except ValueError as problem:
                         status, error = "invalid", str(problem)
-                    self._finish(call_id, started, status=status, error=error, response=response)
+                    self._settle(call, call_id, attempt, started, status=status, error=error, response=response)
                     # a proxy that echoes a key into an answer must not put it in turns or exports
                     return redact(response.text), False, response.cost_usd
             await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot
@@ -439,36 +446,35 @@ class Gateway:
         gw = self.config.gateway
         return min(gw.backoff_max_s, gw.backoff_base_s * 2**attempt) * (0.5 + self._jitter.random() / 2)
 
-    def _begin(self, call: _Call, attempt: int) -> str:
-        """The attempt's row, status 'pending', written before the request goes out."""
+    def _begin(self, call: _Call, attempt: int, outcome: dict[str, Any] | None = None) -> str:
+        """The attempt's row: 'pending' before the request goes out, or whole once it is answered."""
         request, call_id = call.request, uuid.uuid4().hex
         params = {"temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed,
                   "api_base": request.api_base, "structured": request.structured}
-        self.store.con.execute(
-            "INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, entity_id, provider,"
-            " model, params, request, status, attempt, latency_ms, api_base_host, images_sent, images_as_text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?)",
-            [
-                call_id, call.key, self.run_id, call.role, request.skill, request.skill_version,
-                call.entity_id or None, call.provider.name, request.model, json.dumps(params),
-                redact(json.dumps(call.messages_by_hash, ensure_ascii=False)), attempt,
-                api_base_host(request.api_base), call.images_sent, call.images_as_text,
-            ],
-        )
+        row = {"call_id": call_id, "cache_key": call.key, "run_id": self.run_id, "role": call.role,
+               "skill": request.skill, "skill_version": request.skill_version, "entity_id": call.entity_id or None,
+               "provider": call.provider.name, "model": request.model, "params": json.dumps(params),
+               "request": redact(json.dumps(call.messages_by_hash, ensure_ascii=False)), "attempt": attempt,
+               "api_base_host": api_base_host(request.api_base), "images_sent": call.images_sent,
+               "images_as_text": call.images_as_text, **(outcome or {"status": "pending", "latency_ms": 0})}
+        self.store.con.execute(f"INSERT INTO llm_calls ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                               list(row.values()))
         return call_id
 
-    def _finish(self, call_id: str, started: float, *, status: str, error: str | None = None,
-                response: LLMResponse | None = None) -> None:
-        """Complete the attempt's row with its outcome."""
-        self.store.con.execute(
-            "UPDATE llm_calls SET status = ?, error = ?, response = ?, prompt_tokens = ?, completion_tokens = ?,"
-            " cost_usd = ?, latency_ms = ?, response_model = ?, pricing = ? WHERE call_id = ?",
-            [
-                status, error, redact(response.text) if response else None,
-                response.prompt_tokens if response else None, response.completion_tokens if response else None,
-                response.cost_usd if response else 0.0, (time.perf_counter() - started) * 1000,
-                # the model id is the server's text: redacted like any other text it sends
-                redact(response.response_model or "") or None if response else None,
-                response.pricing if response else None, call_id,
-            ],
-        )
+    def _settle(self, call: _Call, call_id: str | None, attempt: int, started: float, *, status: str,
+                error: str | None = None, response: LLMResponse | None = None) -> None:
+        """Record the attempt's outcome: completing its pending row, or as one row (call_id None)."""
+        outcome = {
+            "status": status, "error": error, "response": redact(response.text) if response else None,
+            "prompt_tokens": response.prompt_tokens if response else None,
+            "completion_tokens": response.completion_tokens if response else None,
+            "cost_usd": response.cost_usd if response else 0.0, "latency_ms": (time.perf_counter() - started) * 1000,
+            # the model id is the server's text: redacted like any other text it sends
+            "response_model": redact(response.response_model or "") or None if response else None,
+            "pricing": response.pricing if response else None,
+        }
+        if call_id is None:
+            self._begin(call, attempt, outcome)
+            return
+        self.store.con.execute(f"UPDATE llm_calls SET {', '.join(f'{k} = ?' for k in outcome)} WHERE call_id = ?",
+                               [*outcome.values(), call_id])

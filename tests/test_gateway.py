@@ -159,6 +159,30 @@ def test_each_attempt_is_recorded_before_it_goes_out(store: Store) -> None:
     assert seen == [[{"status": "pending", "attempt": 0}],
                     [{"status": "error", "attempt": 0}, {"status": "pending", "attempt": 1}]]
 
+    # a provider in this process (nothing billed, nothing outlives a kill) gets one row, written once
+    seen.clear()
+    Peeking.in_process = True
+    ask(gateway(store, Peeking('{"colour": "blue", "count": 2}')), "e2")
+    assert seen == [[{"status": "error", "attempt": 0}, {"status": "ok", "attempt": 1}]]
+    assert calls(store)[-1]["status"] == "ok" and len(calls(store)) == 3
+
+
+def test_a_cancelled_call_is_marked_interrupted_not_left_pending(store: Store) -> None:
+    class Hanging(Scripted):
+        async def complete(self, request: LLMRequest) -> LLMResponse:
+            await asyncio.sleep(30)
+
+    async def cancel_it() -> None:
+        task = asyncio.ensure_future(gateway(store, Hanging()).run("probe", {"thing": "e1"}, output=Answer,
+                                                                   entity_id="e1"))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(cancel_it())
+    assert [r["status"] for r in calls(store)] == ["interrupted"]
+
 
 def test_a_missing_input_is_a_clear_error(store: Store) -> None:
     from muse_core.skills import SkillError

@@ -12,6 +12,7 @@ from plugins.offline import engine
 
 class OfflineProvider:
     name = "offline"
+    in_process = True  # answers in this process: nothing in flight outlives a kill, nothing is billed
     description = "rule-based simulator (no model, no key, deterministic); see docs/offline-engine.md"
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
