@@ -19,11 +19,10 @@ from pydantic import BaseModel
 
 from muse_core.corpora import Corpus
 from muse_core.dialogue import ROLES, load_products
-from muse_core.evaluation_sample import conversation_turns
+from muse_core.evaluation_sample import conversation_turns, seeded_sample
 from muse_core.llm import Gateway
 from muse_core.progress import Progress
 from muse_core.reviewer import Score
-from muse_core.seeding import derive_seed
 from muse_core.store import Store
 
 MAX_IMAGES = 6  # keeps a judge request small; the first products of a conversation matter most
@@ -117,9 +116,8 @@ def sample_dialogues(corpus: Corpus, seed: int, n: int) -> list[int]:
     way muse's own sample is drawn: stable, and a larger n keeps the smaller sample."""
     if not corpus.dialogue_ids:
         raise ValueError(f"corpus {corpus.name} has no dialogue ids: read it with read_corpus")
-    order = sorted(range(len(corpus.dialogues)),
-                   key=lambda i: derive_seed(seed, "evaluation", external_id(corpus.kind, corpus.dialogue_ids[i])))
-    return sorted(order[:n])
+    index = {external_id(corpus.kind, dialogue_id): i for i, dialogue_id in enumerate(corpus.dialogue_ids)}
+    return sorted(index[chosen] for chosen in seeded_sample(seed, index, n))
 
 
 async def judge_corpus(gateway: Gateway, corpus: Corpus, progress: Progress | None = None) -> JudgeReport:
