@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from wordcloud import WordCloud  # noqa: E402
 
 from muse_core.corpora import Corpus, read_store  # noqa: E402
-from muse_core.judge import ASPECTS, MUSE, table3, table3_rows  # noqa: E402
+from muse_core.judge import ASPECTS, MUSE, OFFLINE_ENGINE, table3, table3_rows  # noqa: E402
 from muse_core.rec_task import method_label  # noqa: E402
 from muse_core.stats import NS, corpus_stats, top_ngrams, word_frequencies  # noqa: E402
 from muse_core.store import Store  # noqa: E402
@@ -150,9 +150,9 @@ def _table3(store: Store) -> str:
     return _table([dict(zip(header, row)) for row in body],
                   "conversation-level judge (Table 3): mean ± sample sd over conversations (each conversation's"
                   " rounds averaged), n conversations; I-T correspondence is '-' for text-only corpora (no photo"
-                  " to judge)") + ("" if len({c.corpus for c in columns}) > 1 else
-                                   "<p class=note>Only muse's conversations are judged: `muse evaluate --corpus "
-                                   "redial:PATH --corpus inspired:PATH` adds ReDial and INSPIRED.</p>")
+                  " to judge)") + ("<p class=note>Only muse's conversations are judged: `muse evaluate --corpus "
+                                   "redial:PATH --corpus inspired:PATH` adds ReDial and INSPIRED.</p>"
+                                   if {c.corpus for c in columns} == {MUSE} else "")
 
 
 def _rec_task(store: Store) -> str:
@@ -179,7 +179,7 @@ def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Pat
     models = store.rows("SELECT role, provider, model, host, engine, answered_as, answers, errors, prompt_tokens,"
                         " completion_tokens, cost_usd, pricing, images_sent, images_as_text FROM models_by_role"
                         " ORDER BY ALL")
-    offline = any(m["engine"] == "rule-based offline engine" for m in models)
+    offline = any(m["engine"] == OFFLINE_ENGINE for m in models)
     sections = [
         "<h1>muse dataset report</h1>",
         f"<p>Database <code>{html.escape(str(store.path))}</code>, {tokenizer} tokens. Specificity is muse's "

@@ -8,15 +8,26 @@ import asyncio
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows.evaluation import chosen_stages
 from muse_core.config import load_config
 from muse_core.corpora import Corpus, Utterance, read_corpus
-from muse_core.judge import external_id, judge_corpus, sample_dialogues, table3, table3_rows
+from muse_core.judge import (
+    ASPECTS,
+    OFFLINE_ENGINE,
+    Table3Column,
+    external_id,
+    judge_corpus,
+    sample_dialogues,
+    table3,
+    table3_rows,
+)
 from muse_core.llm import Gateway
+from muse_core.report import _table3
 from muse_core.runs import start_run
-from muse_core.store import Store
+from muse_core.store import SQL_DIR, Store
 from tests.helpers import muse_output
 
 REDIAL_LINES = [
@@ -86,11 +97,91 @@ def test_stages_corpus_judge_runs_exactly_when_corpora_are_given() -> None:
 
 
 def test_rows_stored_before_external_corpora_existed_belong_to_muse(tmp_path: Path) -> None:
-    with Store(tmp_path / "m.duckdb") as store:
+    """A store made by schema 001-005 (no corpus column, I-T score required) migrates to 006+:
+    its judge rows become muse's, with no source, and I-T may then be NULL."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+    for file in sorted((SQL_DIR / "schema").glob("00[1-5]_*.sql")):
+        con.execute(file.read_text())
+        con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [int(file.name[:3]), file.stem])
+    con.execute("INSERT INTO store_meta VALUES ('store_id', 'old')")
+    assert "corpus" not in {c for (c, *_) in con.execute("DESCRIBE judge_scores").fetchall()}
+    con.execute("INSERT INTO judge_scores (conversation_id, judge_model, scoring_round, naturalness, logical,"
+                " informative, pc_correlation, it_correspondence, cache_key, run_id)"
+                " VALUES ('c1', 'm', 1, 2, 2, 2, 2, 2, 'k', 'r')")
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() >= 6
+        assert store.rows("SELECT conversation_id, corpus, source, it_correspondence FROM judge_scores") == [
+            {"conversation_id": "c1", "corpus": "muse", "source": None, "it_correspondence": 2.0}]
         store.con.execute("INSERT INTO judge_scores (conversation_id, judge_model, scoring_round, naturalness, logical,"
-                          " informative, pc_correlation, it_correspondence, cache_key, run_id)"
-                          " VALUES ('c1', 'm', 1, 2, 2, 2, 2, 2, 'k', 'r')")
-        assert store.rows("SELECT corpus, source FROM judge_scores") == [{"corpus": "muse", "source": None}]
+                          " informative, pc_correlation, cache_key, run_id) VALUES ('c2', 'm', 1, 2, 2, 2, 2, 'k', 'r')")
+        assert store.scalar("SELECT corpus FROM judge_scores WHERE conversation_id = 'c2'") == "muse"
+
+
+def _plant_call(store: Store, call_id: str, cache_key: str, provider: str, model: str) -> None:
+    store.con.execute("INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, provider, model,"
+                      " params, request, status, attempt, latency_ms)"
+                      " VALUES (?, ?, 'r', 'judge', 'judge_conversation', 1, ?, ?, '{}', '{}', 'ok', 1, 1)",
+                      [call_id, cache_key, provider, model])
+
+
+def _plant_score(store: Store, corpus: str, conversation_id: str, scoring_round: int, natural: float,
+                 cache_key: str) -> None:
+    store.con.execute("INSERT INTO judge_scores (conversation_id, judge_model, scoring_round, naturalness, logical,"
+                      " informative, pc_correlation, cache_key, run_id, corpus)"
+                      " VALUES (?, 'judge-m', ?, ?, 1, 1, 1, ?, 'r', ?)",
+                      [conversation_id, scoring_round, natural, cache_key, corpus])
+
+
+def test_a_mixed_column_names_each_engine_once(tmp_path: Path) -> None:
+    with Store(tmp_path / "m.duckdb") as store:
+        _plant_call(store, "c-off", "k-off", "offline", "muse-offline-rules-v1")
+        _plant_call(store, "c-lm", "k-lm", "openai", "gpt-x")
+        _plant_call(store, "c-lm-retry", "k-lm", "openai", "gpt-x")  # two calls of one cache key: one engine
+        _plant_score(store, "redial", "redial:1", 1, 2.0, "k-off")  # one conversation judged by both engines
+        _plant_score(store, "redial", "redial:1", 2, 1.0, "k-lm")
+        _plant_score(store, "redial", "redial:2", 1, 0.5, "k-lm")  # one by the language model alone
+        _plant_score(store, "inspired", "inspired:1", 1, 1.0, "k-none")  # no call stored for it
+        rows = {r["corpus"]: r for r in store.rows("SELECT * FROM judge_summary")}
+    assert rows["redial"]["judged_by"] == "language model, rule-based offline engine"
+    assert (rows["redial"]["conversations"], rows["redial"]["rounds"], rows["redial"]["natural"]) == (2, 2, 1.0)
+    assert rows["inspired"]["judged_by"] == "unknown"
+
+
+def _column(corpus: str, judged_by: str) -> Table3Column:
+    return Table3Column(corpus, "judge-m", judged_by, 1, 1, {aspect: (1.0, None, 1) for aspect, _ in ASPECTS})
+
+
+def test_a_column_says_plainly_who_judged_it() -> None:
+    assert _column("redial", OFFLINE_ENGINE).judge == \
+        "judge-m: rule-based simulator (muse's offline engine), not a language model"
+    assert _column("redial", f"language model, {OFFLINE_ENGINE}").judge == \
+        f"judge-m: partly the rule-based simulator (language model, {OFFLINE_ENGINE})"
+    assert _column("redial", "language model").judge == "judge-m (language model)"
+
+
+def test_the_only_muse_note_shows_exactly_when_muse_alone_is_judged(tmp_path: Path) -> None:
+    note = "Only muse's conversations are judged"
+    with Store(tmp_path / "m.duckdb") as store:
+        _plant_score(store, "redial", "redial:1", 1, 1.0, "k")
+        assert note not in _table3(store)  # redial alone: other corpora are judged, muse is not
+        _plant_score(store, "muse", "c1", 1, 1.0, "k")
+        assert note not in _table3(store)
+        store.con.execute("DELETE FROM judge_scores WHERE corpus = 'redial'")
+        assert note in _table3(store)
+
+
+def test_muse_conversations_are_not_judged_as_a_corpus(tmp_path: Path) -> None:
+    config = load_config(db=tmp_path / "j.duckdb").with_offline_engine()
+    with Store(config.db) as store:
+        gateway = Gateway(store, config, start_run(store, "evaluate", config))
+        muse = Corpus(name="muse:all", dialogues=[[Utterance(role="user", text="hi")]], dialogue_ids=["c1"])
+        with pytest.raises(ValueError, match="judged from the store"):
+            asyncio.run(judge_corpus(gateway, muse))
+        assert store.scalar("SELECT count(*) FROM judge_scores") == 0
 
 
 def test_the_offline_judge_scores_tiny_corpora_and_table_3_names_it(tmp_path: Path) -> None:
