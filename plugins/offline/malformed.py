@@ -3,7 +3,7 @@
 Real models sometimes cut a JSON answer short, leave out a field, write a score off the 0.05
 grid or answer nothing. The engine does the same on the first try of a request (the gateway then
 re-asks, and the re-ask is answered well), so the re-ask path runs in every offline run. The
-HTTP server's `rate_malformed` fault uses the same forms (`malform`)."""
+HTTP server's `rate_malformed` fault is the first form: a cut-off JSON text (empty free text)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import json
 import random
 from typing import Any, Literal
 
-Form = Literal["truncated", "off_schema", "empty"]
+Form = Literal["truncated", "off_schema"]
 
 
 def draw(seed: int, skill: str, p: float) -> Form | None:
@@ -32,8 +32,6 @@ def malform(answer: dict[str, Any] | str, form: Form) -> str:
     text = json.dumps(answer, ensure_ascii=False)
     if form == "truncated":
         return text[: len(text) // 2]
-    if form == "empty":
-        return ""
     scores = [key for key, value in answer.items() if isinstance(value, float) and 0 <= value <= 2]
     if scores:  # a reviewer or judge answer: 1.37 is not a multiple of 0.05
         return json.dumps({**answer, scores[0]: round(min(answer[scores[0]], 1.9) + 0.03, 2)}, ensure_ascii=False)
