@@ -24,11 +24,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
-
-def _ngrams(tokens: list[str], n: int) -> list[tuple[str, ...]]:
-    if n < 1:
-        raise ValueError(f"n-gram size must be at least 1, got {n}")
-    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+from muse_core.stats import ngrams
 
 
 def crslab_sentence_bleu(reference: list[str], hypothesis: list[str], n: int) -> float:
@@ -36,10 +32,10 @@ def crslab_sentence_bleu(reference: list[str], hypothesis: list[str], n: int) ->
 
     Clipped n-gram matches / n-grams of the hypothesis (at least 1), times the brevity penalty
     exp(1 - r/c) when the hypothesis (c tokens) is not longer than the reference (r tokens)."""
-    grams = Counter(_ngrams(hypothesis, n))
+    grams = Counter(ngrams(hypothesis, n))
     if not hypothesis or not grams:
         return 0.0
-    available = Counter(_ngrams(reference, n))
+    available = Counter(ngrams(reference, n))
     matches = sum(min(count, available[gram]) for gram, count in grams.items())
     precision = matches / sum(grams.values())
     length, ref_length = len(hypothesis), len(reference)
@@ -64,5 +60,5 @@ def crslab_distinct(token_lists: Iterable[list[str]], n: int) -> float:
     for tokens in token_lists:
         if tokens:
             sentences += 1
-            seen.update(_ngrams(tokens, n))
+            seen.update(ngrams(tokens, n))
     return len(seen) / sentences if sentences else 0.0

@@ -21,7 +21,6 @@ import nltk
 from rich.table import Table
 
 from muse_core.corpora import Corpus
-from muse_core.crslab_metrics import crslab_distinct
 from muse_core.store import Store
 
 NS = (1, 2, 3, 4)
@@ -106,6 +105,8 @@ def corpus_stats(corpus: Corpus, tokenizer: str = "whitespace") -> dict[str, flo
         "items": corpus.items,
         "images": corpus.images,
     }
+    spoken = sum(1 for tokens in utterances if tokens)  # CRSLab's denominator: non-empty utterances
+    crslab: dict[str, float | None] = {}  # kept apart so the keys stay in their fixed order
     for n in NS:
         counts = ngram_counts(utterances, n)
         stats[f"ngrams_{n}"] = sum(counts.values())
@@ -113,8 +114,9 @@ def corpus_stats(corpus: Corpus, tokenizer: str = "whitespace") -> dict[str, flo
         stats[f"distinct_{n}"] = _distinct(counts)
         if n in SPECIFICITY_NS:
             stats[f"ngram_specificity_{n}"] = _specificity(counts)
-    for n in NS:
-        stats[f"crslab_dist_{n}"] = crslab_distinct(utterances, n)
+        # crslab_metrics.crslab_distinct, from the counts already made
+        crslab[f"crslab_dist_{n}"] = len(counts) / spoken if spoken else 0.0
+    stats.update(crslab)
     stats["ngram_specificity"] = stats[f"ngram_specificity_{SPECIFICITY_NS[-1]}"]
     return stats
 

@@ -22,6 +22,7 @@ from muse_core.corpora import (
     read_redial,
     read_store,
 )
+from muse_core.crslab_metrics import crslab_distinct
 from muse_core.stats import (
     TOKENIZERS,
     corpus_stats,
@@ -213,6 +214,17 @@ def test_distinct_n_is_a_share(utterances: list[list[str]], n: int) -> None:
     assert 0.0 <= ngram_specificity(utterances, n) <= 100.0 * value + 1e-9
     if any(len(u) >= n for u in utterances):
         assert value > 0.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(utterance_lists, min_size=1, max_size=5))
+def test_corpus_stats_crslab_dist_is_crslab_distinct(dialogues: list[list[list[str]]]) -> None:
+    # corpus_stats derives Dist-n (CRSLab) from its own n-gram counts; it must be crslab_distinct's
+    corpus = corpus_of(*[[" ".join(u) for u in d] for d in dialogues])
+    stats = corpus_stats(corpus)
+    utterances = [u for d in dialogues for u in d]
+    assert [stats[f"crslab_dist_{n}"] for n in range(1, 5)] == [crslab_distinct(utterances, n) for n in range(1, 5)]
+    assert list(stats)[-5:] == [*(f"crslab_dist_{n}" for n in range(1, 5)), "ngram_specificity"]  # the key order
 
 
 @settings(max_examples=100, deadline=None)
