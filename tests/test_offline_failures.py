@@ -27,6 +27,7 @@ from muse_core.summaries import ProductSummary
 from plugins.offline import engine, malformed
 from plugins.offline.judge import answer as judge
 from plugins.offline.reviewer import review
+from plugins.offline.vision import ImageFacts
 from tests.helpers import ROOT, build_profiles_db, run_conversation_stages
 
 N = 24
@@ -184,6 +185,33 @@ def test_the_judge_scores_follow_the_defects_it_can_see() -> None:
     noisy = [judge({"conversation": LONG, "products": products}, [], random.Random(s), OfflineConfig(judge_noise=0.15))
              for s in range(50)]
     assert len({n["logical"] for n in noisy}) > 3  # independent rounds differ
+
+
+def photo(*colours: str) -> ImageFacts:
+    return ImageFacts(width=512, height=512, colors=list(colours), tone="dark", pattern="solid", coverage=0.5)
+
+
+def test_the_judge_marks_a_recommendation_whose_stated_colours_the_photo_does_not_show() -> None:
+    products = [{**TARGET, "has_image": True}]  # GOOD recommends it as "a navy coat"
+    agrees = judge({"conversation": GOOD, "products": products}, [photo("navy", "grey")], random.Random(0), CLEAN)
+    disagrees = judge({"conversation": GOOD, "products": products}, [photo("red")], random.Random(0), CLEAN)
+    assert agrees["it_correspondence"] == 2.0 and disagrees["it_correspondence"] == 0.0
+    # the other aspects read the text alone: the photo changes none of them
+    assert {k: v for k, v in agrees.items() if k != "it_correspondence"} == \
+        {k: v for k, v in disagrees.items() if k != "it_correspondence"}
+
+
+def test_the_judge_finds_a_recommendation_rich_in_attribute_words_more_informative() -> None:
+    products = [{"title": "Marlowe No. 7", "has_image": False}]  # a title with no attribute word of its own
+
+    def scores(recommendation: str) -> dict[str, float]:
+        turns = [*GOOD[:4], {"speaker": "Assistant", "text": recommendation},
+                 {"speaker": "User", "text": "Thank you, the Marlowe No. 7 is exactly what I wanted."}]
+        return judge({"conversation": turns, "products": products}, [], random.Random(0), CLEAN)
+
+    bare = scores("Consider the Marlowe No. 7, I think you will like it.")
+    rich = scores("Consider the Marlowe No. 7, a navy women's wool coat with a checked lining in cotton.")
+    assert rich["informative"] == 2.0 and bare["informative"] == 0.0
 
 
 # -- the querier's pick ---------------------------------------------------------------------------

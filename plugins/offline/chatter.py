@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
+from plugins.offline.lexicon import capitalised
 from plugins.offline.needs import DEPARTMENTS, a_kind, attribute_terms
 from plugins.offline.vision import ImageFacts
 
@@ -53,12 +54,8 @@ def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         return f"{react}! {look} - {rng.choice(PAIR_Q)}, and {rng.choice(MUST)}?"
     echo = _echo(inputs.get("conversation") or [], rng)
     if echo:
-        return f"{react} - {echo}! {_sentence(rng.choice(WHICH))} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
+        return f"{react} - {echo}! {capitalised(rng.choice(WHICH))} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
     return f"{react} - {rng.choice(WHICH)} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _echo(conversation: list[dict[str, str]], rng: random.Random) -> str | None:

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from plugins.offline.lexicon import has_word
 from plugins.offline.needs import CLARIFY, attribute_terms
 from plugins.offline.querier import stated_needs
 
@@ -49,10 +50,6 @@ def item_text(item: dict[str, Any]) -> str:
     facts = item.get("attributes") or {}
     listed = [str(v) for value in facts.values() for v in (value if isinstance(value, list) else [value])]
     return " ".join([item.get("title") or "", item.get("summary") or "", *listed]).lower()
-
-
-def has_word(text: str, word: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
 
 
 def measure(conversation: list[dict[str, str]], accepted: dict[str, Any] | None,

@@ -39,9 +39,10 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     turns, products = inputs["conversation"], inputs.get("products") or []
     titles = [p["title"] for p in products]
     assistant = [t["text"] for t in turns if t["speaker"] == "Assistant"]
-    recommended = [title for title in titles if any(title.lower() in a.lower() for a in assistant)]
-    # the accepted item: the last product the conversation mentions, when it ends in an accept
-    d = measure(turns, products[-1] if products else None, recommended)
+    recommendations = [a for a in assistant if any(title.lower() in a.lower() for title in titles)]
+    # the accepted item: the last product the conversation mentions, when it ends in an accept; no
+    # aspect of the judge counts products left unnamed (the reviewer's content mark does), so no titles
+    d = measure(turns, products[-1] if products else None, recommended_titles=[])
     openings = [" ".join(t["text"].lower().split()[:3]) for t in turns if t["speaker"] == "User"]
 
     natural = 2.0 - 0.3 * (len(openings) - len(set(openings))) - min(0.9, 0.15 * d.repeated_sentences)
@@ -49,7 +50,6 @@ def answer(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     natural -= min(0.8, 4 * max(0.0, FRESH_PAIRS - d.distinct_pairs))  # wording that keeps coming back
     logical = 2.0 - 1.0 * (not d.ends_with_user) - 0.35 * d.repeated_complaints - 0.15 * max(0, d.rejections - 1)
     logical -= 0.3 * len(d.accepted_turned_down)
-    recommendations = [a for a in assistant if any(title.lower() in a.lower() for title in titles)]
     richness = [min(RICH, len(attribute_terms(a))) for a in recommendations] or [0]
     informative = 2.0 * (sum(richness) / len(richness)) / RICH
     pc_correlation = 2.0 - 0.3 * (len(d.unmet_wishes) + len(d.accepted_turned_down))

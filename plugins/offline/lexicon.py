@@ -111,12 +111,27 @@ MARKETING = re.compile(
 )
 
 
+def capitalised(text: str) -> str:
+    """The text with its first letter upper-cased, as it starts a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def _whole_word(phrase: str) -> str:
+    """A pattern for `phrase` (lower-case) between non-letters: "tie" is not found in "tiered"."""
+    return rf"(?<![a-z]){re.escape(phrase)}(?![a-z])"
+
+
+def has_word(text: str, phrase: str) -> bool:
+    """Whether the lower-case `phrase` occurs in `text` as whole words (case-insensitive)."""
+    return re.search(_whole_word(phrase), text.lower()) is not None
+
+
 def find_all(text: str, phrases) -> list[str]:
     """Phrases of `phrases` that occur in `text` as whole words, in order of first occurrence."""
     lowered = text.lower()
     hits = []
     for phrase in phrases:
-        match = re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered)
+        match = re.search(_whole_word(phrase), lowered)
         if match:
             hits.append((match.start(), phrase))
     # A phrase inside a longer hit ("blue" in "navy blue") is not a separate mention.

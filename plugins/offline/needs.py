@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from plugins.offline.lexicon import COLORS, MATERIALS, PATTERNS, PRODUCT_TYPES, find_all
+from plugins.offline.profile_match import POSSESSIVE
 
-DEPARTMENTS = ["women's", "men's", "girls'", "boys'"]
+DEPARTMENTS = list(POSSESSIVE.values())
 
 # The querier's reading of words that are not the catalog's: word -> the attributes it may mean.
 # One attribute: read as that attribute. Several: a need, clarified into all of them.
@@ -59,16 +60,16 @@ PARAPHRASES: dict[str, list[str]] = {
     "puffer": ["parka", "jacket", "coat"], "anorak": ["parka", "jacket"], "gilet": ["vest"], "waistcoat": ["vest"],
     "frock": ["dress"], "gown": ["dress"], "sundress": ["dress"], "playsuit": ["romper", "jumpsuit"],
     "all-in-one": ["jumpsuit", "romper"], "denims": ["jeans"], "slacks": ["trousers"],
-    "bottoms": ["trousers", "shorts", "skirt"], "tights": ["leggings", "socks"], "track pants": ["joggers"],
+    "bottoms": ["trousers", "shorts", "skirt"], "track pants": ["joggers"],
     "sweatpants": ["joggers"], "trackies": ["joggers"], "bathing suit": ["swimsuit"],
     "swimming costume": ["swimsuit"], "board shorts": ["swim trunks", "shorts"], "pjs": ["pajamas"],
     "sleepwear": ["pajamas"], "trainers": ["sneakers", "running shoes"], "runners": ["running shoes", "sneakers"],
     "walking boots": ["hiking boots", "boots"], "stilettos": ["heels"], "high heels": ["heels"],
     "slip-ons": ["loafers", "sneakers"], "moccasins": ["loafers", "slippers"], "ballerinas": ["flats"],
     "brogues": ["oxford shoes"], "lace-ups": ["oxford shoes", "sneakers", "boots"], "sliders": ["sandals", "slippers"],
-    "flip-flops": ["sandals"], "chain": ["necklace", "bracelet"], "choker": ["necklace"], "studs": ["earrings"],
+    "chain": ["necklace", "bracelet"], "choker": ["necklace"], "studs": ["earrings"],
     "hoops": ["earrings"], "bangle": ["bracelet"], "cuff": ["bracelet"], "wristwatch": ["watch"],
-    "timepiece": ["watch"], "clutch": ["handbag", "purse"], "shoulder bag": ["handbag"], "rucksack": ["backpack"],
+    "timepiece": ["watch"], "shoulder bag": ["handbag"], "rucksack": ["backpack"],
     "daypack": ["backpack"], "knapsack": ["backpack"], "billfold": ["wallet"], "fedora": ["hat"], "sun hat": ["hat"],
     "snapback": ["cap"], "woolly hat": ["beanie", "hat"], "shawl": ["scarf"], "wrap": ["scarf", "dress"],
     "shades": ["sunglasses"], "mittens": ["gloves"], "necktie": ["tie"], "dungarees": ["overalls"],

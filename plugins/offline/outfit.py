@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.profile_match import department, suits_scenario
+from plugins.offline.profile_match import POSSESSIVE, department, suits_scenario
 from plugins.offline.vision import ImageFacts
 
 NEUTRALS = {"black", "white", "grey", "silver", "navy", "beige", "khaki", "brown", "gold"}
@@ -28,7 +28,7 @@ def stylist(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
         rng.choice(["blue", "green", "red", "pink", "olive", "burgundy", "light blue"])
     style = rng.choice(["classic", "relaxed", "tailored", "casual", "smart", "minimal"])
     dept = department(target)  # the outfit is worn by the same person
-    who = f"{dept}' " if dept in ("girls", "boys") else f"{dept}'s " if dept else ""
+    who = f"{POSSESSIVE[dept]} " if dept else ""
     return {"item_type": kind, "description": f"a {style} {colour} {who}{kind} to wear with a {base} "
                                               f"{facts.get('product_type', 'piece')}"}
 
@@ -39,9 +39,8 @@ def check(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     o, t = outfit.get("attributes") or {}, target.get("attributes") or {}
     o_dept, t_dept = department(outfit), department(target)
     if o_dept and t_dept and o_dept != t_dept:
-        possessive = {"girls": "girls'", "boys": "boys'", "women": "women's", "men": "men's"}
-        return {"answer": "No", "reason": f"a {possessive[o_dept]} {o.get('product_type')} and a "
-                                          f"{possessive[t_dept]} {t.get('product_type')} are not one person's outfit"}
+        return {"answer": "No", "reason": f"a {POSSESSIVE[o_dept]} {o.get('product_type')} and a "
+                                          f"{POSSESSIVE[t_dept]} {t.get('product_type')} are not one person's outfit"}
     o_colours = images[0].colors if images and images[0].colors else o.get("colors") or []
     t_colours = images[1].colors if len(images) > 1 and images[1].colors else t.get("colors") or []
     clash = next((frozenset((a, b)) for a in o_colours[:1] for b in t_colours[:1] if frozenset((a, b)) in CLASHES), None)

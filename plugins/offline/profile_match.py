@@ -54,6 +54,8 @@ NEEDS: list[tuple[str, set[str]]] = [
 ]
 NEED_TYPES = set().union(*(types for _, types in NEEDS))  # the types the table has an opinion on
 ADULT_DEPARTMENTS = {"women": "female", "men": "male"}
+# how a shopper or a listing names each department's wear: "a women's coat", "a boys' jacket"
+POSSESSIVE = {"women": "women's", "men": "men's", "girls": "girls'", "boys": "boys'"}
 CHILD_DEPARTMENTS = {"girls": "female", "boys": "male"}
 
 

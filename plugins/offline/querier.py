@@ -8,10 +8,10 @@ not know are lost, vague words are clarified into every attribute they may stand
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
+from plugins.offline.lexicon import has_word
 from plugins.offline.needs import product_type_of
 from plugins.offline.reading import read, search_attributes
 from plugins.offline.vision import ImageFacts
@@ -60,9 +60,9 @@ def rerank(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     for position, c in enumerate(inputs["candidates"]):
         facts = c.get("attributes") or {}
         text = " ".join([c["title"], c.get("summary") or ""]).lower()
-        hits = [a for a in attributes if re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z])", text)]
+        hits = [a for a in attributes if has_word(text, a)]
         score = 2 * len(hits) + 3 * any(product_type_of(a) == facts.get("product_type") for a in attributes)
-        score -= 3 * sum(1 for a in avoid if re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z])", text))
+        score -= 3 * sum(1 for a in avoid if has_word(text, a))
         score -= 0.01 * position  # ties go to the better retrieval rank
         if score > best_score:
             best, best_score, matched = c, score, hits

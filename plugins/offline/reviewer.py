@@ -20,8 +20,8 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.defects import Defects, has_word, item_text, measure
-from plugins.offline.lexicon import COLORS, MATERIALS, find_all
+from plugins.offline.defects import Defects, item_text, measure
+from plugins.offline.lexicon import COLORS, MATERIALS, find_all, has_word
 from plugins.offline.vision import ImageFacts
 
 

@@ -15,13 +15,11 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
+from plugins.offline.lexicon import capitalised
 from plugins.offline.needs import a_kind
-from plugins.offline.profile_match import department
+from plugins.offline.profile_match import POSSESSIVE, department
 from plugins.offline.shopper_words import DEPARTMENT_WORDS, Said, names_an_attribute, own_word, say, wrong_value
 from plugins.offline.vision import ImageFacts
-
-DEPARTMENTS = {"women": "women's", "men": "men's", "girls": "girls'", "boys": "boys'"}
-
 
 def _facts(product: dict[str, Any]) -> dict[str, Any]:
     return product.get("attributes") or {}
@@ -35,10 +33,6 @@ def _main_colour(product: dict[str, Any], image: ImageFacts | None) -> str | Non
         if seen:
             return seen[0]
     return listed[0] if listed else (image.colors[0] if image and image.colors else None)
-
-
-def _sentence(text: str) -> str:
-    return text[0].upper() + text[1:] if text else text
 
 
 # A story sentence the user may retell must read as no wish and no turn-down: none with a word of
@@ -168,14 +162,14 @@ def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         first = f"{rng.choice(NO_KIND)} {rng.choice(NO_KIND_ON)} {rng.choice(NO_KIND_END)}."
     else:
         first = f"{rng.choice(KIND_LEAD)} {_kind_words(said)}{rng.choice(KIND_TAIL)}."
-    sentences = [_sentence(first)]
+    sentences = [capitalised(first)]
     if rng.random() < options.need_omit_p:
         sentences.append(f"{rng.choice(NO_NEED)}{rng.choice(NO_NEED_END)}.")
     else:
-        sentences.append(_sentence(rng.choice(NEED_INTRO).format(requirement)) + ".")
+        sentences.append(capitalised(rng.choice(NEED_INTRO).format(requirement)) + ".")
         others = [r for r in (inputs.get("profile") or {}).get("requirements", [])[1:] if r != requirement]
         if others and rng.random() < 0.4:
-            sentences.append(_sentence(rng.choice(NEED_INTRO_2).format(others[0])) + ".")
+            sentences.append(capitalised(rng.choice(NEED_INTRO_2).format(others[0])) + ".")
     line = story_line(inputs)
     if line and rng.random() < 0.6:
         sentences.append(line)
@@ -192,8 +186,8 @@ def difference(rec: dict[str, Any], target: dict[str, Any], rec_img: ImageFacts 
         return {"aspect": "kind", "recommended": r.get("product_type") or "item", "wanted": t.get("product_type") or "item"}
     r_dept, t_dept = department(rec), department(target)
     if t_dept and r_dept != t_dept:
-        return {"aspect": "department", "recommended": DEPARTMENTS.get(r_dept or "", "unisex"),
-                "wanted": DEPARTMENTS[t_dept]}
+        return {"aspect": "department", "recommended": POSSESSIVE.get(r_dept or "", "unisex"),
+                "wanted": POSSESSIVE[t_dept]}
     t_colour, r_colours = _main_colour(target, target_img), set(r.get("colors") or []) | set(
         rec_img.colors if rec_img else [])
     if t_colour and t_colour not in r_colours:
@@ -217,7 +211,7 @@ def target_values(target: dict[str, Any], aspect: str) -> set[str]:
     t = _facts(target)
     return {"kind": {t.get("product_type")}, "colour": set(t.get("colors") or []),
             "material": set(t.get("materials") or []), "pattern": {t.get("pattern")},
-            "department": {DEPARTMENTS.get(department(target) or "", "unisex")}}.get(aspect, set())
+            "department": {POSSESSIVE.get(department(target) or "", "unisex")}}.get(aspect, set())
 
 
 def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
@@ -374,7 +368,7 @@ def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     thanks = f"{rng.choice(THANKS)}, {rng.choice(FOUND)}" + rng.choice(["!", "."])
     # the title half the time: the accepted item is the one just recommended either way
     name = f"the {product['title']}" if rng.random() < 0.5 else rng.choice(["this one", "this pick", "your pick"])
-    why = _sentence(rng.choice(WHY).format(t=name, s=shown, S=_sentence(shown)))
+    why = capitalised(rng.choice(WHY).format(t=name, s=shown, S=capitalised(shown)))
     fit = rng.choice(FIT).format(r=rng.choice(requirements)) if rng.random() < 0.7 else \
         f"{rng.choice(PLANS)} {rng.choice(PLANS_ON)} {rng.choice(PLANS_WHEN)}."
     return " ".join([thanks, why, fit])
