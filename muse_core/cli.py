@@ -592,9 +592,16 @@ def search(
                 [[h.product_id for h in hits]]).fetchall())
     except (StoreError, UnknownPluginError, RuntimeError, FileNotFoundError) as exc:
         _fail(str(exc))
-    table = Table("rank", "product_id", "score", "title", title=f"{retriever or cfg.retrieval.retriever}: {query}")
-    for hit in hits:
-        table.add_row(str(hit.rank), hit.product_id, f"{hit.score:.4f}", titles.get(hit.product_id, ""))
+    from rich.markup import escape
+    from rich.text import Text
+
+    from muse_core.sql_shell import visible
+
+    table = Table("rank", "product_id", "score", "title",
+                  title=escape(visible(f"{retriever or cfg.retrieval.retriever}: {query}")))
+    for hit in hits:  # catalog text: shown, never obeyed as markup or terminal control
+        table.add_row(str(hit.rank), Text(visible(hit.product_id)), f"{hit.score:.4f}",
+                      Text(visible(titles.get(hit.product_id, ""))))
     console.print(table)
 
 

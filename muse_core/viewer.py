@@ -326,7 +326,8 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8700, *, all
     if not allow_remote and not is_loopback(host):
         raise ValueError(f"refusing to listen on {host}: the viewer binds loopback only (127.0.0.1, ::1, localhost)"
                          " unless remote access is allowed explicitly (muse view --allow-remote)")
-    app = create_app(db_path, allowed_hosts=None if allow_remote else LOOPBACK_HOSTS)
+    # the loopback address it was told to bind (127.0.0.2 too) is a name it answers
+    app = create_app(db_path, allowed_hosts=None if allow_remote else (*LOOPBACK_HOSTS, host, f"[{host}]"))
     shown = f"[{host}]" if ":" in host else host
     # uvicorn's own startup lines are silenced below; this is the one line a user needs.
     print(f"muse view of {Path(db_path).resolve()} on http://{shown}:{port}/ (Ctrl-C to stop)", file=sys.stderr)

@@ -70,6 +70,12 @@ def test_search_and_plugins_commands(tmp_path: Path, tiny_catalog: Path) -> None
     muse("ingest", str(tiny_catalog), "--offline", "--db", str(db), cwd=tmp_path)
     found = muse("search", "hiking boots", "--db", str(db), "--retriever", "bm25", "-k", "2", cwd=tmp_path).stdout
     assert "T3" in found and "Hiking Boots" in found
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:  # a catalog title holding markup and a terminal escape
+        con.execute("UPDATE products SET title = title || ' [red]x\x1b[2J' WHERE product_id = 'T3'")
+    shown = muse("search", "hiking boots", "--db", str(db), "--retriever", "bm25", "-k", "1", cwd=tmp_path).stdout
+    assert "\x1b" not in shown and "[red]x\\x1b[2J" in shown
     listing = muse("plugins", cwd=tmp_path).stdout
     for name in ("offline", "litellm", "bm25", "dense", "hybrid", "minilm", "fashion"):
         assert name in listing

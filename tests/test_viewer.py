@@ -156,6 +156,18 @@ def test_a_loopback_viewer_answers_loopback_host_names_only(fx: Fixture) -> None
         assert refused.status_code == 400 and "ok" not in refused.text
 
 
+def test_the_viewer_answers_the_loopback_address_it_binds(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    apps = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_: apps.append(app))
+    serve(fx.db, host="127.0.0.2", port=8701)
+    with TestClient(apps[0], base_url="http://127.0.0.2:8701") as bound:
+        assert bound.get("/healthz").status_code == 200
+    with TestClient(apps[0], base_url="http://rebound.example:8701") as rebound:
+        assert rebound.get("/healthz").status_code == 400
+
+
 def test_pagination(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
     from muse_core import viewer
 
