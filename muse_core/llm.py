@@ -81,7 +81,8 @@ class ProviderError(Exception):
 
 
 class LLMProvider(Protocol):
-    """A provider may also have `check(role)` (preflight: key and one minimal request),
+    """A provider may also have `check(role)` (preflight: key and one minimal request), `prepare()`
+    (slow set-up preflight runs before timing the checks),
     `default_vision(role)` (whether its model takes images when the role does not say) and
     `in_process = True` (it answers inside this process: its calls get no 'pending' row first)."""
 

@@ -21,7 +21,6 @@ from muse_core.llm import ProviderError
 from muse_core.secrets import redact
 from muse_core.store import Store
 
-IMPORT_ALLOWANCE_S = 60.0
 PROBE_TIMEOUT_S = 10.0  # each endpoint's minimal request; all run at once
 
 
@@ -73,10 +72,8 @@ async def _probe(provider: Any, endpoint: Endpoint) -> tuple[float, str | None, 
     started = time.perf_counter()
     problem, busy = None, False
     try:
-        # The request itself times out after PROBE_TIMEOUT_S; this outer net only catches a check
-        # that hangs, and leaves room for the provider's first import (litellm: seconds, more on a
-        # loaded machine), which must not make a server that answers look busy.
-        await asyncio.wait_for(provider.check(role), PROBE_TIMEOUT_S + IMPORT_ALLOWANCE_S)
+        # the request itself times out after PROBE_TIMEOUT_S; this outer net only catches a check that hangs
+        await asyncio.wait_for(provider.check(role), PROBE_TIMEOUT_S + 2)
     except ProviderError as exc:
         problem = str(exc)
         busy = exc.status == 408 or "timeout" in problem.lower()
@@ -125,6 +122,10 @@ def _check(store: Store, config: MuseConfig, groups: dict[Endpoint, list[str]],
     pending = [(p, e) for p, e in checkable if not _recently_passed(store, e, config.gateway.preflight_ttl_s)]
     if not pending:
         return []
+    for provider in {id(p): p for p, _ in pending}.values():
+        # a provider's first import (litellm: seconds, more on a busy machine) happens before the
+        # timed probes: a server that answers must not look busy because the import was slow
+        getattr(provider, "prepare", lambda: None)()
     results = asyncio.run(_probe_all(pending))
     notes, failures = [], []
     for (_, endpoint), (latency_ms, problem, busy) in zip(pending, results):

@@ -228,6 +228,10 @@ class LiteLLMProvider:
         return LLMResponse(text, getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None),
                            cost, response_model=getattr(response, "model", None), pricing=pricing)
 
+    def prepare(self) -> None:
+        """Import litellm now (seconds), so preflight's timed probe measures the server alone."""
+        _litellm()
+
     async def check(self, role: RoleConfig) -> None:
         """Preflight: the key is present, and one minimal request is answered (not retried)."""
         litellm = _litellm()
