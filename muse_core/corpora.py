@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, Literal
 from pydantic import BaseModel, StrictStr, ValidationError, model_validator
 
 from muse_core.config import IngestConfig
-from muse_core.ingest import _lines as bounded_lines
+from muse_core.ingest import bounded_lines
 from muse_core.store import Store
 
 

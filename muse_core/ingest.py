@@ -66,7 +66,7 @@ class _Parsed:
     raw: bytes  # kept to explain a later reject (an unusable image)
 
 
-def _lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
+def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
     """Each line (at most `limit` + 1 bytes of it) and its full size: a huge line is never held whole."""
     while raw := handle.readline(limit + 1):
         size = len(raw)
@@ -126,7 +126,7 @@ def parse_lines(path: Path, domain: Domain, limits: IngestConfig) -> tuple[list[
     first_seen: dict[str, int] = {}
     line_no = 0
     with path.open("rb") as handle:
-        for line_no, (raw, size) in enumerate(_lines(handle, limits.max_line_bytes), start=1):
+        for line_no, (raw, size) in enumerate(bounded_lines(handle, limits.max_line_bytes), start=1):
             if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]  # editors on Windows write one; it is not part of the data
             try:
