@@ -1,7 +1,7 @@
 """How hard the default offline run is, against the figures issue 11 asks of it.
 
     python benchmarks/offline_difficulty_bench.py [--products 5000] [--conversations 200] [--seed 0]
-                                                  [--workdir DIR] [--judge]
+                                                  [--workdir DIR] [--judge] [--judge-noise SD]
 
 Draws a generated catalog (`muse sample-catalog`), then runs the main job on it with the offline
 engine over BM25 (`muse run --offline`), all through the `muse` command as a user would, and
@@ -13,13 +13,13 @@ reads the figures back with SQL:
 - with `--judge`, `muse evaluate --offline --stage judge` and the judge's per-aspect sd.
 Each figure is printed beside its target and marked ok / MISSED. The figures describe the rule-based
 offline simulator at its default `[offline]` rates, not any language model. A `--workdir` that
-already holds the run is reused (the run's cache makes a rerun free).
+already holds the run is reused (the run's cache makes a rerun free); the figures are those of this
+run's conversation set. `--judge-noise` applies to conversations not judged yet: use a new workdir.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import subprocess
 import sys
@@ -47,32 +47,29 @@ def muse(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
-def sql(db: Path, query: str, cwd: Path) -> list[dict]:
-    out, decoder, rows = muse("sql", "--db", str(db), "--json", query, cwd=cwd).strip(), json.JSONDecoder(), []
-    while out:
-        row, end = decoder.raw_decode(out)
-        rows.append(row)
-        out = out[end:].strip()
-    return rows
-
-
-def text_figures(db: Path, conversation_set: str) -> dict[str, float]:
+def read_figures(db: Path, conversation_set: str) -> dict:
+    """This set's row of difficulty_figures, and the text figures of its turns."""
+    from muse_core.stats import distinct_n
     from muse_core.store import Store
 
-    with Store(db, read_only=True) as store:  # every turn: `muse sql` prints only the first rows
+    with Store(db, read_only=True) as store:
+        rows = store.rows("SELECT * FROM difficulty_figures WHERE conversation_set = ? ORDER BY judge_model NULLS LAST",
+                          [conversation_set])
         turns = store.rows("SELECT conversation_id, text FROM turns JOIN conversations USING (conversation_id)"
                            " WHERE conversation_set = ?", [conversation_set])
-    bigrams: list[tuple[str, str]] = []
+        failed = store.scalar("SELECT count(*) FROM stage_failures WHERE stage = 'conversation' AND"
+                              " starts_with(entity_id, ?)", [f"{conversation_set}-"])
+    if not rows:
+        sys.exit(f"no conversations of set {conversation_set} in {db}")
     in_conversations: dict[str, set[str]] = {}
     for turn in turns:
-        words = turn["text"].split()
-        bigrams += list(zip(words, words[1:]))
         for sentence in re.split(r"(?<=[.!?])\s+", turn["text"].strip()):
             if sentence:
                 in_conversations.setdefault(sentence, set()).add(turn["conversation_id"])
     conversations = len({t["conversation_id"] for t in turns}) or 1
     top = Counter({s: len(c) for s, c in in_conversations.items()}).most_common(1)
-    return {"distinct_2": round(len(set(bigrams)) / max(1, len(bigrams)), 3),
+    # Distinct-2 as `muse stats` computes it (whitespace tokens, corpus level)
+    return {**rows[0], "failed": failed, "distinct_2": round(distinct_n([t["text"].split() for t in turns], 2), 3),
             "top_sentence_share_pct": round(100 * top[0][1] / conversations, 1) if top else 0.0,
             "top_sentence": top[0][0] if top else ""}
 
@@ -84,11 +81,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--judge", action="store_true", help="also run the offline judge (slower)")
+    parser.add_argument("--judge-noise", type=float, help="[offline] judge_noise (default: the configured default)")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="muse-difficulty-"))
     work.mkdir(parents=True, exist_ok=True)
-    catalog, db = work / "catalog" / "catalog.jsonl", work / "muse.duckdb"
-    (work / "muse.toml").write_text('[retrieval]\nretriever = "bm25"\n')
+    catalog, db = work / f"catalog-{args.products}-{args.seed}" / "catalog.jsonl", work / "muse.duckdb"
+    noise = "" if args.judge_noise is None else f"\n[offline]\njudge_noise = {args.judge_noise}\n"
+    (work / "muse.toml").write_text(f'[retrieval]\nretriever = "bm25"\n{noise}')
 
     started = time.perf_counter()
     if not catalog.exists():
@@ -100,17 +99,21 @@ def main() -> None:
          "--conversations", str(args.conversations), "--db", str(db), cwd=work)
     print(f"muse run --offline: {time.perf_counter() - started:.0f} s  (database {db})")
 
-    # this run's set: a reused workdir may hold sets of earlier settings too
-    latest = "(SELECT conversation_set FROM conversations ORDER BY created_at DESC LIMIT 1)"
-    figures = sql(db, f"SELECT * FROM difficulty_figures WHERE conversation_set = {latest}", work)[0]
-    figures.update(text_figures(db, figures["conversation_set"]))
-    if args.judge:
-        muse("evaluate", "--offline", "--db", str(db), "--stage", "judge", cwd=work)
-        figures.update(sql(db, f"SELECT * FROM difficulty_figures WHERE conversation_set = {latest}", work)[0])
+    # this run's set (a reused workdir may hold sets of other settings), named as muse names it
+    from muse_core.config import load_config
+    from muse_core.manager import conversation_set
+    from muse_core.profiles import profile_set_name
 
-    print(f"\nconversations {figures['conversations']}, reviewed {figures['reviewed']}, "
-          f"model answers {figures['answers']}")
-    for name, low, high in TARGETS + [(aspect, 0.1, None) for aspect in JUDGE_ASPECTS if figures.get(aspect)]:
+    config = load_config(work / "muse.toml", db=db, seed=args.seed).with_offline_engine()
+    this_set = conversation_set(config, profile_set_name(config, config.domain))
+    if args.judge:
+        muse("evaluate", "--offline", "--config", "muse.toml", "--db", str(db), "--stage", "judge", cwd=work)
+    figures = read_figures(db, this_set)
+
+    print(f"\nset {this_set}: conversations {figures['conversations']} (and {figures['failed']} failed), reviewed "
+          f"{figures['reviewed']}, model answers {figures['answers']}, judged {figures['judged']}")
+    judged = [(aspect, 0.1, None) for aspect in JUDGE_ASPECTS if figures.get(aspect) is not None]
+    for name, low, high in TARGETS + judged:
         value = figures[name]
         ok = (low is None or value >= low) and (high is None or value <= high)
         wanted = " and ".join(part for part in (low is not None and f">= {low}", high is not None and f"<= {high}")
