@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from muse_core.config import OfflineConfig, QuerierConfig, load_config
+from muse_core.config import ConversationsConfig, OfflineConfig, QuerierConfig, load_config
 from muse_core.judge import JudgeScores
 from muse_core.llm import Gateway, parse_answer
 from muse_core.manager import conversation_set
@@ -255,10 +255,14 @@ def default_run(profiles_db: Path, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def both_picks(default_run: Path, tmp_path_factory) -> Path:
-    """The default run plus the same N profiles with the authors' random pick (another set)."""
+    """The default run plus the same N profiles with the authors' random pick (another set),
+    reviewed at a strict threshold (5 of 6): at the default 4 a handed-over target is dropped only
+    when the noise or a second defect pushes it under (6% of 200 in the difficulty benchmark), so
+    whether 24 draws drop any is chance."""
     db = tmp_path_factory.mktemp("both") / "both.duckdb"
     shutil.copy(default_run, db)
-    run_conversation_stages(db, N, querier=QuerierConfig(pick="random"))
+    strict = ConversationsConfig(n=N, concurrency=6, keep_threshold=5.0)
+    run_conversation_stages(db, N, querier=QuerierConfig(pick="random"), conversations=strict)
     return db
 
 
