@@ -100,7 +100,10 @@ def _print_ingest(result: dict, cfg: MuseConfig) -> None:
     ingest, summaries, index = result["ingest"], result["summaries"], result["index"]
     table = Table(title=f"ingest of {ingest['source']}", show_header=False)
     table.add_row("lines read", str(ingest["lines"]))
-    table.add_row("products", f"{ingest['products']} (new {ingest['new']}, updated {ingest['updated']}, "
+    # a replaced listing is archived, not lost: say where (conversations made from it still use it)
+    updated = f"updated {ingest['updated']}" + (" (previous versions kept in product_versions)"
+                                                if ingest["versions_kept"] else "")
+    table.add_row("products", f"{ingest['products']} (new {ingest['new']}, {updated}, "
                               f"unchanged {ingest['unchanged']}, text-only {ingest['text_only']})")
     table.add_row("rejected lines", str(ingest["rejected"]))
     for reason, n in ingest["reasons"].items():

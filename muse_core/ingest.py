@@ -2,7 +2,9 @@
 
 Lines are validated by the domain's adapter, images are read (local paths or http(s) URLs)
 and validated, and products are written in batches. Re-ingesting an unchanged file writes
-nothing; a changed product replaces the old one and loses its now-stale summary.
+nothing; a changed product replaces the old one in `products` (and loses its now-stale summary)
+after its listing, photo and summary are kept in `product_versions`, so the conversations made
+from it still resolve to it (sql/schema/008_product_versions.sql).
 """
 
 from __future__ import annotations
@@ -28,6 +30,22 @@ from muse_core.store import Store
 
 BATCH = 500
 MAX_DIGITS = 100  # a longer integer in a catalog line is garbage, not data
+# The listing, MAIN photo and summary of each product about to be replaced, kept as a version.
+# current_timestamp is the transaction's start, so superseded_at equals the new row's ingested_at.
+ARCHIVE_SQL = (
+    "INSERT INTO product_versions (product_id, content_hash, domain, title, main_category, categories, features,"
+    " description, store, price, average_rating, rating_number, details, image_status, source_path, source_line,"
+    " run_id, ingested_at, image, image_sha256, image_mime, image_width, image_height, image_source, summary,"
+    " summary_attributes, superseded_at, superseded_by_run)"
+    " SELECT p.product_id, p.content_hash, p.domain, p.title, p.main_category, p.categories, p.features,"
+    " p.description, p.store, p.price, p.average_rating, p.rating_number, p.details, p.image_status, p.source_path,"
+    " p.source_line, p.run_id, p.ingested_at, i.image, i.sha256, i.mime, i.width, i.height, i.source, s.summary,"
+    " s.attributes, current_timestamp, ?"
+    " FROM products p"
+    " LEFT JOIN product_images i ON i.product_id = p.product_id AND i.variant = 'MAIN'"
+    " LEFT JOIN product_summaries s ON s.product_id = p.product_id"
+    " WHERE p.product_id IN (SELECT unnest(?::VARCHAR[]))"
+)
 
 
 @dataclass
@@ -37,6 +55,7 @@ class IngestReport:
     lines: int = 0
     new: int = 0
     updated: int = 0
+    versions_kept: int = 0  # replaced listings archived in product_versions (one per updated product)
     unchanged: int = 0
     text_only: int = 0
     rejected: int = 0
@@ -239,6 +258,8 @@ async def ingest_catalog(store: Store, path: Path, domain: Domain, limits: Inges
 
     with progress.task("writing products", total=len(product_rows)), store.transaction() as con:
         if replaced:
+            # In the same transaction as the replacement: a listing is archived or not replaced at all.
+            report.versions_kept = int(con.execute(ARCHIVE_SQL, [run_id, replaced]).fetchone()[0])
             for table in ("product_images", "product_summaries", "products"):
                 con.execute(f"DELETE FROM {table} WHERE product_id IN (SELECT unnest(?::VARCHAR[]))", [replaced])
         con.execute("DELETE FROM ingest_rejects WHERE source_path = ?", [source])
