@@ -10,13 +10,13 @@ WITH first_rec AS (
 ),
 checked AS (
     SELECT c.conversation_set, t.conversation_id, t.idx, p.product_id, p.title, p.store, t.text,
-           coalesce(target_leak(t.text, p.title, p.store, p.details, s.attributes),
-                    target_leak(t.original_text, p.title, p.store, p.details, s.attributes)) AS why
+           coalesce(target_leak(t.text, p.title, p.store, p.details, p.summary_attributes),
+                    target_leak(t.original_text, p.title, p.store, p.details, p.summary_attributes)) AS why
     FROM turns t
     JOIN conversations c USING (conversation_id)
     LEFT JOIN first_rec f USING (conversation_id)
-    JOIN products p ON p.product_id = c.target_product_id
-    LEFT JOIN product_summaries s ON s.product_id = p.product_id
+    -- the target as the conversation had it, not as a later re-ingest changed it
+    JOIN conversation_products p ON p.conversation_id = c.conversation_id AND p.product_id = c.target_product_id
     WHERE t.role = 'user' AND (f.idx IS NULL OR t.idx < f.idx)
 )
 SELECT conversation_set, conversation_id, idx, product_id, title, store, why, text
