@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,14 @@ def _where(include_dropped: bool) -> str:
 
 def selected_sql(include_dropped: bool = False) -> str:
     """One row per exported conversation with its lineage, flat (also the Parquet table).
-    LEFT JOINs so a conversation with dangling lineage is exported with NULLs, not dropped."""
+    LEFT JOINs so a conversation with dangling lineage is exported with NULLs, not dropped. The
+    target is the listing the conversation was made from (view conversation_products), which a
+    later re-ingest does not change; `target_content_hash` names that version."""
     return (
         "SELECT c.conversation_id, c.conversation_set, c.k, c.profile_id,"
         " p.user_id, u.name, u.gender, u.age, u.profession,"
         " p.scenario_id, s.text AS scenario_text, p.backstory, p.requirements,"
-        " c.target_product_id, tp.title AS target_title,"
+        " c.target_product_id, tp.title AS target_title, tp.content_hash AS target_content_hash,"
         " c.open_type, c.outfit_product_id, c.policy, c.round_limit, c.rounds, c.target_injected, c.accepted_round,"
         " v.content_quality, v.logical_fluency, v.user_consistency, v.total AS review_total,"
         " v.threshold AS review_threshold, v.kept, v.reason AS review_reason"
@@ -61,7 +64,8 @@ def selected_sql(include_dropped: bool = False) -> str:
         " LEFT JOIN profiles p USING (profile_id)"
         " LEFT JOIN users u ON u.user_id = p.user_id"
         " LEFT JOIN scenarios s ON s.scenario_id = p.scenario_id"
-        " LEFT JOIN products tp ON tp.product_id = c.target_product_id"
+        " LEFT JOIN conversation_products tp"
+        " ON tp.conversation_id = c.conversation_id AND tp.product_id = c.target_product_id"
         " LEFT JOIN reviews v ON v.conversation_id = c.conversation_id"
         f" WHERE {_where(include_dropped)}"
     )
@@ -138,7 +142,8 @@ def jsonl_records(store: Store, include_dropped: bool = False) -> list[dict[str,
             "scenario": {"id": c["scenario_id"], "text": c["scenario_text"]},
             "backstory": c["backstory"],
             "requirements": list(c["requirements"] or []),
-            "target": {"product_id": c["target_product_id"], "title": c["target_title"]},
+            "target": {"product_id": c["target_product_id"], "title": c["target_title"],
+                       "content_hash": c["target_content_hash"]},
             "open_type": c["open_type"],
             "outfit_product_id": c["outfit_product_id"],
             "policy": c["policy"],
@@ -188,17 +193,6 @@ def _copy(store: Store, sql: str, path: Path) -> int:
     return int(store.scalar(f"SELECT count(*) FROM ({sql})"))
 
 
-def _mentioned_products_sql(include_dropped: bool) -> str:
-    """Every product an exported conversation touches: target, outfit item, mentioned or shown."""
-    selected = selected_sql(include_dropped)
-    return (
-        f"SELECT target_product_id AS product_id FROM ({selected})"
-        f" UNION SELECT outfit_product_id FROM ({selected}) WHERE outfit_product_id IS NOT NULL"
-        f" UNION SELECT unnest(t.product_ids) FROM ({selected}) c JOIN turns t USING (conversation_id)"
-        f" UNION SELECT unnest(t.image_product_ids) FROM ({selected}) c JOIN turns t USING (conversation_id)"
-    )
-
-
 def export_parquet(store: Store, folder: Path, include_dropped: bool = False,
                    stats: dict[str, Any] | None = None) -> dict[str, int]:
     """conversations / turns / querier_rounds / products .parquet in `folder`; returns row counts."""
@@ -213,15 +207,17 @@ def export_parquet(store: Store, folder: Path, include_dropped: bool = False,
             "SELECT c.conversation_set, c.k, q.*"
             f" FROM ({selected}) c JOIN querier_rounds q USING (conversation_id)"
             " ORDER BY c.conversation_set, c.k, q.round"),
+        # every listing an exported conversation was made from: one row per (product_id, content_hash)
         "products": (
-            "SELECT p.product_id, p.domain, p.title, p.main_category, p.categories, p.features, p.description,"
-            " p.store, p.price, p.average_rating, p.rating_number, p.details, p.image_status,"
-            " s.summary, s.attributes AS summary_attributes,"
-            " i.mime AS image_mime, i.width AS image_width, i.height AS image_height, i.sha256 AS image_sha256"
-            f" FROM ({_mentioned_products_sql(include_dropped)}) m JOIN products p USING (product_id)"
-            " LEFT JOIN product_summaries s USING (product_id)"
-            " LEFT JOIN product_images i ON i.product_id = p.product_id AND i.variant = 'MAIN'"
-            " ORDER BY p.product_id"),
+            "SELECT p.product_id, p.content_hash, p.current, p.domain, p.title, p.main_category,"
+            " p.categories, p.features, p.description, p.store, p.price, p.average_rating, p.rating_number,"
+            " p.details, p.image_status, p.summary, p.summary_attributes, p.image_mime, p.image_width,"
+            " p.image_height, p.image_sha256"
+            f" FROM ({selected}) c JOIN conversation_products p USING (conversation_id)"
+            # the same listing seen by several conversations (or ingested twice, A -> B -> A) once
+            " QUALIFY row_number() OVER (PARTITION BY p.product_id, p.content_hash"
+            " ORDER BY p.valid_from DESC, c.conversation_id) = 1"
+            " ORDER BY p.product_id, p.current, p.content_hash"),
     }
     counts = {name: _copy(store, sql, folder / f"{name}.parquet") for name, sql in tables.items()}
     about = {
@@ -229,8 +225,10 @@ def export_parquet(store: Store, folder: Path, include_dropped: bool = False,
                          "target, outcome and review scores",
         "turns": f"{counts['turns']} utterances: text, simulator text, mentioned and shown products, rewrite check",
         "querier_rounds": f"{counts['querier_rounds']} recommendation rounds: needs, gold query, candidates, choice",
-        "products": f"{counts['products']} products the conversations mention or show, with summaries "
-                    "(photos are not included: see image_sha256, or the hf/finetune exports)",
+        "products": f"{counts['products']} products the conversations target, mention or show, as each "
+                    "conversation saw them (one row per version: product_id, content_hash; current = still "
+                    "the catalog's listing), with summaries (photos are not included: see image_sha256, or "
+                    "the hf/finetune exports)",
     }
     write_data_card(folder, data_card_facts(store), stats, fmt="parquet",
                     files={f"{name}.parquet": text for name, text in about.items()})
@@ -239,24 +237,53 @@ def export_parquet(store: Store, folder: Path, include_dropped: bool = False,
 
 # -- images ----------------------------------------------------------------------------------
 
-def image_file_name(product_id: str, mime: str) -> str:
-    """`<product_id>.<ext>`: the name a product photo gets in an export's images/ folder."""
+def image_file_name(product_id: str, mime: str, replaced_sha256: str | None = None) -> str:
+    """`<product_id>.<ext>`: the name a product photo gets in an export's images/ folder. A photo
+    a re-ingest has since replaced (`replaced_sha256`) is `<product_id>.<12 hex of its sha256>.<ext>`,
+    so a conversation made before the change and one made after can ship side by side."""
     if not SAFE_ID.fullmatch(product_id):
         raise ExportError(f"product id {product_id!r} cannot be used as a file name in images/")
     if mime not in EXT_BY_MIME:
         raise ExportError(f"product {product_id} has an image of unknown type {mime!r}; "
                           f"known: {', '.join(EXT_BY_MIME)}")
-    return f"{product_id}.{EXT_BY_MIME[mime]}"
+    stem = product_id if replaced_sha256 is None else f"{product_id}.{replaced_sha256[:12]}"
+    return f"{stem}.{EXT_BY_MIME[mime]}"
 
 
-def _images(store: Store, product_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The MAIN photo (bytes and mime) of each product that has one."""
-    wanted = sorted(set(product_ids))
+@dataclass(frozen=True)
+class _Photo:
+    """A product's MAIN photo as a conversation saw it, and its file name in an export."""
+    product_id: str
+    sha256: str
+    file_name: str
+
+
+def _photos(store: Store, include_dropped: bool) -> dict[str, dict[str, _Photo]]:
+    """Per exported conversation, the photo of each of its products as it was when the conversation
+    was made (view conversation_products), by product id; products without a photo are absent."""
+    rows = store.rows(
+        "SELECT cp.conversation_id, cp.product_id, cp.image_sha256, cp.image_mime,"
+        " coalesce(cp.image_sha256 = i.sha256, FALSE) AS still_stored"
+        f" FROM ({selected_sql(include_dropped)}) c JOIN conversation_products cp USING (conversation_id)"
+        " LEFT JOIN product_images i ON i.product_id = cp.product_id AND i.variant = 'MAIN'"
+        " WHERE cp.image_sha256 IS NOT NULL ORDER BY cp.conversation_id, cp.product_id")
+    found: dict[str, dict[str, _Photo]] = {}
+    for r in rows:
+        name = image_file_name(r["product_id"], r["image_mime"], None if r["still_stored"] else r["image_sha256"])
+        found.setdefault(r["conversation_id"], {})[r["product_id"]] = _Photo(r["product_id"], r["image_sha256"], name)
+    return found
+
+
+def _photo_bytes(store: Store, photos: Iterable[_Photo]) -> dict[str, bytes]:
+    """The bytes of each photo by file name, each read once (current or archived, product_history)."""
+    wanted = {p.file_name: p for p in photos}
     if not wanted:
         return {}
-    return {r["product_id"]: r for r in store.rows(
-        "SELECT product_id, image, mime FROM product_images WHERE variant = 'MAIN' AND list_contains(?, product_id)"
-        " ORDER BY product_id", [wanted])}
+    keys = sorted({f"{p.product_id}/{p.sha256}" for p in wanted.values()})
+    blobs = {(r["product_id"], r["image_sha256"]): bytes(r["image"]) for r in store.rows(
+        "SELECT DISTINCT ON (product_id, image_sha256) product_id, image_sha256, image FROM product_history"
+        " WHERE image IS NOT NULL AND list_contains(?, product_id || '/' || image_sha256)", [keys])}
+    return {name: blobs[(p.product_id, p.sha256)] for name, p in sorted(wanted.items())}
 
 
 def _shown(turns: list[dict[str, Any]]) -> list[str]:
@@ -294,12 +321,15 @@ def export_hf(store: Store, folder: Path, include_dropped: bool = False,
     folder = Path(folder)
     turns = _turns(store, include_dropped)
     conversations = _conversations(store, include_dropped)
-    photos = _images(store, (pid for said in turns.values() for pid in _shown(said)))
+    photos = _photos(store, include_dropped)
+    data = _photo_bytes(store, (photos[cid][pid] for cid, said in turns.items() for pid in _shown(said)
+                                if pid in photos.get(cid, {})))
     rows = []
     for c in conversations:
         said = turns.get(c["conversation_id"], [])
         shown = _shown(said)
-        missing = [pid for pid in shown if pid not in photos]
+        seen = photos.get(c["conversation_id"], {})
+        missing = [pid for pid in shown if pid not in seen]
         if missing:  # grounding_failures would list these; a row with holes would misalign images
             raise ExportError(f"conversation {c['conversation_id']} shows photos that are not stored: {missing}")
         rows.append({
@@ -312,8 +342,7 @@ def export_hf(store: Store, folder: Path, include_dropped: bool = False,
             "turns": [{"role": t["role"], "action": t["action"], "text": t["text"],
                        "product_ids": list(t["product_ids"]), "image_product_ids": list(t["image_product_ids"])}
                       for t in said],
-            "images": [{"bytes": photos[pid]["image"], "path": image_file_name(pid, photos[pid]["mime"])}
-                       for pid in shown],
+            "images": [{"bytes": data[seen[pid].file_name], "path": seen[pid].file_name} for pid in shown],
             "image_product_ids": shown,
         })
     features = _hf_features()
@@ -373,23 +402,23 @@ def _example(system: str, user: list[dict[str, Any]], assistant: str, example_id
     ]}
 
 
-def finetune_records(store: Store, include_dropped: bool = False) -> tuple[list[dict], list[dict], dict[str, dict]]:
-    """(recommendation_query examples, response examples, photos by product id they reference)."""
+def finetune_records(store: Store, include_dropped: bool = False) -> tuple[list[dict], list[dict], dict[str, bytes]]:
+    """(recommendation_query examples, response examples, the bytes of the photos they reference by
+    file name in images/). Products are the listings each conversation was made from."""
     turns = _turns(store, include_dropped)
     rounds = _querier_rounds(store, include_dropped)
-    recommended = {pid for said in turns.values() for t in said if t["action"] == "recommend"
-                   for pid in t["product_ids"]}
-    photos = _images(store, [pid for said in turns.values() for pid in _shown(said)] + list(recommended))
-    files = {pid: image_file_name(pid, p["mime"]) for pid, p in photos.items()}
-    products = {r["product_id"]: r for r in store.rows(
-        "SELECT p.product_id, p.title, p.price, s.summary FROM products p LEFT JOIN product_summaries s USING (product_id)"
-        " WHERE list_contains(?, p.product_id)", [sorted(recommended)])}
-    used: set[str] = set()
+    photos = _photos(store, include_dropped)
+    listings = {(r["conversation_id"], r["product_id"]): r for r in store.rows(
+        "SELECT cp.conversation_id, cp.product_id, cp.title, cp.price, cp.summary"
+        f" FROM ({selected_sql(include_dropped)}) c JOIN conversation_products cp USING (conversation_id)")}
+    used: dict[str, _Photo] = {}
     queries: list[dict] = []
     responses: list[dict] = []
     for c in _conversations(store, include_dropped):
         cid = c["conversation_id"]
         said = turns.get(cid, [])
+        seen = photos.get(cid, {})
+        files = {pid: photo.file_name for pid, photo in seen.items()}
         missing = [pid for pid in _shown(said) if pid not in files]
         if missing:
             raise ExportError(f"conversation {cid} shows photos that are not stored: {missing}")
@@ -398,17 +427,17 @@ def finetune_records(store: Store, include_dropped: bool = False) -> tuple[list[
             if q["round"] not in recommend_at:
                 raise ExportError(f"conversation {cid} has a querier round {q['round']} without a recommendation turn")
             before = said[:recommend_at[q["round"]]]
-            used.update(pid for t in before for pid in t["image_product_ids"])
+            used.update((files[pid], seen[pid]) for t in before for pid in t["image_product_ids"])
             queries.append(_example(QUERY_SYSTEM, _context(before, files), q["query"], f"{cid}/round-{q['round']}"))
         for i, t in enumerate(said):
             if t["role"] != "assistant":
                 continue
             before = said[:i]
-            used.update(pid for u in before for pid in u["image_product_ids"])
+            used.update((files[pid], seen[pid]) for u in before for pid in u["image_product_ids"])
             parts = _context(before, files)
             if t["action"] == "recommend":
                 for pid in t["product_ids"]:
-                    item = products.get(pid)
+                    item = listings.get((cid, pid))
                     if item is None:
                         raise ExportError(f"conversation {cid} turn {t['idx']} recommends unknown product {pid}")
                     # the chatter may state the listing price, so the example gives it too
@@ -417,9 +446,9 @@ def finetune_records(store: Store, include_dropped: bool = False) -> tuple[list[
                               joiner="\n\n")
                     if pid in files:
                         parts.append(_image_part(files[pid]))
-                        used.add(pid)
+                        used[files[pid]] = seen[pid]
             responses.append(_example(RESPONSE_SYSTEM, parts, t["text"], f"{cid}/turn-{t['idx']}"))
-    return queries, responses, {pid: photos[pid] for pid in sorted(used)}
+    return queries, responses, _photo_bytes(store, used.values())
 
 
 def export_finetune(store: Store, folder: Path, include_dropped: bool = False,
@@ -431,8 +460,8 @@ def export_finetune(store: Store, folder: Path, include_dropped: bool = False,
     counts = {"recommendation_query": _write_lines(folder / "recommendation_query.jsonl", queries),
               "response": _write_lines(folder / "response.jsonl", responses),
               "images": len(photos)}
-    for pid, photo in photos.items():
-        (folder / "images" / image_file_name(pid, photo["mime"])).write_bytes(photo["image"])
+    for name, data in photos.items():
+        (folder / "images" / name).write_bytes(data)
     write_data_card(folder, data_card_facts(store), stats, fmt="finetune", files={
         "recommendation_query.jsonl": f"{counts['recommendation_query']} examples, one per recommendation round: "
                                       "conversation so far -> the querier's gold search query",

@@ -2,7 +2,9 @@
 a list of {Persona, Scenario, Target_item, Mentioned_items, Conversations}, each conversation
 turn {"Assistant"|"User": text, "Action", "Mentioned_item", "Image"}. "Image" lists the
 product ids whose main photo the turn shows (the photos are in `product_images`). We add
-Conversation_id for lineage. Output is deterministic: same store content, same bytes."""
+Conversation_id for lineage. Items are the listings each conversation was made from (view
+conversation_products), not what a later re-ingest put in `products`. Output is deterministic:
+same store content, same bytes."""
 
 from __future__ import annotations
 
@@ -24,9 +26,8 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
 
 def muse_json(store: Store, include_dropped: bool = False) -> list[dict[str, Any]]:
     """Every reviewed conversation the reviewer kept (or all finished ones), ordered by set and k."""
-    products = {r["product_id"]: r for r in store.rows(
-        "SELECT p.product_id, p.title, p.price, p.categories, s.summary FROM products p"
-        " LEFT JOIN product_summaries s USING (product_id)")}
+    products = {(r["conversation_id"], r["product_id"]): r for r in store.rows(
+        "SELECT conversation_id, product_id, title, price, categories, summary FROM conversation_products")}
     conversations = store.rows(
         "SELECT c.conversation_id, c.target_product_id, p.backstory, u.name, u.gender, u.age, u.profession"
         " FROM conversations c JOIN profiles p USING (profile_id) JOIN users u ON u.user_id = p.user_id"
@@ -45,8 +46,8 @@ def muse_json(store: Store, include_dropped: bool = False) -> list[dict[str, Any
             "Conversation_id": c["conversation_id"],
             "Persona": persona,
             "Scenario": c["backstory"],
-            "Target_item": _item(products[c["target_product_id"]]),
-            "Mentioned_items": [_item(products[pid]) for pid in mentioned],
+            "Target_item": _item(products[c["conversation_id"], c["target_product_id"]]),
+            "Mentioned_items": [_item(products[c["conversation_id"], pid]) for pid in mentioned],
             "Conversations": [{("User" if t["role"] == "user" else "Assistant"): t["text"],
                                "Action": ACTIONS.get(t["action"], t["action"]),
                                "Mentioned_item": list(t["product_ids"]),
