@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from muse_core.store import Store
 
 ROLES = {"assistant": "Assistant", "user": "User"}
 
@@ -51,13 +54,34 @@ def product_inputs(row: dict[str, Any]) -> dict[str, Any]:
             "attributes": json.loads(attributes) if isinstance(attributes, str) else attributes}
 
 
+def _product(row: dict[str, Any]) -> dict[str, Any]:
+    return {**product_inputs(row), "has_image": row["has_image"], "store": row["store"]}
+
+
 def load_products(store, domain: str) -> dict[str, dict[str, Any]]:
-    """Summarised products of a domain by id, with `has_image`."""
+    """Summarised products of a domain by id, with `has_image`: the current catalog, what a new
+    conversation is made from."""
     rows = store.rows(
         "SELECT p.product_id, p.title, p.store, p.details, p.price, p.categories, s.summary, s.attributes,"
         " p.image_status = 'ok' AS has_image FROM products p JOIN product_summaries s USING (product_id)"
         " WHERE p.domain = ? ORDER BY p.product_id", [domain])
     if not rows:
         raise ValueError(f"no summarised '{domain}' products: run `muse ingest` first")
-    return {row["product_id"]: {**product_inputs(row), "has_image": row["has_image"], "store": row["store"]}
-            for row in rows}
+    return {row["product_id"]: _product(row) for row in rows}
+
+
+def conversation_products(store: Store, domain: str,
+                          conversation_ids: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each conversation's summarised products of a domain as they were when it was made (view
+    conversation_products), by conversation id then product id, shaped as load_products shapes
+    them: a stage that reads a finished conversation judges it against the listing it was made
+    from, even after a re-ingest changed that listing."""
+    rows = store.rows(
+        "SELECT conversation_id, product_id, title, store, details, price, categories, summary,"
+        " summary_attributes AS attributes, has_image FROM conversation_products"
+        " WHERE domain = ? AND summary IS NOT NULL AND list_contains(?::VARCHAR[], conversation_id)"
+        " ORDER BY conversation_id, product_id", [domain, list(conversation_ids)])
+    found: dict[str, dict[str, dict[str, Any]]] = {cid: {} for cid in conversation_ids}
+    for row in rows:
+        found[row["conversation_id"]][row["product_id"]] = _product(row)
+    return found

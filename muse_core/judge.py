@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from muse_core.corpora import Corpus
-from muse_core.dialogue import ROLES, load_products
+from muse_core.dialogue import ROLES, conversation_products
 from muse_core.evaluation_sample import conversation_turns, seeded_sample
 from muse_core.llm import Gateway
 from muse_core.progress import Progress
@@ -97,10 +97,12 @@ async def _judge(gateway: Gateway, corpus: str, items: list[_Judged], progress: 
 async def judge_conversations(gateway: Gateway, domain: str, conversation_ids: list[str],
                               progress: Progress | None = None) -> JudgeReport:
     """Judge muse's own conversations (the evaluation sample)."""
-    products = load_products(gateway.store, domain)
+    # the listings each conversation was made from (photos: see Gateway._image)
+    listings = conversation_products(gateway.store, domain, conversation_ids)
     items = []
     for cid in conversation_ids:
         turns = conversation_turns(gateway.store, cid)
+        products = listings[cid]
         mentioned = [products[p] for p in dict.fromkeys(p for t in turns for p in t["product_ids"])][:MAX_IMAGES]
         items.append(_Judged(cid, [{"speaker": t["speaker"], "text": t["text"]} for t in turns], mentioned))
     return await _judge(gateway, MUSE, items, progress or Progress.silent())

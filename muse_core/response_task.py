@@ -15,7 +15,7 @@ from nltk.translate.bleu_score import SmoothingFunction, corpus_bleu
 from rouge_score import rouge_scorer
 
 from muse_core.crslab_metrics import crslab_bleu, crslab_distinct
-from muse_core.dialogue import load_products
+from muse_core.dialogue import conversation_products
 from muse_core.evaluation_sample import context, conversation_turns
 from muse_core.llm import Gateway
 from muse_core.progress import Progress
@@ -59,7 +59,7 @@ async def run_response_task(gateway: Gateway, domain: str, conversation_ids: lis
                             progress: Progress | None = None) -> list[ResponseScores]:
     progress = progress or Progress.silent()
     store = gateway.store
-    products = load_products(store, domain)
+    listings = conversation_products(store, domain, conversation_ids)  # as each conversation was made
     methods = model_methods(gateway.config)
     done = set(store.con.execute("SELECT conversation_id, idx, method FROM response_task_turns").fetchall())
     jobs = []
@@ -69,7 +69,7 @@ async def run_response_task(gateway: Gateway, domain: str, conversation_ids: lis
                  for name, role in methods if (cid, t["idx"], name) not in done]
 
     async def one(cid, turns, turn, method, role) -> None:
-        product = products[turn["product_ids"][0]] if turn["action"] == "recommend" else None
+        product = listings[cid][turn["product_ids"][0]] if turn["action"] == "recommend" else None
         images = [product["product_id"]] if product and product["has_image"] else []
         result = await gateway.run("response_generate", {"conversation": context(turns, turn["idx"]),
                                                          "action": turn["action"], "product": product},

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from muse_core.dialogue import ROLES, load_products
+from muse_core.dialogue import ROLES, conversation_products
 from muse_core.llm import Gateway, LLMCallError
 from muse_core.personas import Persona
 from muse_core.progress import Progress
@@ -49,7 +49,6 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
                                progress: Progress | None = None) -> ReviewReport:
     progress = progress or Progress.silent()
     store, settings = gateway.store, gateway.config.conversations
-    products = load_products(store, domain)
     # Only rewritten conversations are reviewed: the reviewer judges the text the dataset ships.
     todo = store.rows(
         "SELECT conversation_id, profile_id, target_product_id, target_injected,"
@@ -58,11 +57,14 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
         " AND EXISTS (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id)"
         " AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.conversation_id = c.conversation_id) ORDER BY k",
         [conv_set])
+    # judged against the listings each conversation was made from, whatever was re-ingested since
+    listings = conversation_products(store, domain, [conv["conversation_id"] for conv in todo])
     total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))
     slots = asyncio.Semaphore(settings.concurrency)
 
     async def one(conv: dict) -> None:
         cid = conv["conversation_id"]
+        products = listings[cid]
         turns = store.rows("SELECT role, text, product_ids, action FROM turns WHERE conversation_id = ? ORDER BY idx",
                            [cid])
         profile = store.rows(

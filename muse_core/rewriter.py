@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from muse_core.dialogue import ROLES, load_products
+from muse_core.dialogue import ROLES, conversation_products
 from muse_core.llm import Gateway, LLMCallError
 from muse_core.profiles import MatchVerdict
 from muse_core.progress import Progress
@@ -36,10 +36,11 @@ async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
                                 progress: Progress | None = None) -> RewriteReport:
     progress = progress or Progress.silent()
     store, config = gateway.store, gateway.config
-    products = load_products(store, domain)
     todo = [cid for (cid,) in store.con.execute(
         "SELECT conversation_id FROM conversations c WHERE conversation_set = ? AND NOT EXISTS"
         " (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id) ORDER BY k", [conv_set]).fetchall()]
+    # the facts to keep are those of the listing each conversation was made from
+    products = conversation_products(store, domain, todo)
     total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))
     slots = asyncio.Semaphore(config.conversations.concurrency)
 
@@ -48,7 +49,7 @@ async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
         colloquial = rng_for(config.seed, cid, "colloquial", turn["idx"]).random() < config.conversations.colloquial_p
         new = await gateway.run("rewrite_utterance", {"speaker": ROLES[turn["role"]], "text": turn["original_text"],
                                                       "previous": previous, "colloquial": colloquial}, entity_id=entity)
-        facts = [f for pid in turn["product_ids"] for f in product_facts(products[pid])]
+        facts = [f for pid in turn["product_ids"] for f in product_facts(products[cid][pid])]
         check = await gateway.run("rewrite_check", {"original": turn["original_text"], "rewrite": new.value,
                                                     "facts": facts}, output=MatchVerdict, entity_id=entity)
         return [cid, turn["idx"], colloquial, new.value.strip(), check.value.answer == "Yes",
