@@ -97,7 +97,8 @@ async def _judge(gateway: Gateway, corpus: str, items: list[_Judged], progress: 
 async def judge_conversations(gateway: Gateway, domain: str, conversation_ids: list[str],
                               progress: Progress | None = None) -> JudgeReport:
     """Judge muse's own conversations (the evaluation sample)."""
-    # the listings each conversation was made from (photos: see Gateway._image)
+    # the listings each conversation was made from; the photos attached are still the catalog's
+    # current ones (Gateway._image reads product_images by product id)
     listings = conversation_products(gateway.store, domain, conversation_ids)
     items = []
     for cid in conversation_ids:
