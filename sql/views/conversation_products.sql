@@ -5,6 +5,8 @@
 -- and the stages that read a finished conversation (rewrite, review, judge, response task) read
 -- a conversation's products here, never `products`, so a later re-ingest cannot change them.
 -- `current`: that listing is still the catalog's (same content_hash as its row in `products`).
+-- No photo bytes here (one row per conversation and product would repeat them): read them from
+-- product_history by (product_id, image_sha256).
 CREATE OR REPLACE VIEW conversation_products AS
 WITH used AS (
     SELECT conversation_id, target_product_id AS product_id FROM conversations
@@ -15,7 +17,7 @@ WITH used AS (
 )
 SELECT u.conversation_id, u.product_id, h.content_hash, h.domain, h.title, h.main_category, h.categories,
        h.features, h.description, h.store, h.price, h.average_rating, h.rating_number, h.details, h.image_status,
-       h.image_status = 'ok' AS has_image, h.image, h.image_sha256, h.image_mime, h.image_width, h.image_height,
+       h.image_status = 'ok' AS has_image, h.image_sha256, h.image_mime, h.image_width, h.image_height,
        h.summary, h.summary_attributes, h.valid_from, h.valid_to,
        coalesce(h.content_hash = p.content_hash, FALSE) AS current
 FROM used u
