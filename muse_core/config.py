@@ -212,8 +212,8 @@ class OfflineConfig(Section):
     pipeline happens at a stated rate. Only the offline engine reads it (docs/offline-engine.md)."""
 
     malformed_p: float = Field(0.02, ge=0, le=1)  # a structured answer is malformed or off-schema (first try)
-    need_vague_p: float = Field(0.15, ge=0, le=1)  # the user names an attribute with a vague word
-    need_omit_p: float = Field(0.1, ge=0, le=1)  # the user leaves a requirement out
+    need_vague_p: float = Field(0.1, ge=0, le=1)  # the user names an attribute with a vague word
+    need_omit_p: float = Field(0.05, ge=0, le=1)  # the user leaves a requirement out
     need_wrong_p: float = Field(0.05, ge=0, le=1)  # the user states an attribute the target lacks
     rewrite_drift_p: float = Field(0.05, ge=0, le=1)  # a rewrite changes a fact (the fact check fails)
     reviewer_noise: float = Field(0.3, ge=0)  # standard deviation of the reviewer's per-aspect noise

@@ -235,6 +235,32 @@ def test_the_rewrite_drifts_on_a_fact_at_the_set_rate() -> None:
     assert abs(failed_checks(0.3, 2000) - 0.3) < 0.04
 
 
+def test_the_rewriters_word_choices_touch_no_attribute_wish_or_negation() -> None:
+    from plugins.offline.reading import NEGATION, PHRASES, WISH
+    for word, choices in rewriter.WORDS.items():
+        for w in [word, *choices]:
+            assert not (WISH.search(w) or NEGATION.search(w) or PHRASES.search(w)), w
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 10_000), words=st.lists(st.sampled_from(sorted(rewriter.WORDS)), min_size=1, max_size=4))
+def test_a_swapped_word_keeps_its_article_right(seed: int, words: list[str]) -> None:
+    text = " ".join(f"It is {'an' if w[0] in 'aeiou' else 'a'} {w}." for w in words)
+    rewrite = rewriter.rewrite({"text": text, "colloquial": False}, [], random.Random(seed), OfflineConfig(rewrite_drift_p=0))
+    assert not re.search(r"\b[Aa] [aeiou]", rewrite), rewrite
+    assert not re.search(r"\b[Aa]n [b-df-hj-np-tv-z]", rewrite), rewrite
+    assert len(re.findall(r"\b(?:a|an)\b", rewrite)) == len(words)  # no article lost
+
+
+def test_the_rewriter_varies_word_choice_at_its_rate() -> None:
+    text = "What a lovely memory. I found a great option for the occasion."
+    swapped = [rewriter._ARTICLE_WORD.sub(lambda m: rewriter._swap_word(m, random.Random(seed)), "lovely") != "lovely"
+               for seed in range(2000)]
+    assert abs(sum(swapped) / len(swapped) - rewriter.WORD_SWAP_P) < 0.04
+    rewrites = {rewriter.rewrite({"text": text}, [], random.Random(s), OfflineConfig(rewrite_drift_p=0)) for s in range(100)}
+    assert len(rewrites) > 20
+
+
 
 def test_the_language_benchmark_runs_small() -> None:
     import subprocess
@@ -290,12 +316,49 @@ def test_each_user_turn_retells_a_different_story_sentence() -> None:
     assert told and len(told) == len(set(told))
 
 
-def test_a_recommendation_names_its_product_in_at_most_two_sentences() -> None:
+OPENING = [{"speaker": "Assistant", "text": "Hello, what can I help you find?"},
+           {"speaker": "User", "text": "Hi there! Here's the story: first ice skating session at the coast. "
+                                       "I'd love to find the ideal piece for it."}]
+
+
+def test_a_recommendation_names_its_product_and_may_quote_the_users_occasion() -> None:
     from plugins.offline import chatter
     product = {"title": "Classic Tote", "price": 45.99, "summary": "A navy leather tote.",
                "attributes": {"product_type": "tote bag", "colors": ["navy"], "materials": ["leather"]}}
-    conversation = [{"speaker": "User", "text": "I need a navy bag."}]
-    texts = [chatter.recommend({"product": product, "conversation": conversation}, [], random.Random(s),
+    texts = [chatter.recommend({"product": product, "conversation": OPENING}, [], random.Random(s),
                                OfflineConfig()) for s in range(200)]
-    assert all("Classic Tote" in t and len(re.split(r"(?<=[.!?])\s+", t)) <= 2 for t in texts)
-    assert len(set(texts)) > 50
+    assert all("Classic Tote" in t and len(re.split(r"(?<=[.!?])\s+", t)) <= 3 for t in texts)
+    assert len(set(texts)) > 100
+    quoted = [q for t in texts for q in re.findall(r'"([^"]+)"', t)]
+    assert 120 < len(quoted) < 190  # about 0.8 of 200
+    # the user's own words of its occasion, never of its wish (a template every shopper says)
+    assert all(q.lower() in "first ice skating session at the coast" for q in quoted), quoted
+    assert len(set(quoted)) > 1
+
+
+def test_a_rejection_may_refer_back_to_the_opening_without_changing_what_the_querier_reads() -> None:
+    opening = [{"speaker": "User", "text": "Some context first: a rainy week at a cabin with friends, "
+                                           "the first in years. I need something to wear for it."}]
+    referred = 0
+    for seed in range(300):
+        text = user_simulator.reject({"difference": {"aspect": "colour", "recommended": "red", "wanted": "navy"},
+                                      "conversation": opening}, [], random.Random(seed), OfflineConfig())
+        quoted = re.findall(r'"([^"]+)"', text)
+        referred += bool(quoted)
+        assert all(q.lower() in "a rainy week at a cabin with friends, the first in years" for q in quoted), text
+        bare = re.sub(r'\s[^.;]*"[^"]+"[^.]*\.', "", text)  # the same turn without the reference
+        assert read(user(text)) == read(user(bare)), text
+    assert 60 < referred < 180  # at 0.4, when the echo is not empty
+
+
+def test_an_echo_is_a_run_of_the_speakers_words_that_neither_starts_nor_ends_mid_phrase() -> None:
+    from plugins.offline.lexicon import DANGLING, echo
+    text = "So, a wedding by the lake is coming up. I'd love to find something for it."
+    for seed in range(200):
+        said = echo(text, random.Random(seed), skip=re.compile(r"\blove\b"))
+        if said is None:
+            continue
+        words = said.split()
+        assert len(words) >= 3 and said in "a wedding by the lake is coming up", said
+        assert words[-1].lower() not in DANGLING and words[0].lower() not in DANGLING - {"a", "the"}, said
+    assert echo("Too short here.", random.Random(0)) is None

@@ -11,16 +11,23 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.lexicon import capitalised
+from plugins.offline.lexicon import capitalised, echo
 from plugins.offline.needs import DEPARTMENTS, a_kind, attribute_terms
+from plugins.offline.reading import WISH
 from plugins.offline.vision import ImageFacts
 
 HELLO = ["Hello", "Hi there", "Welcome", "Hi", "Hi, good to see you", "Greetings", "Hello and welcome", "Hey",
-         "Good day", "Welcome back", "Hi, welcome"]
+         "Good day", "Welcome back", "Hi, welcome", "Hey there", "Hello again", "Nice to see you", "Hi and welcome",
+         "Welcome in", "Hello, lovely to have you", "Hi, thanks for stopping by", "Good to have you here",
+         "Hello, thanks for dropping in", "Hi, glad you found us", "Hey, welcome along"]
 OFFER = ["how may I assist you today", "what can I help you find", "what are you shopping for today",
          "how can I help", "are you looking for anything in particular", "what brings you here today",
          "what do you need today", "what can I do for you", "what's on your list today", "what are we looking for",
-         "how can I make your shopping easier", "what would you like to find"]
+         "how can I make your shopping easier", "what would you like to find", "tell me what you're after",
+         "what's the occasion", "is there something special you need", "what can we track down together",
+         "who are we shopping for today", "what did you come in for", "where shall we start",
+         "what would make today a success", "anything I can dig out for you", "what's on the shopping list",
+         "what are you hunting for", "how can I point you in the right direction", "what's brought you in"]
 
 
 def greet(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
@@ -30,12 +37,21 @@ def greet(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
 
 REACT = ["That sounds exciting", "How lovely", "Oh, that's a big one", "Sounds like fun", "Great, happy to help",
          "Nice, let's find you something", "What an occasion", "Oh, I like the sound of that", "Lovely plan",
-         "That's a good reason to shop", "Wonderful", "Got it"]
-WHICH = ["what kind of item", "which type of piece", "what sort of thing", "which kind of item"]
+         "That's a good reason to shop", "Wonderful", "Got it", "Ooh, nice", "Right, understood",
+         "That makes sense", "Love that", "Thanks for the background", "Perfect, that helps", "Noted",
+         "Okay, I follow", "What fun", "That's helpful to know", "Oh, lovely", "Sounds like a plan",
+         "Good to know", "I'm with you", "Brilliant, thanks"]
+WHICH = ["what kind of item", "which type of piece", "what sort of thing", "which kind of item",
+         "what category of item", "which sort of piece", "what type of thing", "which item exactly",
+         "what kind of piece"]
 ASK_VERB = ["are you picturing", "do you have in mind", "would help most", "are you hoping to find",
-            "should we look for"]
+            "should we look for", "shall I search for", "would you like to see", "are you leaning towards",
+            "would fit the bill", "are you shopping for", "did you come in for"]
 MUST = ["what matters most about it", "is there a must-have feature", "what should it be like", "any must-haves",
-        "what's most important to you", "anything it absolutely needs"]
+        "what's most important to you", "anything it absolutely needs", "any details you care about",
+        "is there anything you'd rule out", "what would make it right for you", "which details are non-negotiable",
+        "anything it has to have", "how should it look and feel", "what would make you say yes",
+        "any preferences I should know"]
 SEEN = ["That {c} {k} is a great base", "I can see the {c} {k} in your photo", "Your {k} has a nice {t} {c} look",
         "The {c} {k} in the picture gives us a lot to work with", "Nice {k}: the {t} {c} is easy to pair"]
 PAIR_Q = ["what kind of piece are you picturing next to it", "which item would you like to pair with it",
@@ -52,52 +68,54 @@ def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         kind = outfit["attributes"].get("product_type", "piece")
         look = rng.choice(SEEN).format(c=colour, k=kind, t=seen.tone if seen else "clean")
         return f"{react}! {look} - {rng.choice(PAIR_Q)}, and {rng.choice(MUST)}?"
-    echo = _echo(inputs.get("conversation") or [], rng)
-    if echo:
-        return f"{react} - {echo}! {capitalised(rng.choice(WHICH))} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
+    said = echo(_user_turns(inputs)[-1], rng, skip=WISH)
+    if said:
+        return f"{react} - {said}! {capitalised(rng.choice(WHICH))} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
     return f"{react} - {rng.choice(WHICH)} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
 
 
-def _echo(conversation: list[dict[str, str]], rng: random.Random) -> str | None:
-    """A few words of the user's last turn said back ("a wedding by the lake"), as a listener does:
-    a run of 3-6 words from its longest sentence, after any "Here's my situation:" head."""
-    last = next((t["text"] for t in reversed(conversation) if t["speaker"] == "User"), "")
-    sentences = [re.split(r":\s|\s-\s", s)[-1] for s in re.split(r"(?<=[.!?])\s+", last) if s]
-    if not sentences:
-        return None
-    words = max(sentences, key=lambda s: len(s.split())).rstrip(".!?").split()
-    if len(words) < 4:
-        return None
-    n = rng.randint(3, min(6, len(words)))
-    start = rng.randrange(len(words) - n + 1)
-    echo = words[start:start + n]
-    while len(echo) > 2 and echo[-1].lower().strip(",;") in DANGLING:  # "a wedding by the" ends too soon
-        echo.pop()
-    return " ".join(echo).strip(",;")
-
-
-DANGLING = {"the", "a", "an", "by", "at", "in", "on", "of", "for", "to", "with", "and", "my", "-", "is", "from",
-            "this", "that", "some", "our", "your", "before", "after", "during", "as", "it", "so"}
+def _user_turns(inputs: dict[str, Any]) -> list[str]:
+    return [t["text"] for t in inputs.get("conversation") or [] if t["speaker"] == "User"] or [""]
 
 
 INTRO = ["I'd suggest the {t}.", "Take a look at the {t}.", "How about the {t}?", "You might like the {t}.",
          "My pick for you is the {t}.", "Consider the {t}.", "Have you seen the {t}?", "I found the {t} for you.",
          "Here's one: the {t}.", "What do you think of the {t}?", "The {t} could be the one.",
-         "Let me show you the {t}."]
-IT_IS = ["It's {a}", "This one is {a}", "It's basically {a}", "You're looking at {a}", "The piece is {a}"]
-MADE = [" made of {m}", " in {m}", " crafted from {m}", " cut from {m}", " that uses {m}"]
+         "Let me show you the {t}.", "Next up is the {t}.", "Try the {t}.", "There's the {t} to consider.",
+         "One option: the {t}.", "I've pulled up the {t}.", "Could the {t} work?", "Maybe the {t}?",
+         "Here's a thought - the {t}.", "I'd put the {t} forward.", "Would the {t} do?", "Check the {t}.",
+         "My next idea is the {t}.", "Give the {t} a look.", "The {t} caught my eye.", "This may suit: the {t}.",
+         "Have a peek at the {t}.", "I have the {t} here.", "Let's see how you feel about the {t}."]
+IT_IS = ["It's {a}", "This one is {a}", "It's basically {a}", "You're looking at {a}", "The piece is {a}",
+         "What you get is {a}", "In short, it's {a}", "Simply put, it's {a}", "We're talking about {a}",
+         "Think of it as {a}", "Essentially it's {a}"]
+MADE = [" made of {m}", " in {m}", " crafted from {m}", " cut from {m}", " that uses {m}", " done in {m}",
+        " put together in {m}", " finished in {m}", " built from {m}"]
 # The photo sentence is put together from three short pools, so it rarely repeats whole.
 PHOTO_WHERE = ["In the photo", "On camera", "In the shot", "Up close", "In this picture", "From the image",
-               "In the product photo", "Looking at the picture", "Zoomed in", "In good light"]
-PHOTO_VERB = ["it has", "it shows", "you get", "it gives off", "there's", "it carries", "it's got", "I see"]
+               "In the product photo", "Looking at the picture", "Zoomed in", "In good light", "From what I see",
+               "Judging by the photo", "In the listing's picture", "On screen", "In the main image",
+               "As the photo shows", "Going by the image"]
+PHOTO_VERB = ["it has", "it shows", "you get", "it gives off", "there's", "it carries", "it's got", "I see",
+              "it wears", "you can spot", "it sports", "it offers", "I notice"]
 PHOTO_LOOK = ["a {s} look", "a {p}, {s} finish", "a {s} tone", "a {s} feel", "a lovely {s} shade",
-              "a {s} colour that reads well", "a {p} surface in {s}", "a soft {s} cast"]
-COSTS = ["It costs ${p:.2f}.", "The price is ${p:.2f}.", "It's ${p:.2f}.", "It comes in at ${p:.2f}."]
+              "a {s} colour that reads well", "a {p} surface in {s}", "a soft {s} cast", "a {s} hue",
+              "an even {s} colour", "a {p} face in {s}", "a {s} that photographs nicely", "a clean {s} shade",
+              "a {s} colouring", "a {p} {s} appearance"]
+COSTS = ["It costs ${p:.2f}.", "The price is ${p:.2f}.", "It's ${p:.2f}.", "It comes in at ${p:.2f}.",
+         "It sells for ${p:.2f}.", "It's listed at ${p:.2f}.", "You'd pay ${p:.2f} for it.",
+         "The tag says ${p:.2f}.", "It's priced at ${p:.2f}.", "It goes for ${p:.2f}.", "It retails at ${p:.2f}."]
+DETAIL = ["One detail: {d}.", "The listing notes {d}.", "It comes with {d}.", "A nice touch is {d}.",
+          "Worth knowing: {d}.", "It also has {d}."]
 TIE_SHARED = ["It has the {w} you asked for.", "It matches what you said about {w}.", "You mentioned {w}, and it has it.",
-              "The {w} is right there, as you wanted."]
-TIE_LEAD = ["It should", "I think it will", "It ought to", "I'd expect it to", "Hopefully it will"]
+              "The {w} is right there, as you wanted.", "You wanted {w}, and this delivers.",
+              "It ticks the {w} box.", "That's the {w} you were after.", "It keeps the {w} you asked about.",
+              "Your {w} request is covered."]
+TIE_LEAD = ["It should", "I think it will", "It ought to", "I'd expect it to", "Hopefully it will",
+            "I reckon it will", "It may well", "Chances are it will", "I'm fairly sure it will"]
 TIE_DO = ["fit what you described", "suit your plans", "work nicely for your occasion", "match the picture you gave me",
-          "cover what you need", "feel right for the day"]
+          "cover what you need", "feel right for the day", "do the job", "fit the bill", "serve you well",
+          "go down well on the day", "hold up to your plans", "sit well with what you told me"]
 TIE_END = ["", " well", " nicely", " quite well"]
 
 
@@ -124,6 +142,12 @@ def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rand
         seconds.append(f"{rng.choice(PHOTO_WHERE)} {rng.choice(PHOTO_VERB)} {look}.")
     if product.get("price") is not None:
         seconds.append(rng.choice(COSTS).format(p=product["price"]))
+    # a listed detail that reads as a noun phrase ("button closure", "70% leather"), not a listing's
+    # sentence ("Made in Portugal", "Black striped design that works for hiking")
+    details = [k for k in f.get("key_features") or [] if len(k.split()) <= 5 and not re.search(
+        r"^(?:made|imported|perfect|great)\b|\bthat\b|!", k, re.I)]
+    if details:
+        seconds.append(rng.choice(DETAIL).format(d=rng.choice(details).lower()))
     last_user = next((t["text"] for t in reversed(inputs["conversation"]) if t["speaker"] == "User"), "")
     text = " ".join([title, product.get("summary") or ""]).lower()
     shared = [t for t in attribute_terms(last_user) if t in text and t not in DEPARTMENTS]
@@ -131,7 +155,22 @@ def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rand
         seconds.append(rng.choice(TIE_SHARED).format(w=shared[0]))
     elif rng.random() < 0.3:
         seconds.append(f"{rng.choice(TIE_LEAD)} {rng.choice(TIE_DO)}{rng.choice(TIE_END)}.")
-    return " ".join([intro, rng.choice(seconds)])
+    parts = [intro, rng.choice(seconds)]
+    # Why it suits the occasion, in the user's own words from the opening: an assistant that
+    # listened says so, and the words are this conversation's, not a template's.
+    situation = echo(_user_turns(inputs)[0], rng, skip=WISH) if rng.random() < 0.8 else None
+    if situation:
+        parts.append(rng.choice(OCCASION).format(e=situation))
+    return " ".join(parts)
+
+
+# The echo is any run of the user's words ("first ice skating session", "laughed about it at"):
+# quoted, every frame reads right.
+OCCASION = ["You mentioned \"{e}\", so this should fit.", "I kept \"{e}\" in mind for this one.",
+            "You said \"{e}\" - this should suit that.", "With \"{e}\" in mind, it felt right.",
+            "Since you said \"{e}\", it seemed a good match.", "I picked it thinking of \"{e}\".",
+            "It fits \"{e}\", as you put it.", "Your words were \"{e}\"; this answers them.",
+            "\"{e}\" was my starting point here.", "For \"{e}\", I'd trust this one."]
 
 
 FEEL = ["What a lovely memory", "I completely understand that feeling", "That's so nice to hear",

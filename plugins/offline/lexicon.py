@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 PRODUCT_TYPES = {
@@ -137,3 +138,34 @@ def find_all(text: str, phrases) -> list[str]:
     # A phrase inside a longer hit ("blue" in "navy blue") is not a separate mention.
     kept = [p for s, p in sorted(hits) if not any(p != q and p in q for _, q in hits)]
     return list(dict.fromkeys(kept))
+
+
+DANGLING = {"the", "a", "an", "by", "at", "in", "on", "of", "for", "to", "with", "and", "my", "-", "is", "from",
+            "this", "that", "some", "our", "your", "before", "after", "during", "as", "it", "so", "about", "into",
+            "over", "up", "out", "around", "through", "than", "like", "when", "while", "where", "who", "which",
+            "was", "were", "are", "be", "had", "has", "have", "would", "could", "will", "but", "or", "i", "me"}
+
+
+def echo(text: str, rng: random.Random, skip: re.Pattern[str] | None = None) -> str | None:
+    """A few words of a turn said back ("a wedding by the lake"), as a listener does: a run of
+    3-6 words from its longest sentence (none that `skip` matches), after any "Here's my
+    situation:" head."""
+    sentences = [re.split(r":\s|\s-\s", s)[-1] for s in re.split(r"(?<=[.!?])\s+", text) if s]
+    sentences = [s for s in sentences if not (skip and skip.search(s))]
+    if not sentences:
+        return None
+    words = max(sentences, key=lambda s: len(s.split())).rstrip(".!?").split()
+    if len(words) < 4:
+        return None
+    n = rng.randint(3, min(6, len(words)))
+    start = rng.randrange(len(words) - n + 1)
+    run = words[start:start + n]
+    while run and run[-1].lower().strip(",;") in DANGLING:  # "a wedding by the" ends too soon
+        run.pop()
+    while run and run[0].lower().strip(",;") in DANGLING - {"a", "an", "the", "my", "our", "this"}:  # "at a diner"
+        run.pop(0)
+    if len(run) < 3:
+        return None
+    if words.index(run[0]) == 0 and run[0] != "I":  # a sentence's first word is not capitalised mid-sentence
+        run[0] = run[0].lower()
+    return " ".join(run).strip(",;")

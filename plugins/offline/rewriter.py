@@ -48,18 +48,76 @@ SWAPS = [  # (pattern, replacements): wording only, no facts
     (r"\bI'm thinking of\b", ["I'm considering", "I've been thinking about"]),
     (r"\bI'm looking for\b", ["I'm searching for", "I'm on the hunt for"]),
     (r"\bI love\b", ["I adore", "I really like"]),
-    (r"\bperfect\b", ["ideal", "spot on"]),
     (r"\breminds me of\b", ["makes me think of", "brings back"]),
     (r"\bwhich matters to me\b", ["and that's important to me", "which I care about"]),
     (r"\bIt's\b", ["It is"]),
     (r"\bisn't\b", ["is not"]),
     (r"\bdon't\b", ["do not"]),
     (r"\bwon't\b", ["will not"]),
+    (r"\bWhat do you think of\b", ["How do you like", "What's your take on", "How do you feel about"]),
+    (r"\bHave you seen\b", ["Have you spotted", "Did you catch", "Have you come across"]),
+    (r"\bLet me show you\b", ["Allow me to show you", "Let me pull up", "Here, let me show you"]),
+    (r"\bHere's one:", ["Here's an option:", "Here's a candidate:", "Try this:"]),
+    (r"\bIn the photo\b", ["In the picture", "In the image", "In the snapshot"]),
+    (r"\bThe price is\b", ["Its price is", "The cost is", "Price-wise, it's"]),
+    (r"\bIt costs\b", ["It will cost you", "It'll set you back"]),
+    (r"\bwhat kind of item\b", ["what type of item", "what sort of item"]),
+    (r"\bare you picturing\b", ["are you imagining", "do you envision"]),
+    (r"\bI'd love\b", ["I'd really love", "I would love"]),
+    (r"\bsomething else\b", ["something different", "another option"]),
+    (r"\bThank you\b", ["Thanks a lot", "Thanks very much", "Many thanks"]),
+    (r"\ba pair of\b", ["some"]),
+    (r"\bfor the occasion\b", ["for the event", "for the big day"]),
+    (r"\bcould be the one\b", ["might be the one", "may be just right"]),
+    (r"\bMost of all\b", ["Above all", "More than anything"]),
+    (r"\bI'd prefer\b", ["I'd rather like", "I'd much prefer"]),
+    (r"\bthis one\b", ["this piece", "this item"]),
+    (r"\bthat one\b", ["that piece", "that item"]),
+    (r"\bI think\b", ["I believe", "I feel"]),
+    (r"\bexactly\b", ["precisely", "just"]),
+    (r"\bmatches\b", ["fits", "lines up with"]),
+    (r"\blovely\b", ["gorgeous", "beautiful", "pretty"]),
+    (r"\btoday\b", ["this time", "right now"]),
+    (r"\bfor you\b", ["for you here", "just for you"]),
     (r"\bI am\b", ["I'm"]),
     (r"\bdo not\b", ["don't"]),
     (r"\bvery\b", ["really", "quite"]),
     (r"\breally\b", ["truly", "genuinely"]),
 ]
+# Word choice, as a hot model varies it: lower-case words of the assistant's and the shopper's
+# phrasing only (never an attribute, a wish or a negation, which the fact check and the readers
+# rely on; product titles are in title case), each occurrence swapped on its own.
+WORDS = {
+    "lovely": ["gorgeous", "beautiful", "pretty", "charming"], "perfect": ["flawless", "spot-on", "excellent"],
+    "happy": ["glad", "pleased"], "idea": ["thought", "notion"], "option": ["choice", "possibility"],
+    "suggest": ["recommend", "propose"], "photo": ["picture", "image"], "occasion": ["event"],
+    "wonderful": ["marvellous", "fantastic", "splendid"], "great": ["excellent", "terrific", "fantastic"],
+    "maybe": ["perhaps", "possibly"], "honestly": ["frankly", "truthfully"], "quite": ["fairly", "pretty"],
+    "excited": ["thrilled", "eager"], "nervous": ["anxious", "jittery"], "big": ["major", "huge"],
+    "busy": ["hectic"], "funny": ["odd", "curious"], "strange": ["odd", "curious"],
+    "amazing": ["incredible", "stunning"], "probably": ["likely", "most likely"], "plans": ["arrangements"],
+    "memory": ["recollection"], "moments": ["times"], "shopping": ["browsing"], "search": ["hunt"],
+    "item": ["product", "article"], "piece": ["item", "number"], "sure": ["certain"], "start": ["begin"],
+    "actually": ["in fact"], "already": ["by now"], "picked": ["chose", "selected"], "found": ["spotted", "located"],
+    "effort": ["attempt"], "close": ["near"], "thought": ["idea"], "appreciate": ["value"],
+    "details": ["specifics", "particulars"], "reminds": ["puts"], "different": ["another", "other"],
+}
+WORD_SWAP_P = 0.4
+_ARTICLE_WORD = re.compile(r"\b(?:(a|an|A|An) )?(" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b")
+
+
+def _swap_word(m: re.Match[str], rng: random.Random) -> str:
+    article, word = m.group(1), m.group(2)
+    if rng.random() >= WORD_SWAP_P:
+        return m.group(0)
+    new = rng.choice(WORDS[word])
+    if article:  # "a perfect fit" -> "an ideal fit"
+        fitting = "an" if new[0] in "aeiou" else "a"
+        article = fitting.capitalize() if article[0].isupper() else fitting
+        return f"{article} {new}"
+    return new
+
+
 FILLERS = ["Honestly", "So", "Okay", "Well", "Oh", "Look", "Right", "Alright", "See", "Hmm", "Yeah", "Listen"]
 TAGS = [" for sure", " to be honest", ", you know", ", no kidding", " - love that", ", I reckon", ", right",
         ", if you ask me", ", honestly", " if that makes sense", ", I'd say"]
@@ -101,6 +159,7 @@ def rewrite(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
     for pattern, choices in SWAPS:
         if re.search(pattern, text) and rng.random() < 0.6:
             text = re.sub(pattern, rng.choice(choices), text, count=1)
+    text = _ARTICLE_WORD.sub(lambda m: _swap_word(m, rng), text)
     if rng.random() < options.rewrite_drift_p:
         text = _drift(text, rng)
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.lexicon import capitalised
+from plugins.offline.lexicon import capitalised, echo
 from plugins.offline.needs import a_kind
 from plugins.offline.profile_match import POSSESSIVE, department
 from plugins.offline.shopper_words import DEPARTMENT_WORDS, Said, names_an_attribute, own_word, say, wrong_value
@@ -171,7 +171,7 @@ def needs(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         if others and rng.random() < 0.4:
             sentences.append(capitalised(rng.choice(NEED_INTRO_2).format(others[0])) + ".")
     line = story_line(inputs)
-    if line and rng.random() < 0.6:
+    if line and rng.random() < 0.8:
         sentences.append(line)
     return " ".join(sentences)
 
@@ -229,24 +229,37 @@ def compare(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random
 
 OPENERS = ["Thanks, but", "I appreciate it, but", "Hmm, not quite -", "That's kind, however", "I see why you picked it, but",
            "Close, but", "Sorry, that one won't do:", "Nice try, but", "Ah, almost -", "Thank you, though",
-           "Good thought, but", "I like the effort, but", "Oh, hmm -", "Not bad, but", "Right idea, however"]
+           "Good thought, but", "I like the effort, but", "Oh, hmm -", "Not bad, but", "Right idea, however",
+           "Fair suggestion, but", "Thanks for trying, but", "Hmm, so close -", "Good effort, though", "Oh, I see, but",
+           "That's a fair pick, however", "Appreciated, but", "Interesting, but", "Kind of you, but", "Tempting, but",
+           "Sorry to be fussy, but", "Ooh, nearly -", "Hmm, on second look,", "Honestly,", "I can see the appeal, but",
+           "It's a nice find, but", "Ah, I see your thinking, but", "Nearly there -", "Mm, afraid", "Well,",
+           "Hmm, you know what,"]
 COMPLAINTS = {
     "kind": ["{r} isn't what I'm after", "I'm not looking for {r}", "{r} won't do the job",
-             "I don't need {r}", "{r} is not the right kind of thing"],
+             "I don't need {r}", "{r} is not the right kind of thing", "{r} is not what I came for",
+             "I'm not after {r} today", "{r} doesn't fit my plans", "{r} is no good to me here"],
     "department": ["that one is {r}, which won't work", "it's {r} and that's not right for me",
-                   "I can't wear {r}"],
+                   "I can't wear {r}", "it's {r}, so it's no use to me", "it looks to be {r}, which doesn't work"],
     "colour": ["the {r} isn't doing it for me", "I'm not keen on the {r}", "{r} isn't really my colour",
                "I can't see myself in {r}", "the {r} doesn't feel right for this", "{r} is not what I pictured",
-               "I'm not a fan of {r} here"],
+               "I'm not a fan of {r} here", "{r} won't work for me", "I'm tired of {r}", "I'd steer away from {r}",
+               "the {r} is not for me", "{r} doesn't go with my plans"],
     "material": ["{r} isn't right for this", "I'm not sold on {r}", "{r} doesn't feel right",
-                 "I'd rather not have {r}", "I can't do {r}"],
+                 "I'd rather not have {r}", "I can't do {r}", "I'm not a fan of {r}", "{r} doesn't agree with me",
+                 "I'd avoid {r}", "{r} is not my first choice"],
     "pattern": ["the {r} look isn't my style", "{r} isn't for me", "I don't love the {r} look",
-                "a {r} design is not what I had in mind"],
+                "a {r} design is not what I had in mind", "the {r} look is not me", "{r} doesn't appeal",
+                "I'm not into {r} designs"],
 }
 WISHES = ["I'd much prefer {w}", "I really want {w}", "what I need is {w}", "I'd love {w}", "I'm hoping for {w}",
-          "{w} would be ideal", "I'm after {w}", "ideally {w}", "show me {w}", "I'm picturing {w}"]
+          "{w} would be ideal", "I'm after {w}", "ideally {w}", "show me {w}", "I'm picturing {w}",
+          "I'd rather have {w}", "{w} is what I have in mind", "I'd go for {w}", "I'm thinking of {w}",
+          "{w} would be best", "I'm looking for {w}", "I'd like {w} instead", "I'm keen on {w}"]
 NO_WISH = ["maybe show me something else", "maybe there's another option", "let's look at a different one",
-           "I'd like to see what else there is", "I wonder what else you have"]
+           "I'd like to see what else there is", "I wonder what else you have", "what else have you got",
+           "perhaps there's something else", "let's keep looking", "I'll trust you to find another",
+           "let's try a different direction", "can we see some alternatives"]
 OTHER_REASONS = {
     "feature": ["it lacks what I need, which is {w}", "I need {w}, and this one doesn't offer that",
                 "it's missing {w}, which matters to me"],
@@ -257,10 +270,14 @@ OTHER_REASONS = {
               "it doesn't feel like me; I'm after something closer to what I pictured",
               "the overall style isn't me; I want something nearer to what I imagine"],
 }
-ASK_AGAIN = ["Could you", "Can you", "Would you", "Maybe you could", "Perhaps you could"]
+CONTINUITY = ["Remember what I said: \"{e}\".", "As I told you, \"{e}\".", "Keep \"{e}\" in mind.",
+              "It's still about \"{e}\", after all.", "Think back to \"{e}\"."]
+ASK_AGAIN = ["Could you", "Can you", "Would you", "Maybe you could", "Perhaps you could", "Might you",
+             "Do you think you could", "Any chance you could"]
 AGAIN = ["try again", "show me another", "look once more", "find a different one", "dig a little deeper",
-         "have another go"]
-AGAIN_END = ["?", ", please?", " now?"]
+         "have another go", "search a bit more", "take one more look", "pull up another", "keep going",
+         "give it one more try"]
+AGAIN_END = ["?", ", please?", " now?", ", if you can?"]
 
 
 def _words(aspect: str, value: str, rng: random.Random) -> str:
@@ -302,7 +319,12 @@ def reject(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     else:
         body = rng.choice(OTHER_REASONS.get(aspect, ["I want {w} instead"])).format(w=d["wanted"]) + "."
     text = f"{opener} {body}"
-    if rng.random() < 0.5:
+    if rng.random() < 0.4:  # the prompt asks to refer back to the conversation: the user's own opening
+        opening = next((t["text"] for t in inputs.get("conversation") or [] if t["speaker"] == "User"), "")
+        said = echo(opening, rng, skip=WISHFUL)
+        if said and not names_an_attribute(said):  # the querier reads rejections: no stray attribute
+            text += " " + rng.choice(CONTINUITY).format(e=said)
+    if rng.random() < 0.25:
         text += f" {rng.choice(ASK_AGAIN)} {rng.choice(AGAIN)}{rng.choice(AGAIN_END)}"
     return text
 
@@ -342,18 +364,25 @@ def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rando
 
 
 THANKS = ["Thank you", "Thanks so much", "Perfect, thanks", "Great find", "Wonderful", "Brilliant", "Oh, lovely",
-          "Yes", "Fantastic", "Ah, finally"]
+          "Yes", "Fantastic", "Ah, finally", "Oh wow", "Yes, yes", "Amazing", "Now we're talking", "Ooh",
+          "Well done", "Many thanks", "Spot on", "Oh, that's great", "Terrific", "Hooray"]
 FOUND = ["this is it", "that's the one", "I'll take it", "you nailed it", "that's exactly right", "we found it",
-         "it's perfect", "sold"]
+         "it's perfect", "sold", "you found it", "that does it", "my search is over", "I'm buying it",
+         "count me in", "that's a yes from me", "you've cracked it", "it's a match"]
 WHY = ["{t} has {s}, which is exactly what I wanted.", "I love that {t} comes with {s}.",
        "With {s}, {t} ticks my boxes.", "{t} with {s} is just what I was after.",
-       "{S} on {t} - that's what sold me.", "What I like about {t} is {s}."]
+       "{S} on {t} - that's what sold me.", "What I like about {t} is {s}.", "{t} wins me over with {s}.",
+       "The way {t} does {s} is lovely.", "{S} makes {t} stand out for me.", "I'm drawn to {t} for {s}.",
+       "{t} gets {s} just right."]
 FIT = ["It's {r}, just as I hoped.", "It feels {r}, which matters to me.", "Being {r} makes it right for me.",
-       "And it's {r} - great.", "It's {r}, exactly what I asked for.", "It manages to be {r} too."]
+       "And it's {r} - great.", "It's {r}, exactly what I asked for.", "It manages to be {r} too.",
+       "Plus it's {r}, which I needed.", "It's {r} as well, so that's settled.", "Being {r} seals it."]
 PLANS = ["I can already picture", "I can just see", "I'm already imagining", "It's easy to imagine",
-         "I'm looking forward to"]
-PLANS_ON = ["wearing it", "myself in it", "how it will look", "the reactions to it", "it in action"]
-PLANS_WHEN = ["on the day", "at the event", "when the time comes", "that morning", "once it's all happening"]
+         "I'm looking forward to", "I keep thinking about", "I'm daydreaming about", "I can't wait for"]
+PLANS_ON = ["wearing it", "myself in it", "how it will look", "the reactions to it", "it in action",
+            "showing it off", "the first outing", "the compliments"]
+PLANS_WHEN = ["on the day", "at the event", "when the time comes", "that morning", "once it's all happening",
+              "in a few weeks", "before long", "when everyone sees it"]
 
 
 def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
@@ -361,7 +390,8 @@ def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     product, requirements = inputs["product"], inputs["profile"]["requirements"]
     f = _facts(product)
     colour = _main_colour(product, images[0] if images else None)
-    features = [x for x in [colour and f"the {colour} colour", (f.get("materials") or [None])[0],
+    colour_words = rng.choice(["the {} colour", "the {} shade", "that {}", "the {} tone", "the {}"])
+    features = [x for x in [colour and colour_words.format(colour), (f.get("materials") or [None])[0],
                             f.get("pattern") not in (None, "solid") and f"the {f['pattern']} pattern",
                             *(k.lower() for k in (f.get("key_features") or [])[:1])] if x]
     shown = " and ".join(features[:2]) or "its details"
@@ -371,4 +401,12 @@ def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     why = capitalised(rng.choice(WHY).format(t=name, s=shown, S=capitalised(shown)))
     fit = rng.choice(FIT).format(r=rng.choice(requirements)) if rng.random() < 0.7 else \
         f"{rng.choice(PLANS)} {rng.choice(PLANS_ON)} {rng.choice(PLANS_WHEN)}."
-    return " ".join([thanks, why, fit])
+    parts = [thanks, why, fit]
+    occasion = echo(inputs["profile"].get("scenario") or "", rng) if rng.random() < 0.6 else None
+    if occasion:
+        parts.append(rng.choice(SORTED).format(e=occasion, E=capitalised(occasion)))
+    return " ".join(parts)
+
+
+SORTED = ["So that's {e} sorted.", "One less thing to worry about for {e}.", "Now {e} feels within reach.",
+          "That takes care of {e}.", "{E} just got easier.", "Ready for {e} now."]
