@@ -69,9 +69,10 @@ def ask(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         look = rng.choice(SEEN).format(c=colour, k=kind, t=seen.tone if seen else "clean")
         return f"{react}! {look} - {rng.choice(PAIR_Q)}, and {rng.choice(MUST)}?"
     said = echo(_user_turns(inputs)[-1], rng, skip=WISH)
+    must = f", and {rng.choice(MUST)}?" if rng.random() < 0.2 else "?"
     if said:
-        return f"{react} - {said}! {capitalised(rng.choice(WHICH))} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
-    return f"{react} - {rng.choice(WHICH)} {rng.choice(ASK_VERB)}, and {rng.choice(MUST)}?"
+        return f"{react} - {said}! {capitalised(rng.choice(WHICH))} {rng.choice(ASK_VERB)}{must}"
+    return f"{react} - {rng.choice(WHICH)} {rng.choice(ASK_VERB)}{must}"
 
 
 def _user_turns(inputs: dict[str, Any]) -> list[str]:
@@ -156,9 +157,9 @@ def recommend(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Rand
     elif rng.random() < 0.3:
         seconds.append(f"{rng.choice(TIE_LEAD)} {rng.choice(TIE_DO)}{rng.choice(TIE_END)}.")
     parts = [intro, rng.choice(seconds)]
-    # Why it suits the occasion, in the user's own words from the opening: an assistant that
-    # listened says so, and the words are this conversation's, not a template's.
-    situation = echo(_user_turns(inputs)[0], rng, skip=WISH) if rng.random() < 0.8 else None
+    # Why it suits, in a few of the user's own words from an earlier turn (its situation or story,
+    # never a wish): an assistant that listened says so, and the words are this conversation's.
+    situation = echo(rng.choice(_user_turns(inputs)), rng, skip=WISH) if rng.random() < 0.8 else None
     if situation:
         parts.append(rng.choice(OCCASION).format(e=situation))
     return " ".join(parts)
@@ -175,11 +176,17 @@ OCCASION = ["You mentioned \"{e}\", so this should fit.", "I kept \"{e}\" in min
 
 FEEL = ["What a lovely memory", "I completely understand that feeling", "That's so nice to hear",
         "It's natural to feel that way", "Moments like that really stay with us", "Ha, I know exactly what you mean",
-        "That's sweet", "I hear you", "It sounds like a special time", "Nerves are normal"]
+        "That's sweet", "I hear you", "It sounds like a special time", "Nerves are normal", "Oh, that made me smile",
+        "Thank you for telling me", "Funny how those things come back", "Sounds like quite a week",
+        "That's a nice thing to hold on to", "I can picture it", "Those little things matter",
+        "What a story", "Ah, I remember days like that"]
 FEEL_END = ["", " before a big day", ", honestly", ", truly", " - thank you for sharing", ", it really is"]
 BACK = ["And the {t} could become part of a new memory.", "Coming back to the {t}: it would suit that mood well.",
         "Do you think the {t} fits the picture you have in mind?", "Meanwhile, the {t} is still on the table.",
-        "Shall we keep the {t} in mind while we look?", "Maybe the {t} can be part of that story."]
+        "Shall we keep the {t} in mind while we look?", "Maybe the {t} can be part of that story.",
+        "Back to the {t}, then: how does it strike you?", "So, the {t} - yes or no?",
+        "The {t} might just fit that moment.", "Let's see if the {t} feels right for it.",
+        "Where does the {t} stand for you now?"]
 
 
 def chitchat(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,

@@ -60,48 +60,48 @@ MOMENTS = ["One rainy evening", "During lunch", "Late on Tuesday", "Over breakfa
            "One afternoon", "Early Sunday", "Between meetings", "After school", "At dawn",
            "At dinner", "On a train", "While cooking", "In a quiet moment", "After practice",
            "Past midnight", "At noon", "Mid-shift", "On Wednesday", "Over tea", "After a swim", "At recess",
-           "During a walk", "Pre-dawn", "On payday", "While ironing", "Mid-commute", "At the weekend"]
+           "During a walk", "Pre-dawn", "On payday", "While ironing", "Mid-commute", "At the weekend", "One foggy morning", "On a lazy Sunday", "Around teatime", "Late one night", "On the school run", "During a heatwave", "On a slow Friday", "Over a late supper", "In the lunch queue", "Half asleep", "At the bus stop", "On a long drive", "Mid-afternoon", "At first light", "In the waiting room"]
 SPOTS = ["on the balcony", "at the kitchen table", "on the bus", "in a café", "on a bench", "by the window",
          "in the break room", "on the sofa", "at work", "in the garden", "on the porch", "in bed", "at the gym",
          "near the harbour", "in the car", "at grandma's", "in a library", "on the stairs", "at a bus stop",
-         "in the attic", "at a diner", "on a ferry", "in the queue", "by the fire", "on the roof", "in a park"]
+         "in the attic", "at a diner", "on a ferry", "in the queue", "by the fire", "on the roof", "in a park", "in the hallway", "at the allotment", "on the pier", "in the laundrette", "at the station", "in a taxi", "at the market", "on the terrace", "in the staff canteen", "by the canal", "in the bath", "at the corner shop", "on a park bench", "in the study", "at the bakery"]
 PONDERS = ["went over", "pictured", "sketched out", "talked through", "weighed", "daydreamed about", "listed",
            "rehearsed", "mulled over", "planned out", "replayed", "imagined", "doodled", "scribbled down",
-           "argued about", "pondered", "counted", "reconsidered", "mapped", "budgeted"]
+           "argued about", "pondered", "counted", "reconsidered", "mapped", "budgeted", "fretted over", "sorted through", "puzzled over", "hummed about", "made lists of", "reviewed", "tallied", "fussed over", "planned around", "chewed over", "dreamed up", "worked out"]
 TOPICS = ["every detail", "the whole day", "what could go wrong", "the guest list", "the route there",
           "how it would feel", "each hour", "the plan", "the weather forecast", "who would come", "the timing",
           "the first impression", "the photos", "small talk", "the costs", "parking", "the music", "shoes",
-          "spare options", "the packing", "their nerves", "the menu", "old habits", "the dress code"]
+          "spare options", "the packing", "their nerves", "the menu", "old habits", "the dress code", "the seating plan", "the speeches", "the journey home", "the first dance", "the timetable", "the gifts", "the small print", "the neighbours", "the budget", "the weather app", "the invitations", "the playlist", "the schedule", "the backup plan", "the toasts", "the car park"]
 FEELINGS = ["Pride", "Nervousness", "Excitement", "Quiet joy", "Some worry", "Restlessness", "Gratitude",
             "Curiosity", "Nostalgia", "Determination", "Impatience", "Relief", "Hope", "A flutter", "Doubt",
-            "Giddiness", "Calm", "Dread", "Tenderness", "Ambition", "Shyness", "Glee", "Unease", "Resolve"]
+            "Giddiness", "Calm", "Dread", "Tenderness", "Ambition", "Shyness", "Glee", "Unease", "Resolve", "Wonder", "Jitters", "Elation", "Bashfulness", "Contentment", "Anxiety", "Delight", "Suspense", "Eagerness", "Fondness", "Jubilation", "Wistfulness"]
 BLENDS = ["mixed with", "gave way to", "sat alongside", "fought with", "outweighed", "turned into", "came with",
-          "battled", "softened into", "grew beside", "masked", "chased", "met", "tangled with", "beat"]
+          "battled", "softened into", "grew beside", "masked", "chased", "met", "tangled with", "beat", "blurred into", "made room for", "wrestled with", "gave in to", "danced with", "overtook", "nudged aside", "walked with"]
 FEELINGS_2 = ["a little doubt", "plain happiness", "old memories", "some stage fright", "childlike glee",
               "tired calm", "fresh energy", "mild panic", "warm affection", "real confidence", "a racing heart",
               "wistful smiles", "sleepless nights", "big plans", "cold feet", "butterflies", "stubbornness",
-              "laughter", "a grin", "homesickness", "impatience"]
+              "laughter", "a grin", "homesickness", "impatience", "shaky hands", "a happy buzz", "quiet pride", "a lump in the throat", "second thoughts", "a sense of occasion", "idle worry", "a spring in the step", "a nervous laugh", "tears of joy", "a pounding pulse", "a dreamy haze"]
 COMPANIONS = ["A sister", "An old friend", "The neighbour", "A colleague", "Some cousin", "Their partner",
               "The roommate", "Grandma", "A teammate", "The boss", "Mum", "Dad", "A classmate", "The landlord",
               "An uncle", "The barber", "A flatmate", "Her coach", "His aunt", "A penfriend", "The vicar",
-              "A stepbrother", "The dog walker", "An ex", "A godparent", "The baker"]
+              "A stepbrother", "The dog walker", "An ex", "A godparent", "The baker", "A godson", "The postman", "A workmate", "An aunt", "The lodger", "A school friend", "Grandpa", "The hairdresser", "A niece", "The yoga teacher", "A cousin twice removed", "The choir leader"]
 REACTIONS = ["kept asking questions", "offered advice", "sent photos", "laughed about it", "had opinions",
              "promised help", "called twice", "teased gently", "shared tips", "got excited too", "disagreed",
              "sent links", "shrugged", "cheered", "lent a hand", "warned", "nodded", "texted daily",
-             "fussed", "swapped stories", "joked"]
+             "fussed", "swapped stories", "joked", "rang at dawn", "made a spreadsheet", "offered a lift", "told old stories", "sent a voice note", "drew a map", "baked a cake", "asked about the date", "wrote a poem", "started a group chat", "raised an eyebrow", "clapped"]
 WEATHER = ["Rain drummed outside", "The heat lingered", "Frost coated everything", "Wind rattled windows",
            "Sunlight filled rooms", "Fog hid streets", "Snow threatened", "A storm rolled in", "Drizzle fell",
            "Hail bounced", "Mist rose", "Clouds gathered", "A breeze stirred", "Thunder grumbled",
-           "Sleet blew sideways", "Puddles spread"]
+           "Sleet blew sideways", "Puddles spread", "A gale howled", "The sun broke through", "Leaves swirled", "A rainbow appeared", "Sleet hissed", "Dew covered the lawn", "The sky cleared", "A chill crept in", "Rain lashed the glass", "Heat shimmered"]
 MEMORIES = ["Last year's mishap", "An awkward photo", "Blistered feet", "A soaked jacket", "Old regrets",
             "A borrowed outfit", "That cheap purchase", "Past compromises", "A torn hem", "Cold toes",
             "A missed bus", "A spilled drink", "Itchy seams", "A snapped heel", "Faded colours", "A lost button",
-            "Sore shoulders", "A wardrobe fail"]
+            "Sore shoulders", "A wardrobe fail", "A rained-off picnic", "A wobbly toast", "An early exit", "A late taxi", "A blown fuse", "A forgotten ticket", "A rushed morning", "An overheated hall", "A long queue", "A windy ceremony"]
 STINGS = ["stung a bit", "felt vivid", "came back", "lingered", "made them wary", "was a lesson",
-          "echoed loudly", "nagged", "resurfaced", "still rankled", "amused everyone", "taught caution"]
+          "echoed loudly", "nagged", "resurfaced", "still rankled", "amused everyone", "taught caution", "still made them laugh", "left a mark", "came up again", "stayed with them", "got retold", "felt recent", "was hard to shake"]
 PLANS = ["booked a taxi", "set two alarms", "wrote a checklist", "cleared the diary", "asked for leave",
          "saved a little", "tried on everything", "practised a toast", "bought a card", "printed tickets",
-         "checked train times", "borrowed a suitcase", "called ahead", "made a playlist"]
+         "checked train times", "borrowed a suitcase", "called ahead", "made a playlist", "ironed everything", "packed early", "polished the car", "rehearsed the route", "wrote the speech", "charged the camera", "ordered a bouquet", "tidied the flat", "asked a neighbour for help", "labelled every bag"]
 HOPES = ["look the part", "feel at ease", "blend in", "stand out", "stay comfortable", "keep warm", "stay cool",
          "move freely", "not fuss", "travel light", "feel confident", "impress quietly", "look sharp", "relax",
          "be practical", "shine", "dress up", "keep it simple", "fit in", "be bold", "stay dry", "feel fresh",

@@ -101,6 +101,12 @@ WORDS = {
     "actually": ["in fact"], "already": ["by now"], "picked": ["chose", "selected"], "found": ["spotted", "located"],
     "effort": ["attempt"], "close": ["near"], "thought": ["idea"], "appreciate": ["value"],
     "details": ["specifics", "particulars"], "reminds": ["puts"], "different": ["another", "other"],
+    "suggestion": ["proposal", "recommendation"], "story": ["tale"], "shot": ["snap"], "camera": ["screen"],
+    "listing": ["description", "product page"], "notes": ["mentions", "lists"], "touch": ["detail"],
+    "price": ["cost"], "chosen": ["selected"], "said": ["mentioned"], "told": ["said to"], "seemed": ["looked"],
+    "match": ["fit"], "small": ["tiny"], "special": ["memorable"], "drawn": ["attracted"], "easier": ["simpler"],
+    "worry": ["fret"], "sorted": ["settled", "handled"], "answers": ["meets"], "felt": ["seemed"],
+    "trust": ["rely on"], "sort": ["kind", "type"], "type": ["kind", "sort"], "fan": ["admirer"],
 }
 WORD_SWAP_P = 0.4
 _ARTICLE_WORD = re.compile(r"\b(?:(a|an|A|An) )?(" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\b")

@@ -91,11 +91,14 @@ SITUATION = ["Here's my situation: {}.", "Quick context - {}.", "So, {} is comin
              "A bit of background: {}.", "It's about {}.", "The thing is, {}.", "Some context first: {}.",
              "Here's the story: {}.", "What's going on is this: {}."]
 FIND = ["I need", "I'm hoping to find", "I'd love to find", "I want", "Could you help me find", "I'm trying to track down",
-        "I'd like to pick out", "I'm looking for"]
+        "I'd like to pick out", "I'm looking for", "I'm out to find", "I'd love your help choosing", "I must find",
+        "I'm on the lookout for", "Help me choose", "I'd be glad to find", "I'm keen to get"]
 THING = ["something to wear", "the right thing", "a good option", "something suitable", "something that works",
-         "the perfect piece", "something fitting"]
+         "the perfect piece", "something fitting", "one good find", "a piece I'll love", "something special",
+         "a sensible choice", "something that feels like me", "a little treat", "the finishing touch"]
 FOR = ["for it", "for the occasion", "for that", "for the day", "for that day", "for the whole thing",
-       "for what's ahead"]
+       "for what's ahead", "before then", "in time", "for the big moment", "to get me through it",
+       "to mark it", "for all of that"]
 OWNED = ["I recently bought this {item} (photo attached)", "I already own this {item} - see the photo",
          "I've got this {item}, it's in the picture", "Attached is a photo of a {item} I have",
          "The {item} in the photo is already in my wardrobe", "I picked up this {item} last month (picture attached)",
@@ -318,13 +321,13 @@ def reject(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
         body = f"{complaint}; {wish}."
     else:
         body = rng.choice(OTHER_REASONS.get(aspect, ["I want {w} instead"])).format(w=d["wanted"]) + "."
-    text = f"{opener} {body}"
-    if rng.random() < 0.4:  # the prompt asks to refer back to the conversation: the user's own opening
-        opening = next((t["text"] for t in inputs.get("conversation") or [] if t["speaker"] == "User"), "")
-        said = echo(opening, rng, skip=WISHFUL)
+    text = f"{opener} {body}" if rng.random() < 0.5 else capitalised(body)  # not every "no" is softened first
+    user_turns = [t["text"] for t in inputs.get("conversation") or [] if t["speaker"] == "User"]
+    if user_turns and rng.random() < 0.4:  # the prompt asks to refer back to the conversation: the user's own words
+        said = echo(rng.choice(user_turns), rng, skip=WISHFUL)
         if said and not names_an_attribute(said):  # the querier reads rejections: no stray attribute
             text += " " + rng.choice(CONTINUITY).format(e=said)
-    if rng.random() < 0.25:
+    if rng.random() < 0.1:
         text += f" {rng.choice(ASK_AGAIN)} {rng.choice(AGAIN)}{rng.choice(AGAIN_END)}"
     return text
 
@@ -377,12 +380,6 @@ WHY = ["{t} has {s}, which is exactly what I wanted.", "I love that {t} comes wi
 FIT = ["It's {r}, just as I hoped.", "It feels {r}, which matters to me.", "Being {r} makes it right for me.",
        "And it's {r} - great.", "It's {r}, exactly what I asked for.", "It manages to be {r} too.",
        "Plus it's {r}, which I needed.", "It's {r} as well, so that's settled.", "Being {r} seals it."]
-PLANS = ["I can already picture", "I can just see", "I'm already imagining", "It's easy to imagine",
-         "I'm looking forward to", "I keep thinking about", "I'm daydreaming about", "I can't wait for"]
-PLANS_ON = ["wearing it", "myself in it", "how it will look", "the reactions to it", "it in action",
-            "showing it off", "the first outing", "the compliments"]
-PLANS_WHEN = ["on the day", "at the event", "when the time comes", "that morning", "once it's all happening",
-              "in a few weeks", "before long", "when everyone sees it"]
 
 
 def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
@@ -399,9 +396,9 @@ def accept(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
     # the title half the time: the accepted item is the one just recommended either way
     name = f"the {product['title']}" if rng.random() < 0.5 else rng.choice(["this one", "this pick", "your pick"])
     why = capitalised(rng.choice(WHY).format(t=name, s=shown, S=capitalised(shown)))
-    fit = rng.choice(FIT).format(r=rng.choice(requirements)) if rng.random() < 0.7 else \
-        f"{rng.choice(PLANS)} {rng.choice(PLANS_ON)} {rng.choice(PLANS_WHEN)}."
-    parts = [thanks, why, fit]
+    parts = [thanks, why]
+    if rng.random() < 0.7:
+        parts.append(rng.choice(FIT).format(r=rng.choice(requirements)))
     occasion = echo(inputs["profile"].get("scenario") or "", rng) if rng.random() < 0.6 else None
     if occasion:
         parts.append(rng.choice(SORTED).format(e=occasion, E=capitalised(occasion)))
