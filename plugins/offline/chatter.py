@@ -1,8 +1,8 @@
 """Offline answers of the chatter (paper Figure 18): greet, ask, recommend a product from its
 listing and photo, answer chit-chat and steer back to the recommendation.
 
-Each sentence is put together from independent phrase pools (and the product's own facts), so
-that a sentence rarely repeats across conversations."""
+Each sentence is put together from independent phrase pools, the product's own facts and a few
+of the user's own words said back, so that a sentence rarely repeats across conversations."""
 
 from __future__ import annotations
 
