@@ -252,6 +252,18 @@ def test_a_swapped_word_keeps_its_article_right(seed: int, words: list[str]) -> 
     assert len(re.findall(r"\b(?:a|an)\b", rewrite)) == len(words)  # no article lost
 
 
+def test_word_choices_do_not_break_the_phrases_they_sit_in() -> None:
+    phrases = ["I picked up this bag last month.", "I hadn't thought of that in ages.",
+               "Let's look at a different one.", "That reminds me of a trip.", "I already own this coat.",
+               "It's the perfect piece for it."]
+    broken = re.compile(r"\b(?:chose up|selected up|hadn't idea|an? (?:another|other) one|puts me of|by now own|"
+                        r"perfect number|flawless number)\b")
+    for seed in range(300):
+        for text in phrases:
+            rewrite = rewriter.rewrite({"text": text}, [], random.Random(seed), OfflineConfig(rewrite_drift_p=0))
+            assert not broken.search(rewrite), rewrite
+
+
 def test_the_rewriter_varies_word_choice_at_its_rate() -> None:
     text = "What a lovely memory. I found a great option for the occasion."
     swapped = [rewriter._ARTICLE_WORD.sub(lambda m: rewriter._swap_word(m, random.Random(seed)), "lovely") != "lovely"
