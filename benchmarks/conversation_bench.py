@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.common import domain_gateway
+from muse_flows.common import domain_gateway
 from muse_core.action_policy import get_policy
 from muse_core.config import MuseConfig, load_config
 from muse_core.indexing import rebuild_fts, refresh_docs
@@ -39,8 +39,8 @@ from muse_core.scenarios import build_scenarios
 from muse_core.seeding import derive_seed
 from muse_core.store import Store
 from muse_core.summaries import summarize_products
-from plugins.fashion import FASHION
-from plugins.offline import engine
+from muse_plugins.fashion import FASHION
+from muse_plugins.offline import engine
 
 
 def config_for(db: Path, n: int) -> MuseConfig:

@@ -20,8 +20,8 @@ import random
 import time
 
 from muse_core.dedup import dedup, exhaustive_bleu_keep
-from plugins.bleu_dedup import BleuDedup
-from plugins.minhash_dedup import MinHashDedup
+from muse_plugins.bleu_dedup import BleuDedup
+from muse_plugins.minhash_dedup import MinHashDedup
 
 
 def options(choices: str) -> list[str]:

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from muse_core.config import OfflineConfig
-from plugins.fashion import FASHION
-from plugins.offline.recovery import catalog_products, measure
+from muse_plugins.fashion import FASHION
+from muse_plugins.offline.recovery import catalog_products, measure
 
 SETTINGS = {"default [offline]": OfflineConfig(),
             "need_*_p = 0": OfflineConfig(need_vague_p=0, need_omit_p=0, need_wrong_p=0)}
@@ -47,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     report("bundled sample", FASHION.sample_catalog, args.n, args.seed)
     if args.generated:
-        from plugins.fashion.catalog_generator import generate_catalog
+        from muse_plugins.fashion.catalog_generator import generate_catalog
 
         with tempfile.TemporaryDirectory() as folder:
             catalog = generate_catalog(args.generated, 0, Path(folder))

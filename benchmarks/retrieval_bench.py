@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from muse_core.config import MuseConfig
 from muse_core.store import Store
-from plugins.dense import DenseRetriever
+from muse_plugins.dense import DenseRetriever
 
 
 class FixedEmbedder:

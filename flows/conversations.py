@@ -10,7 +10,7 @@ import asyncio
 
 from prefect import flow, task
 
-from flows.common import domain_gateway, progress, recorded_run
+from muse_flows.common import domain_gateway, progress, recorded_run
 from muse_core.action_policy import get_policy
 from muse_core.config import MuseConfig
 from muse_core.manager import run_conversations

@@ -9,7 +9,7 @@ import asyncio
 
 from prefect import flow, task
 
-from flows.common import domain_gateway, progress, recorded_run
+from muse_flows.common import domain_gateway, progress, recorded_run
 from muse_core.config import MuseConfig
 from muse_core.corpora import read_corpus
 from muse_core.elements import tag_elements

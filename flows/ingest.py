@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prefect import flow, task
 
-from flows.common import domain_gateway, progress, recorded_run
+from muse_flows.common import domain_gateway, progress, recorded_run
 from muse_core.config import MuseConfig
 from muse_core.indexing import build_index
 from muse_core.ingest import ingest_catalog

@@ -12,10 +12,10 @@ from typing import Any, Optional
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.conversations import conversations_flow
-from flows.evaluation import evaluate_flow
-from flows.ingest import ingest_flow
-from flows.profiles import profiles_flow
+from muse_flows.conversations import conversations_flow
+from muse_flows.evaluation import evaluate_flow
+from muse_flows.ingest import ingest_flow
+from muse_flows.profiles import profiles_flow
 from muse_core.config import MuseConfig
 from muse_core.plugins import check_config_plugins, registry
 from muse_core.preflight import preflight

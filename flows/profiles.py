@@ -6,7 +6,7 @@ import asyncio
 
 from prefect import flow, task
 
-from flows.common import domain_gateway, progress, recorded_run
+from muse_flows.common import domain_gateway, progress, recorded_run
 from muse_core.config import MuseConfig
 from muse_core.plugins import registry
 from muse_core.profiles import build_profiles

@@ -144,7 +144,7 @@ def _own_prefect_server() -> None:
 
 def _run_ingest(cfg: MuseConfig, catalog: Path, command: str) -> None:
     _own_prefect_server()
-    from flows.ingest import ingest_flow  # Prefect takes a second to import: only when needed
+    from muse_flows.ingest import ingest_flow  # Prefect takes a second to import: only when needed
 
     from muse_core.store import StoreError
 
@@ -174,7 +174,7 @@ def _print_profiles(result: dict, cfg: MuseConfig) -> None:
 
 def _run_profiles(cfg: MuseConfig, command: str) -> None:
     _own_prefect_server()
-    from flows.profiles import profiles_flow
+    from muse_flows.profiles import profiles_flow
 
     from muse_core.store import StoreError
 
@@ -257,7 +257,7 @@ def _read_store(cfg: MuseConfig):
 
 def _run_conversations(cfg: MuseConfig, command: str) -> None:
     _own_prefect_server()
-    from flows.conversations import conversations_flow
+    from muse_flows.conversations import conversations_flow
 
     from muse_core.store import StoreError
 
@@ -443,7 +443,7 @@ def evaluate(
     for warning in judge_warnings(cfg):
         err.print(f"[yellow]warning:[/yellow] {warning}")
     _own_prefect_server()
-    from flows.evaluation import evaluate_flow  # Prefect takes seconds to import: after preflight
+    from muse_flows.evaluation import evaluate_flow  # Prefect takes seconds to import: after preflight
     try:
         result = evaluate_flow(cfg.model_dump(mode="json"), stages=stage or None, corpora=specs)
     except (ValueError, RuntimeError, StoreError) as exc:
@@ -508,7 +508,7 @@ def estimate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON instead of a table.")] = False,
 ) -> None:
     """What a run would cost, before spending: an offline dry run priced with the configured models."""
-    from flows.common import progress
+    from muse_flows.common import progress
     from muse_core.estimate import estimate, estimate_table
     from muse_core.plugins import UnknownPluginError
 
@@ -567,7 +567,7 @@ def sample_catalog(
 ) -> None:
     """Draw an invented fashion catalog with images, like the bundled sample but of any size: 71
     product types with long-tailed counts and near-duplicate listings."""
-    from plugins.fashion.catalog_generator import generate_catalog
+    from muse_plugins.fashion.catalog_generator import generate_catalog
 
     path = generate_catalog(n, seed, out)
     console.print(f"wrote {n:,} products to {path} (images in {path.parent / 'images'}); "
@@ -732,7 +732,7 @@ def deploy() -> None:
     from prefect import serve
     from prefect.settings import get_current_settings
 
-    from flows.pipeline import deployments
+    from muse_flows.pipeline import deployments
 
     api = get_current_settings().api.url
     if not api:
@@ -801,7 +801,7 @@ def offline_server(
     """Serve the offline engine as an OpenAI-compatible API on loopback, optionally with faults."""
     import uvicorn
 
-    from plugins.offline.server import Faults, check_loopback, create_app
+    from muse_plugins.offline.server import Faults, check_loopback, create_app
 
     try:
         check_loopback(host)

@@ -15,19 +15,19 @@ ENTRY_POINT_GROUP = "muse"
 
 # Built-in plugins load by default; each module implements some hooks of muse_core.hookspecs.
 DEFAULT_PLUGINS = (
-    "plugins.offline",
-    "plugins.litellm_provider",
-    "plugins.minilm_embedder",
-    "plugins.bge_m3_embedder",
-    "plugins.bm25",
-    "plugins.dense",
-    "plugins.hybrid",
-    "plugins.bleu_dedup",
-    "plugins.minhash_dedup",
-    "plugins.decaying_chitchat",
-    "plugins.no_chitchat",
-    "plugins.fixed_probability",
-    "plugins.fashion",
+    "muse_plugins.offline",
+    "muse_plugins.litellm_provider",
+    "muse_plugins.minilm_embedder",
+    "muse_plugins.bge_m3_embedder",
+    "muse_plugins.bm25",
+    "muse_plugins.dense",
+    "muse_plugins.hybrid",
+    "muse_plugins.bleu_dedup",
+    "muse_plugins.minhash_dedup",
+    "muse_plugins.decaying_chitchat",
+    "muse_plugins.no_chitchat",
+    "muse_plugins.fixed_probability",
+    "muse_plugins.fashion",
 )
 
 # kind shown to users -> hook that registers it

@@ -9,8 +9,8 @@ from muse_core.config import MuseConfig
 from muse_core.hookspecs import hookimpl
 from muse_core.retrieval import Hit, hits_from_scores
 from muse_core.store import Store
-from plugins.bm25 import BM25Retriever
-from plugins.dense import DenseRetriever
+from muse_plugins.bm25 import BM25Retriever
+from muse_plugins.dense import DenseRetriever
 
 RRF_K = 60  # the constant of Cormack et al. (2009); damps the weight of top ranks
 

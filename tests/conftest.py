@@ -25,7 +25,7 @@ def tiny_catalog(tmp_path: Path) -> Path:
 def generated_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """catalog.jsonl of a 5,000-product generated catalog (`muse sample-catalog --n 5000 --seed 0`),
     drawn once per test session; its images sit beside it. Read it, do not change it."""
-    from plugins.fashion.catalog_generator import generate_catalog
+    from muse_plugins.fashion.catalog_generator import generate_catalog
 
     return generate_catalog(5000, 0, tmp_path_factory.mktemp("generated-catalog"))
 

@@ -70,7 +70,7 @@ def build_sample_db(db: Path) -> Path:
     from muse_core.runs import start_run
     from muse_core.store import Store
     from muse_core.summaries import summarize_products
-    from plugins.fashion import FASHION
+    from muse_plugins.fashion import FASHION
 
     config = load_config(db=db).with_offline_engine()
     with Store(db) as store:
@@ -102,7 +102,7 @@ def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dic
     `overrides` say otherwise (e.g. roles pointing at the loopback server)."""
     import asyncio
 
-    from flows.common import domain_gateway
+    from muse_flows.common import domain_gateway
     from muse_core.action_policy import get_policy
     from muse_core.config import load_config
     from muse_core.manager import run_conversations
@@ -153,7 +153,7 @@ def build_profiles_db(db: Path, n: int) -> Path:
     from muse_core.runs import start_run
     from muse_core.scenarios import build_scenarios
     from muse_core.store import Store
-    from plugins.fashion import FASHION
+    from muse_plugins.fashion import FASHION
 
     build_sample_db(db)
     config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": n, "scenarios": 70}).with_offline_engine()
@@ -174,7 +174,7 @@ def write_sample_subset(folder: Path, n: int) -> Path:
     """The first `n` products of the bundled fashion sample, with their photos, as a catalog file."""
     import shutil
 
-    from plugins.fashion import FASHION
+    from muse_plugins.fashion import FASHION
 
     source = FASHION.sample_catalog
     lines = source.read_text(encoding="utf-8").splitlines()[:n]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.fashion import FASHION
+from muse_plugins.fashion import FASHION
 
 MUSE = [sys.executable, "-m", "muse_core.cli"]
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,13 +13,13 @@ from muse_core.action_policy import get_policy
 from muse_core.config import OfflineConfig, load_config
 from muse_core.plugins import registry
 from muse_core.reviewer import ReviewScores
-from plugins.decaying_chitchat import DecayingChitchat
-from plugins.fixed_probability import FixedProbability
-from plugins.offline import rewriter, shopper_words, user_simulator
-from plugins.offline.lexicon import COLORS, MATERIALS
-from plugins.offline.needs import a_kind
-from plugins.offline.querier import plan, stated_needs
-from plugins.offline.reviewer import review
+from muse_plugins.decaying_chitchat import DecayingChitchat
+from muse_plugins.fixed_probability import FixedProbability
+from muse_plugins.offline import rewriter, shopper_words, user_simulator
+from muse_plugins.offline.lexicon import COLORS, MATERIALS
+from muse_plugins.offline.needs import a_kind
+from muse_plugins.offline.querier import plan, stated_needs
+from muse_plugins.offline.reviewer import review
 
 probability = st.floats(min_value=0, max_value=1)
 

@@ -12,7 +12,7 @@ import pytest
 from muse_core.config import ConversationsConfig, load_config
 from muse_core.muse_json import muse_json
 from muse_core.store import Store
-from plugins.offline.server import BackgroundServer, Faults
+from muse_plugins.offline.server import BackgroundServer, Faults
 from tests.helpers import ROOT, build_profiles_db, export_bytes, over_http, run_conversation_stages
 
 N = 12
@@ -174,7 +174,7 @@ def test_kills_over_http_leave_no_answered_request_unrecorded(profiles_db: Path,
 
 
 def test_a_run_marks_what_killed_runs_left_in_flight(tmp_path: Path) -> None:
-    from flows.common import recorded_run
+    from muse_flows.common import recorded_run
     from muse_core.runs import start_run
 
     config = load_config(db=tmp_path / "muse.duckdb").with_offline_engine()

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.evaluation import chosen_stages
+from muse_flows.evaluation import chosen_stages
 from muse_core.config import load_config
 from muse_core.corpora import Corpus, Utterance, read_corpus
 from muse_core.judge import (

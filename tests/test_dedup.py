@@ -20,9 +20,9 @@ from muse_core.dedup import (
     silenced_zero_count_warnings,
     tokenize,
 )
-from plugins import bleu_dedup, minhash_dedup
-from plugins.bleu_dedup import BleuDedup, bleu, clipped_matches, ngram_counts
-from plugins.minhash_dedup import MinHashDedup, shingle_hashes
+from muse_plugins import bleu_dedup, minhash_dedup
+from muse_plugins.bleu_dedup import BleuDedup, bleu, clipped_matches, ngram_counts
+from muse_plugins.minhash_dedup import MinHashDedup, shingle_hashes
 from tests.helpers import SHARED_DATA
 
 BASIC_SCENARIOS = SHARED_DATA / "muse" / "basic_scenarios.json"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from flows.evaluation import evaluate_flow
+from muse_flows.evaluation import evaluate_flow
 from muse_core.config import load_config
 from muse_core.judge import judge_warnings
 from muse_core.rec_task import rank_of

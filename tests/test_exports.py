@@ -23,7 +23,7 @@ from muse_core.retrieval import get_retriever
 from muse_core.runs import start_run
 from muse_core.scenarios import build_scenarios
 from muse_core.store import Store
-from plugins.fashion import FASHION
+from muse_plugins.fashion import FASHION
 from tests.helpers import build_sample_db, run_conversation_stages
 
 N = 6

@@ -221,7 +221,7 @@ def test_a_copied_database_still_ingests_what_it_lacks(tmp_path: Path) -> None:
     """The copy carries the original's store id: an ingest cached on it stored nothing in the copy."""
     import shutil
 
-    from flows.ingest import ingest_flow
+    from muse_flows.ingest import ingest_flow
     from muse_core.config import load_config
 
     first, second = tmp_path / "first", tmp_path / "second"

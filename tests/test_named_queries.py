@@ -52,7 +52,7 @@ MAY_BE_EMPTY = {"target_never_retrieved"}
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     """Six offline conversations, simulated, rewritten, reviewed and judged (one judge round)."""
-    from flows.common import domain_gateway
+    from muse_flows.common import domain_gateway
     from muse_core.config import load_config
     from muse_core.evaluation_sample import sample_conversations
     from muse_core.judge import judge_conversations

@@ -2,11 +2,11 @@ import json
 
 import pytest
 
-from plugins.offline import engine
-from plugins.offline.lexicon import COLORS, find_all
-from plugins.offline.product_summary import clean_features
-from plugins.offline.profile_match import suits_scenario
-from plugins.offline.vision import analyze_image
+from muse_plugins.offline import engine
+from muse_plugins.offline.lexicon import COLORS, find_all
+from muse_plugins.offline.product_summary import clean_features
+from muse_plugins.offline.profile_match import suits_scenario
+from muse_plugins.offline.vision import analyze_image
 from tests.helpers import draw_product
 
 PRODUCT = {"title": "Men's Navy Striped Linen Shirt for Summer Beach", "features": ["Linen", "Perfect gift!"],
@@ -67,7 +67,7 @@ def test_clean_features_drops_selling_sentences() -> None:
 
 def test_vision_agrees_with_the_bundled_sample_listings() -> None:
     """The sample's drawn images show the colour and pattern the listing names; the engine must see them."""
-    from plugins.fashion import FASHION
+    from muse_plugins.fashion import FASHION
 
     expected_pattern = {"striped": "striped", "color block": "colour-block", "plaid": "patterned",
                         "polka dot": "patterned", "floral": "patterned"}

@@ -24,10 +24,10 @@ from muse_core.reviewer import GRID, ReviewScores
 from muse_core.runs import start_run
 from muse_core.store import Store
 from muse_core.summaries import ProductSummary
-from plugins.offline import engine, malformed
-from plugins.offline.judge import answer as judge
-from plugins.offline.reviewer import review
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline import engine, malformed
+from muse_plugins.offline.judge import answer as judge
+from muse_plugins.offline.reviewer import review
+from muse_plugins.offline.vision import ImageFacts
 from tests.helpers import ROOT, build_profiles_db, run_conversation_stages
 
 N = 24

@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from muse_core.config import OfflineConfig
-from plugins.fashion import FASHION
-from plugins.offline import needs, rewriter, shopper_words, user_simulator
-from plugins.offline.lexicon import COLORS, MATERIALS, PATTERNS
-from plugins.offline.needs import CLARIFY, DEPARTMENTS, KINDS, SAME_AS
-from plugins.offline.reading import is_kind, read, search_attributes, words_in
-from plugins.offline.recovery import Recovery, catalog_products, measure, recovery
+from muse_plugins.fashion import FASHION
+from muse_plugins.offline import needs, rewriter, shopper_words, user_simulator
+from muse_plugins.offline.lexicon import COLORS, MATERIALS, PATTERNS
+from muse_plugins.offline.needs import CLARIFY, DEPARTMENTS, KINDS, SAME_AS
+from muse_plugins.offline.reading import is_kind, read, search_attributes, words_in
+from muse_plugins.offline.recovery import Recovery, catalog_products, measure, recovery
 
 QUIET = OfflineConfig(need_vague_p=0, need_omit_p=0, need_wrong_p=0)
 PLUGINS = Path(needs.__file__).parent
@@ -124,15 +124,15 @@ def imports(module_file: Path) -> set[str]:
 
 
 def test_the_shopper_and_the_querier_do_not_share_word_tables() -> None:
-    querier_side = {"plugins.offline.needs", "plugins.offline.reading", "plugins.offline.querier",
-                    "plugins.offline.purchase_backstory"}
+    querier_side = {"muse_plugins.offline.needs", "muse_plugins.offline.reading", "muse_plugins.offline.querier",
+                    "muse_plugins.offline.purchase_backstory"}
     assert not imports(PLUGINS / "shopper_words.py") & querier_side
-    assert not imports(PLUGINS / "needs.py") & {"plugins.offline.purchase_backstory", "plugins.offline.shopper_words"}
-    assert not imports(PLUGINS / "reading.py") & {"plugins.offline.shopper_words", "plugins.offline.user_simulator"}
+    assert not imports(PLUGINS / "needs.py") & {"muse_plugins.offline.purchase_backstory", "muse_plugins.offline.shopper_words"}
+    assert not imports(PLUGINS / "reading.py") & {"muse_plugins.offline.shopper_words", "muse_plugins.offline.user_simulator"}
     # the user simulator takes only an article rule from the querier's side, no words
     user_imports = ast.parse((PLUGINS / "user_simulator.py").read_text())
     from_needs = [a.name for n in ast.walk(user_imports) if isinstance(n, ast.ImportFrom)
-                  and n.module == "plugins.offline.needs" for a in n.names]
+                  and n.module == "muse_plugins.offline.needs" for a in n.names]
     assert from_needs == ["a_kind"]
 
 
@@ -236,7 +236,7 @@ def test_the_rewrite_drifts_on_a_fact_at_the_set_rate() -> None:
 
 
 def test_the_rewriters_word_choices_touch_no_attribute_wish_or_negation() -> None:
-    from plugins.offline.reading import NEGATION, PHRASES, WISH
+    from muse_plugins.offline.reading import NEGATION, PHRASES, WISH
     for word, choices in rewriter.WORDS.items():
         for w in [word, *choices]:
             assert not (WISH.search(w) or NEGATION.search(w) or PHRASES.search(w)), w
@@ -288,7 +288,7 @@ def test_the_language_benchmark_runs_small() -> None:
 # --- the user's own story and the assistant's short turns -------------------------------------------
 
 def profiles(n: int) -> list[dict]:
-    from plugins.offline import purchase_backstory
+    from muse_plugins.offline import purchase_backstory
     product = {"title": "Women's Navy Linen Shirt", "attributes": {"materials": ["linen"], "colors": ["navy"],
                                                                    "pattern": "striped", "occasions": ["beach"]}}
     out = []
@@ -334,7 +334,7 @@ OPENING = [{"speaker": "Assistant", "text": "Hello, what can I help you find?"},
 
 
 def test_a_recommendation_names_its_product_and_may_quote_the_users_occasion() -> None:
-    from plugins.offline import chatter
+    from muse_plugins.offline import chatter
     product = {"title": "Classic Tote", "price": 45.99, "summary": "A navy leather tote.",
                "attributes": {"product_type": "tote bag", "colors": ["navy"], "materials": ["leather"]}}
     texts = [chatter.recommend({"product": product, "conversation": OPENING}, [], random.Random(s),
@@ -364,7 +364,7 @@ def test_a_rejection_may_refer_back_to_the_opening_without_changing_what_the_que
 
 
 def test_an_echo_is_a_run_of_the_speakers_words_that_neither_starts_nor_ends_mid_phrase() -> None:
-    from plugins.offline.lexicon import DANGLING, echo
+    from muse_plugins.offline.lexicon import DANGLING, echo
     text = "So, a wedding by the lake is coming up. I'd love to find something for it."
     for seed in range(200):
         said = echo(text, random.Random(seed), skip=re.compile(r"\blove\b"))

@@ -12,7 +12,7 @@ from muse_core.llm import Gateway
 from muse_core.runs import start_run
 from muse_core.store import Store
 from muse_core.summaries import ProductSummary
-from plugins.offline.server import BackgroundServer, Faults, check_loopback, create_app
+from muse_plugins.offline.server import BackgroundServer, Faults, check_loopback, create_app
 
 PLANTED_KEY = "sk-muse-test-PLANTED-4f9c2a7e1b3d"
 

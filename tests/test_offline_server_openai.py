@@ -7,7 +7,7 @@ import openai
 import pytest
 
 from muse_core.config import OFFLINE_MODEL
-from plugins.offline.server import BackgroundServer
+from muse_plugins.offline.server import BackgroundServer
 
 GREET = {"muse": {"skill": "chatter_greet", "inputs": {}, "seed": 7}}
 MESSAGES = [{"role": "user", "content": "Say hello to a shopper."}]
@@ -93,7 +93,7 @@ def test_an_engine_bug_is_a_json_500_without_a_traceback(server: BackgroundServe
     def broken(*args: object) -> str:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("plugins.offline.engine.answer", broken)
+    monkeypatch.setattr("muse_plugins.offline.engine.answer", broken)
     response = httpx.post(f"{server.url}/chat/completions", json={"messages": MESSAGES, **GREET})
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text

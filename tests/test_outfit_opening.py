@@ -16,9 +16,9 @@ from muse_core.outfit_opening import StylistIdea, try_outfit_opening
 from muse_core.profiles import MatchVerdict
 from muse_core.retrieval import Hit
 from muse_core.rewriter import product_facts
-from plugins.fashion import FASHION
-from plugins.fashion.complements import COMPLEMENTS
-from plugins.offline import outfit
+from muse_plugins.fashion import FASHION
+from muse_plugins.fashion.complements import COMPLEMENTS
+from muse_plugins.offline import outfit
 
 
 def _product(pid: str, kind: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from plugins.offline.server import BackgroundServer, Faults
+from muse_plugins.offline.server import BackgroundServer, Faults
 from tests.helpers import ROOT, write_sample_subset
 
 PLANTED_KEY = "sk-muse-test-PLANTED-9d2e7c41a8b5"

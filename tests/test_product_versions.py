@@ -24,7 +24,7 @@ from muse_core.muse_json import muse_json
 from muse_core.runs import start_run
 from muse_core.store import SQL_DIR, Store
 from muse_core.summaries import summarize_products
-from plugins.fashion import FASHION
+from muse_plugins.fashion import FASHION
 from tests.helpers import (TINY_PRODUCTS, build_profiles_db, draw_product, run_conversation_stages,
                            write_sample_subset)
 

@@ -20,11 +20,11 @@ from muse_core.retrieval import get_retriever
 from muse_core.runs import start_run
 from muse_core.scenarios import build_scenarios
 from muse_core.store import Store
-from plugins.fashion import FASHION
-from plugins.fashion.personas import sample_persona
-from plugins import bleu_dedup
-from plugins.offline import purchase_backstory, scenario_expand
-from plugins.offline.profile_match import suits_person, suits_scenario
+from muse_plugins.fashion import FASHION
+from muse_plugins.fashion.personas import sample_persona
+from muse_plugins import bleu_dedup
+from muse_plugins.offline import purchase_backstory, scenario_expand
+from muse_plugins.offline.profile_match import suits_person, suits_scenario
 from tests.helpers import build_sample_db
 
 

@@ -22,8 +22,8 @@ from muse_core.llm import Gateway, LLMCallError, LLMRequest, LLMResponse
 from muse_core.preflight import PreflightError, endpoints, preflight
 from muse_core.runs import start_run
 from muse_core.store import Store
-from plugins.litellm_provider import LiteLLMProvider, is_local
-from plugins.offline.server import BackgroundServer
+from muse_plugins.litellm_provider import LiteLLMProvider, is_local
+from muse_plugins.offline.server import BackgroundServer
 
 MUSE = [sys.executable, "-m", "muse_core.cli"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,7 +328,7 @@ def test_seven_roles_in_a_file_and_api_base_for_the_rest_send_nothing_elsewhere(
 
 
 def test_deployments_take_a_config_as_a_path_or_text_and_one_model_for_every_role(tmp_path: Path) -> None:
-    from flows.pipeline import deployment_config, pipeline_config
+    from muse_flows.pipeline import deployment_config, pipeline_config
 
     text = '[roles.rewriter]\nmodel = "anthropic/claude-3-5-haiku-20241022"\n[gateway]\nmax_concurrency = 3\n'
     path = tmp_path / "d.toml"
@@ -352,7 +352,7 @@ class FlakyOffline:
     name = "flaky"
 
     def __init__(self, answers: dict[tuple[str, int], str]) -> None:
-        from plugins.offline import OfflineProvider
+        from muse_plugins.offline import OfflineProvider
 
         self.inner, self.answers = OfflineProvider(), answers
 
@@ -420,7 +420,7 @@ def test_a_candidate_the_model_cannot_judge_is_rejected_by_the_model_screen(tmp_
     from muse_core.retrieval import get_retriever
     from muse_core.scenarios import build_scenarios
     from muse_core.seeding import derive_seed
-    from plugins.fashion import FASHION
+    from muse_plugins.fashion import FASHION
     from tests.helpers import build_sample_db
 
     db = build_sample_db(tmp_path / "p.duckdb")

@@ -13,8 +13,8 @@ from muse_core.plugins import registry
 from muse_core.retrieval import Hit, get_retriever
 from muse_core.runs import start_run
 from muse_core.summaries import summarize_products
-from plugins.dense import top_k
-from plugins.hybrid import reciprocal_rank_fusion
+from muse_plugins.dense import top_k
+from muse_plugins.hybrid import reciprocal_rank_fusion
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_vectors_are_stored_per_model_and_reindex_is_incremental(indexed) -> Non
 
 
 def test_a_catalog_indexed_for_bm25_alone_is_refused_by_a_vector_retriever(store, offline_config, tiny_catalog) -> None:
-    from plugins.dense import DenseRetriever
+    from muse_plugins.dense import DenseRetriever
 
     class Named:  # an embedder that is never asked to embed
         model_id = "all-MiniLM-L6-v2"

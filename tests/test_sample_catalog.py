@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from muse_core.config import OfflineConfig, load_config
 from muse_core.images import validate_image
 from muse_core.store import Store
-from plugins.fashion import FASHION
-from plugins.fashion.catalog_generator import (
+from muse_plugins.fashion import FASHION
+from muse_plugins.fashion.catalog_generator import (
     GENERATED_KINDS,
     GENERATED_SIZE,
     Spec,
@@ -31,11 +31,11 @@ from plugins.fashion.catalog_generator import (
     type_counts,
     write_sample,
 )
-from plugins.fashion.complements import COMPLEMENTS
-from plugins.offline import product_summary
-from plugins.offline.lexicon import PRODUCT_TYPES, find_all
-from plugins.offline.profile_match import NEEDS, department
-from plugins.offline.vision import analyze_image
+from muse_plugins.fashion.complements import COMPLEMENTS
+from muse_plugins.offline import product_summary
+from muse_plugins.offline.lexicon import PRODUCT_TYPES, find_all
+from muse_plugins.offline.profile_match import NEEDS, department
+from muse_plugins.offline.vision import analyze_image
 from tests.helpers import ROOT
 
 SAMPLE = ROOT / "plugins" / "fashion" / "sample"
@@ -193,8 +193,8 @@ def test_every_generated_type_is_in_some_need_of_the_profile_judge() -> None:
 def test_a_small_generated_catalog_ingests_end_to_end_offline_with_no_rejects(tmp_path: Path) -> None:
     """The ingest flow's three tasks, called as the flow calls them (without Prefect's engine and
     server, which are not under test here)."""
-    from flows.common import recorded_run
-    from flows.ingest import index_task, ingest_task, summarize_task
+    from muse_flows.common import recorded_run
+    from muse_flows.ingest import index_task, ingest_task, summarize_task
 
     catalog = generate_catalog(200, 1, tmp_path / "catalog")
     config = load_config(db=tmp_path / "muse.duckdb", retrieval={"retriever": "bm25"}).with_offline_engine()
@@ -240,7 +240,7 @@ def test_the_same_seed_draws_the_same_bytes_in_any_process(tmp_path: Path) -> No
     digests = []
     for salt in ("1", "2"):
         script = ("import hashlib, sys; from pathlib import Path; "
-                  "from plugins.fashion.catalog_generator import generate_catalog; "
+                  "from muse_plugins.fashion.catalog_generator import generate_catalog; "
                   f"print(hashlib.sha256(generate_catalog(120, 0, Path({str(tmp_path / salt)!r})).read_bytes())"
                   ".hexdigest())")
         done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,

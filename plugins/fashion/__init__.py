@@ -7,9 +7,9 @@ from pathlib import Path
 from muse_core import amazon2023
 from muse_core.domain import Domain
 from muse_core.hookspecs import hookimpl
-from plugins.fashion.complements import COMPLEMENTS
-from plugins.fashion.personas import sample_persona
-from plugins.fashion.scenarios import SEED_SCENARIOS
+from muse_plugins.fashion.complements import COMPLEMENTS
+from muse_plugins.fashion.personas import sample_persona
+from muse_plugins.fashion.scenarios import SEED_SCENARIOS
 
 HERE = Path(__file__).resolve().parent
 

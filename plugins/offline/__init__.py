@@ -7,7 +7,7 @@ import asyncio
 from muse_core.config import OFFLINE_MODEL, OfflineConfig
 from muse_core.hookspecs import hookimpl
 from muse_core.llm import LLMRequest, LLMResponse, ProviderError, images_from_messages
-from plugins.offline import engine
+from muse_plugins.offline import engine
 
 
 class OfflineProvider:

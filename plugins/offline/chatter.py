@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.lexicon import capitalised, echo
-from plugins.offline.needs import DEPARTMENTS, a_kind, attribute_terms
-from plugins.offline.reading import WISH
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.lexicon import capitalised, echo
+from muse_plugins.offline.needs import DEPARTMENTS, a_kind, attribute_terms
+from muse_plugins.offline.reading import WISH
+from muse_plugins.offline.vision import ImageFacts
 
 HELLO = ["Hello", "Hi there", "Welcome", "Hi", "Hi, good to see you", "Greetings", "Hello and welcome", "Hey",
          "Good day", "Welcome back", "Hi, welcome", "Hey there", "Hello again", "Nice to see you", "Hi and welcome",

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.offline.lexicon import has_word
-from plugins.offline.needs import CLARIFY, attribute_terms
-from plugins.offline.querier import stated_needs
+from muse_plugins.offline.lexicon import has_word
+from muse_plugins.offline.needs import CLARIFY, attribute_terms
+from muse_plugins.offline.querier import stated_needs
 
 MIN_REPEAT_WORDS = 4  # "Thank you." twice is not a repetition worth a mark; a sentence of 4+ words is
 TERSE_WORDS = 4  # a turn shorter than this says next to nothing

@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.lexicon import COLORS, OCCASIONS, find_all
-from plugins.offline.needs import attribute_terms
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.lexicon import COLORS, OCCASIONS, find_all
+from muse_plugins.offline.needs import attribute_terms
+from muse_plugins.offline.vision import ImageFacts
 
 CUES = {
     "greeting": r"\b(hello|hi|hey|welcome|greetings|good day)\b",

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline import (chatter, elements, evaluator, judge, malformed, outfit, product_summary, profile_match,
+from muse_plugins.offline import (chatter, elements, evaluator, judge, malformed, outfit, product_summary, profile_match,
                              purchase_backstory, querier, reviewer, rewriter, scenario_expand, user_simulator)
-from plugins.offline.vision import ImageFacts, analyze_image
+from muse_plugins.offline.vision import ImageFacts, analyze_image
 
 SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random, OfflineConfig], dict[str, Any] | str]
 

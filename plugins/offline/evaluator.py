@@ -11,10 +11,10 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline import chatter
-from plugins.offline.needs import CLARIFY
-from plugins.offline.querier import stated_needs
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline import chatter
+from muse_plugins.offline.needs import CLARIFY
+from muse_plugins.offline.querier import stated_needs
+from muse_plugins.offline.vision import ImageFacts
 
 
 def rec_query(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,

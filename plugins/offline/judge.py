@@ -24,11 +24,11 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.defects import measure
-from plugins.offline.lexicon import COLORS, find_all
-from plugins.offline.needs import attribute_terms
-from plugins.offline.reviewer import on_grid
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.defects import measure
+from muse_plugins.offline.lexicon import COLORS, find_all
+from muse_plugins.offline.needs import attribute_terms
+from muse_plugins.offline.reviewer import on_grid
+from muse_plugins.offline.vision import ImageFacts
 
 FRESH_PAIRS = 0.92  # below this share of distinct word pairs, a conversation reads repetitive
 RICH = 6  # attribute words in a recommendation that make it fully informative

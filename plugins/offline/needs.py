@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from plugins.offline.lexicon import COLORS, MATERIALS, PATTERNS, PRODUCT_TYPES, find_all
-from plugins.offline.profile_match import POSSESSIVE
+from muse_plugins.offline.lexicon import COLORS, MATERIALS, PATTERNS, PRODUCT_TYPES, find_all
+from muse_plugins.offline.profile_match import POSSESSIVE
 
 DEPARTMENTS = list(POSSESSIVE.values())
 

@@ -7,8 +7,8 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.profile_match import POSSESSIVE, department, suits_scenario
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.profile_match import POSSESSIVE, department, suits_scenario
+from muse_plugins.offline.vision import ImageFacts
 
 NEUTRALS = {"black", "white", "grey", "silver", "navy", "beige", "khaki", "brown", "gold"}
 # colour pairs that clash for the consultant (neither is a neutral)

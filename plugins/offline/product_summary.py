@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.lexicon import COLORS, MATERIALS, MARKETING, OCCASIONS, PATTERNS, PRODUCT_TYPES, find_all
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.lexicon import COLORS, MATERIALS, MARKETING, OCCASIONS, PATTERNS, PRODUCT_TYPES, find_all
+from muse_plugins.offline.vision import ImageFacts
 
 OPENERS = [
     "{A} {colour}{pattern}{ptype}{material}.",

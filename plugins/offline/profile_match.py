@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.vision import ImageFacts
 
 # scenario words -> product types that suit them (types as the product summary names them). A
 # pattern matches at the start of a word ("run" finds "running", not "brunch"; "present" finds

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.vision import ImageFacts
 
 # product attribute words -> the need a shopper would voice
 MATERIAL_NEEDS = {

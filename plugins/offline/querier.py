@@ -11,10 +11,10 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.lexicon import has_word
-from plugins.offline.needs import product_type_of
-from plugins.offline.reading import read, search_attributes
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.lexicon import has_word
+from muse_plugins.offline.needs import product_type_of
+from muse_plugins.offline.reading import read, search_attributes
+from muse_plugins.offline.vision import ImageFacts
 
 
 def stated_needs(conversation: list[dict[str, str]]) -> tuple[list[str], list[str]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plugins.offline.needs import CATALOG_WORDS, CLARIFY, SAME_AS, canonical, product_type_of
+from muse_plugins.offline.needs import CATALOG_WORDS, CLARIFY, SAME_AS, canonical, product_type_of
 
 # Sentences about an item the user already owns describe it, not the wish.
 OWNED = re.compile(r"\b(photo|picture|pic|image|already own|already have|in my wardrobe|i've got this|"

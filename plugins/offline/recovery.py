@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline import product_summary, user_simulator
-from plugins.offline.purchase_backstory import COLOUR_NEEDS, EXTRA_NEEDS, MATERIAL_NEEDS, PATTERN_NEEDS
-from plugins.offline.reading import read, search_attributes
+from muse_plugins.offline import product_summary, user_simulator
+from muse_plugins.offline.purchase_backstory import COLOUR_NEEDS, EXTRA_NEEDS, MATERIAL_NEEDS, PATTERN_NEEDS
+from muse_plugins.offline.reading import read, search_attributes
 
 ATTRIBUTE_ASPECTS = {"kind", "department", "colour", "material", "pattern"}
 

@@ -20,9 +20,9 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.defects import Defects, item_text, measure
-from plugins.offline.lexicon import COLORS, MATERIALS, find_all, has_word
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.defects import Defects, item_text, measure
+from muse_plugins.offline.lexicon import COLORS, MATERIALS, find_all, has_word
+from muse_plugins.offline.vision import ImageFacts
 
 
 def on_grid(score: float) -> float:

@@ -15,8 +15,8 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.shopper_words import COLOUR_WORDS, MATERIAL_WORDS
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.shopper_words import COLOUR_WORDS, MATERIAL_WORDS
+from muse_plugins.offline.vision import ImageFacts
 
 SWAPS = [  # (pattern, replacements): wording only, no facts
     (r"\bI'd suggest\b", ["I'd recommend", "I'd point you to", "I'd go for"]),

@@ -8,7 +8,7 @@ import random
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.vision import ImageFacts
 
 PEOPLE = ["a younger brother", "an old school friend", "a new neighbour", "a favourite aunt", "a grandfather",
           "a teenage nephew", "a close colleague", "a university roommate", "a godmother", "twin cousins",

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from muse_core.config import OFFLINE_MODEL, OfflineConfig
 from muse_core.llm import images_from_messages
-from plugins.offline import engine, prompt_text
+from muse_plugins.offline import engine, prompt_text
 
 log = logging.getLogger("muse.offline.server")
 STREAM_PIECE_CHARS = 20  # streamed answers arrive in pieces this long, so clients really read chunk by chunk

@@ -15,11 +15,11 @@ import re
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from plugins.offline.lexicon import capitalised, echo
-from plugins.offline.needs import a_kind
-from plugins.offline.profile_match import POSSESSIVE, department
-from plugins.offline.shopper_words import DEPARTMENT_WORDS, Said, names_an_attribute, own_word, say, wrong_value
-from plugins.offline.vision import ImageFacts
+from muse_plugins.offline.lexicon import capitalised, echo
+from muse_plugins.offline.needs import a_kind
+from muse_plugins.offline.profile_match import POSSESSIVE, department
+from muse_plugins.offline.shopper_words import DEPARTMENT_WORDS, Said, names_an_attribute, own_word, say, wrong_value
+from muse_plugins.offline.vision import ImageFacts
 
 def _facts(product: dict[str, Any]) -> dict[str, Any]:
     return product.get("attributes") or {}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.common import domain_gateway
+from muse_flows.common import domain_gateway
 from muse_core.action_policy import get_policy
 from muse_core.config import load_config
 from muse_core.indexing import rebuild_fts, refresh_docs
@@ -28,7 +28,7 @@ from muse_core.store import Store
 from muse_core.summaries import summarize_products
 from muse_furniture.plugin import FURNITURE
 from muse_furniture.retriever import RoomBM25
-from plugins.offline.lexicon import PRODUCT_TYPES
+from muse_plugins.offline.lexicon import PRODUCT_TYPES
 
 N = 8
 FURNITURE_TYPES = {ptype for ptype, group in PRODUCT_TYPES.values() if group in ("furniture", "decor")}

@@ -19,8 +19,8 @@ from muse_core.skills import SKILLS_DIR, load_skill
 from muse_furniture.plugin import FURNITURE
 from muse_furniture.policy import SecondLook
 from muse_furniture.retriever import RoomBM25, rooms_named
-from plugins.offline.lexicon import PRODUCT_TYPES
-from plugins.offline.profile_match import NEEDS, suits_scenario
+from muse_plugins.offline.lexicon import PRODUCT_TYPES
+from muse_plugins.offline.profile_match import NEEDS, suits_scenario
 
 ORIGIN = f"muse-furniture {version('muse-furniture')}"
 

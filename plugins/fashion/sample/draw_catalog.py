@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plugins.fashion.catalog_generator import write_sample
+from muse_plugins.fashion.catalog_generator import write_sample
 
 HERE = Path(__file__).resolve().parent
 
