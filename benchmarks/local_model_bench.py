@@ -56,7 +56,7 @@ def main() -> None:
     with LocalServer(log=work / "server.log") as server:
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "-m", "muse_core.cli", "run", "--db", str(db), "--catalog", str(catalog),
+            [sys.executable, "-m", "muse_flows.cli", "run", "--db", str(db), "--catalog", str(catalog),
              "--config", str(ROOT / "examples" / "local-smollm2.toml"), "--conversations", str(args.conversations),
              "--model", MODEL, "--api-base", server.url], cwd=work, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - started

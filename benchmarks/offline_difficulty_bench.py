@@ -41,7 +41,7 @@ JUDGE_ASPECTS = ("natural_sd", "logical_sd", "informative_sd", "pc_correlation_s
 
 
 def muse(*args: str, cwd: Path) -> str:
-    done = subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "muse_flows.cli", *args], cwd=cwd, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"muse {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return done.stdout

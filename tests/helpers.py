@@ -214,7 +214,7 @@ def muse_output(*args: str, cwd: Path, timeout: float = 900) -> str:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "muse_flows.cli", *args], cwd=cwd, capture_output=True, text=True,
                             env={**os.environ, "COLUMNS": "240"}, timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout

@@ -11,7 +11,7 @@ import pytest
 
 from muse_plugins.fashion import FASHION
 
-MUSE = [sys.executable, "-m", "muse_core.cli"]
+MUSE = [sys.executable, "-m", "muse_flows.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -14,7 +14,7 @@ from tests.helpers import ROOT, export_bytes, write_sample_subset
 
 
 def muse(*args: str, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "muse_core.cli", *args], cwd=cwd, text=True,
+    return subprocess.Popen([sys.executable, "-m", "muse_flows.cli", *args], cwd=cwd, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
 

@@ -54,7 +54,7 @@ def test_a_served_deployment_runs_the_pipeline_into_the_database(tmp_path: Path)
     served = None
     try:
         wait_for(lambda: healthy(api), 180, "the Prefect server")
-        served = subprocess.Popen([sys.executable, "-m", "muse_core.cli", "deploy"], env=env, cwd=tmp_path,
+        served = subprocess.Popen([sys.executable, "-m", "muse_flows.cli", "deploy"], env=env, cwd=tmp_path,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         def registered() -> bool:

@@ -167,6 +167,6 @@ def test_a_read_only_connection_queries_the_leak_views(tmp_path: Path) -> None:
         assert ro.scalar("SELECT count(*) FROM target_leaks") == 1
         assert ro.scalar("SELECT leaked FROM target_outcomes") == 1
         assert leak(ro.con, "Kestrel Outdoor again", BOOTS) == "names the brand 'Kestrel Outdoor'"
-    shown = subprocess.run([sys.executable, "-m", "muse_core.cli", "sql", "--db", str(db),
+    shown = subprocess.run([sys.executable, "-m", "muse_flows.cli", "sql", "--db", str(db),
                             "SELECT conversation_id, why FROM target_leaks"], capture_output=True, text=True, check=True)
     assert "leaky" in shown.stdout and "names the brand" in shown.stdout

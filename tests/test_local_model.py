@@ -19,7 +19,7 @@ from muse_core.local_model import MODEL, LocalServer
 from tests.helpers import write_sample_subset
 
 ROOT = Path(__file__).resolve().parent.parent
-MUSE = [sys.executable, "-m", "muse_core.cli"]
+MUSE = [sys.executable, "-m", "muse_flows.cli"]
 
 pytestmark = [
     pytest.mark.slow,

@@ -70,7 +70,7 @@ def muse(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "OPENAI_API_KEY": PLANTED_KEY, "PREFECT_HOME": str(tmp_path / "prefect-home"),
            "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     env.pop("PREFECT_API_URL", None)
-    return subprocess.run([sys.executable, "-m", "muse_core.cli", *args], cwd=tmp_path, env=env,
+    return subprocess.run([sys.executable, "-m", "muse_flows.cli", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=1800)
 
 

@@ -51,7 +51,7 @@ def test_the_server_answers_and_stops_with_its_block() -> None:
 def test_a_run_killed_with_sigkill_leaves_no_server_behind(tmp_path: Path) -> None:
     write_tiny_catalog(tmp_path)
     (tmp_path / "muse.toml").write_text('[retrieval]\nretriever = "bm25"\n')
-    run = subprocess.Popen([sys.executable, "-m", "muse_core.cli", "run", "--offline", "--config", "muse.toml",
+    run = subprocess.Popen([sys.executable, "-m", "muse_flows.cli", "run", "--offline", "--config", "muse.toml",
                             "--catalog", "catalog.jsonl", "--profiles", "2"], cwd=tmp_path,
                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from rich.console import Console
 
-from muse_core import cli
+from muse_flows import cli
 from muse_core.config import IngestConfig, load_config
 from muse_core.exports import export_finetune, export_hf, export_parquet, finetune_records, jsonl_records
 from muse_core.indexing import rebuild_fts, refresh_docs

@@ -22,7 +22,7 @@ from muse_core.retrieval import get_retriever
 from muse_core.store import NotAReadQuery, Store, extension_file, read_query
 from tests.helpers import build_sample_db, shell_output
 
-MUSE = [sys.executable, "-m", "muse_core.cli"]
+MUSE = [sys.executable, "-m", "muse_flows.cli"]
 
 # name -> SQL; {db}, {out}, {secret}, {dir} are filled per test. Each one wrote or read a file
 # before: the COPY over the database turned a 21.5 MB file into 5 bytes.

@@ -25,7 +25,7 @@ from muse_core.store import Store
 from muse_plugins.litellm_provider import LiteLLMProvider, is_local
 from muse_plugins.offline.server import BackgroundServer
 
-MUSE = [sys.executable, "-m", "muse_core.cli"]
+MUSE = [sys.executable, "-m", "muse_flows.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 HELLO = [{"speaker": "User", "text": "hi"}]
 NO_KEYS = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}

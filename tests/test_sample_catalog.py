@@ -215,12 +215,12 @@ def test_a_small_generated_catalog_ingests_end_to_end_offline_with_no_rejects(tm
 
 def test_the_command_writes_the_catalog(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "muse_core.cli", "sample-catalog", "--n", "25", "--seed", "3",
+    done = subprocess.run([sys.executable, "-m", "muse_flows.cli", "sample-catalog", "--n", "25", "--seed", "3",
                            "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "wrote 25 products" in done.stdout
     assert (out / "catalog.jsonl").read_bytes() == generate_catalog(25, 3, tmp_path / "again").read_bytes()
-    refused = subprocess.run([sys.executable, "-m", "muse_core.cli", "sample-catalog", "--n", "0", "--out",
+    refused = subprocess.run([sys.executable, "-m", "muse_flows.cli", "sample-catalog", "--n", "0", "--out",
                               str(out)], capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2
 

@@ -12,7 +12,7 @@ import jinja2.meta
 import pytest
 from typer.testing import CliRunner
 
-from muse_core.cli import app
+from muse_flows.cli import app
 from muse_core.config import load_config
 from muse_core.plugins import Registry, get_plugin_manager
 from muse_core.skills import SKILLS_DIR, load_skill
