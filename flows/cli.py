@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import os
 import sys
@@ -26,8 +25,36 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-app = typer.Typer(help="muse: synthesize multimodal conversational-recommendation datasets.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+class MuseApp(typer.Typer):
+    """The `muse` app: plugins add their commands (hook muse_commands) when it runs, unless the
+    command asked for is a built-in one: loading every plugin costs a few hundred ms that
+    `muse sql` should not pay."""
+
+    plugins_added = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        words = [a for a in argv if not a.startswith("-")]
+        builtin = {c.name or c.callback.__name__.replace("_", "-") for c in self.registered_commands}
+        if not self.plugins_added and not (words and words[0] in builtin):
+            _add_plugin_commands(self)
+            self.plugins_added = True
+        return super().__call__(*args, **kwargs)
+
+
+def _add_plugin_commands(target: typer.Typer) -> None:
+    from muse_core.plugins import UnknownPluginError, add_plugin_commands
+
+    try:
+        add_plugin_commands(target)
+    except (ValueError, UnknownPluginError) as exc:  # two commands of one name: the installed plugins clash
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise SystemExit(2) from None
+
+
+app = MuseApp(help="muse: synthesize multimodal conversational-recommendation datasets.", no_args_is_help=True,
+              pretty_exceptions_enable=False)
 console = Console()
 err = Console(stderr=True, soft_wrap=True)  # messages stay whole lines: easy to grep and copy
 
@@ -56,7 +83,9 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more
 
 
 def _config(config: Path | None, db: Path | None, offline: bool, model: str | None = None,
-            api_base: str | None = None, **overrides: Any) -> MuseConfig:
+            api_base: str | None = None, check_plugins: bool = True, **overrides: Any) -> MuseConfig:
+    """The configuration, or exit 2 with one line: a missing or invalid file, an unknown plugin
+    (`check_plugins`: commands that run no plugin skip loading them)."""
     from muse_core.plugins import UnknownPluginError, check_config_plugins
 
     if offline and (model or api_base):
@@ -66,7 +95,8 @@ def _config(config: Path | None, db: Path | None, offline: bool, model: str | No
     try:
         cfg = load_config(config, db=db, all_roles={"model": model, "api_base": api_base}, **overrides)
         cfg = cfg.with_offline_engine() if offline else cfg
-        check_config_plugins(cfg)
+        if check_plugins:
+            check_config_plugins(cfg)
     except (FileNotFoundError, ValueError, UnknownPluginError) as exc:  # ValidationError is a ValueError
         err.print(f"[red]configuration error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -74,8 +104,15 @@ def _config(config: Path | None, db: Path | None, offline: bool, model: str | No
 
 
 def _fail(message: str) -> None:
+    """A run that failed or a query refused: exit 1 (docs/cli.md, exit codes)."""
     err.print(f"[red]error:[/red] {message}")
     raise typer.Exit(1)
+
+
+def _usage(message: str) -> None:
+    """A user's mistake in usage or configuration: exit 2 (docs/cli.md, exit codes)."""
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
 
 
 def _preflight(cfg: MuseConfig, *stages: str) -> None:
@@ -321,50 +358,64 @@ def conversations_command(
     _run_conversations(cfg, "conversations")
 
 
-EXPORT_FORMATS = {
-    "muse-json": "the MUSE authors' JSON (one file)",
-    "jsonl": "one conversation per line with full lineage (one file)",
-    "parquet": "conversations, turns, querier rounds and products tables (a folder)",
-    "hf": "a Hugging Face datasets folder with images as image features (a folder)",
-    "finetune": "chat-format files for the recommendation-query and response tasks, with images (a folder)",
-}
+def _export_format(name: str) -> Any:
+    """The export format plugin called `name` (hook muse_export_formats); unknown: exit 2."""
+    from muse_core.plugins import UnknownPluginError, registry
+
+    try:
+        return registry().get("export_format", name)
+    except UnknownPluginError:
+        _usage(f"unknown export format '{name}'; known: {', '.join(registry().names('export_format'))}")
+
+
+def _format_settings(fmt: Any, assignments: list[str]) -> dict[str, str]:
+    """--option key=value pairs, each a setting the format declares in its `options`."""
+    known = dict(getattr(fmt, "options", {}) or {})
+    settings = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        if not sep or not key:
+            _usage(f"--option takes key=value, got '{assignment}'")
+        if key not in known:
+            _usage(f"format {fmt.name} has no option '{key}'; its options: {', '.join(known) or 'none'}")
+        settings[key] = value
+    return settings
 
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="File (muse-json, jsonl) or folder (the others) to write.")],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="File or folder to write (default: conversations.<suffix> for a file format, "
+                            "else a folder named after the format).")] = None,
     db: DbOpt = None, config: ConfigOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="; ".join(f"{k}: {v}" for k, v in EXPORT_FORMATS.items()))
-                   ] = "muse-json",
+    fmt: Annotated[str, typer.Option("--format", help="An export format plugin; `muse plugins` lists them: "
+                                                      "muse-json, jsonl, parquet, hf, finetune, ...")] = "muse-json",
+    option: Annotated[Optional[list[str]], typer.Option(
+        "--option", "-O", help="A format setting as key=value (repeatable), e.g. images=files for finetune, "
+                               "license=cc-by-4.0 for any built-in card.")] = None,
     include_dropped: Annotated[bool, typer.Option("--include-dropped",
                                                   help="Also export conversations the reviewer dropped.")] = False,
 ) -> None:
     """Export conversations (by default those the reviewer kept) with a data card: statistics, models, cost, honesty."""
-    from muse_core import exports
     from muse_core.corpora import read_store
-    from muse_core.muse_json import write_muse_json
+    from muse_core.exports import ExportError, ExportOptionError, ExportOptions
     from muse_core.stats import corpus_stats
     from muse_core.store import StoreError
 
-    if fmt not in EXPORT_FORMATS:
-        _fail(f"unknown format '{fmt}'; available: {', '.join(EXPORT_FORMATS)}")
-    writers = {"jsonl": exports.export_jsonl, "parquet": exports.export_parquet, "hf": exports.export_hf,
-               "finetune": exports.export_finetune}
     cfg = _config(config, db, False)
+    writer = _export_format(fmt)
+    settings = _format_settings(writer, option or [])
+    out = out or Path(f"conversations{writer.suffix}" if writer.suffix else writer.name)
     try:
         with _read_store(cfg) as store:
             corpus = read_store(store, kept_only=not include_dropped)
             stats = corpus_stats(corpus) if corpus.dialogues else None  # for the data card
-            if fmt == "muse-json":
-                written = write_muse_json(store, out, include_dropped)
-                exports.write_data_card(out.parent, exports.data_card_facts(store), stats, fmt=fmt,
-                                        name=f"{out.stem}.README.md", files={out.name: f"{written} conversations"})
-            else:
-                written = writers[fmt](store, out, include_dropped, stats=stats)
-    except (StoreError, exports.ExportError, OSError) as exc:
+            written = writer.write(store, out, ExportOptions(include_dropped, stats, settings))
+    except ExportOptionError as exc:
+        _usage(str(exc))
+    except (StoreError, ExportError, OSError) as exc:
         _fail(str(exc))
-    counts = ", ".join(f"{n} {what}" for what, n in written.items()) if isinstance(written, dict) else \
-        f"{written} conversations"
+    counts = ", ".join(f"{n} {what}" for what, n in written.items())
     console.print(f"wrote {counts} to {out} ({fmt})")
 
 
@@ -663,18 +714,30 @@ def sql(
     param: Annotated[Optional[list[str]], typer.Option(
         "--param", "-p", help="A named query's parameter as key=value (repeatable).")] = None,
     list_queries_: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
-    max_rows: Annotated[int, typer.Option(help="Rows to print.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON lines instead of a table.")] = False,
+    max_rows: Annotated[int, typer.Option(min=0, help="Rows to print; 0 prints them all.")] = 50,
+    output: Annotated[str, typer.Option(
+        "--format", "-f", help="table (for people), or csv, tsv, json (one array), jsonl (one object per line), "
+                               "markdown.")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format jsonl.")] = False,
 ) -> None:
     """Run SQL or a named query on the database, read-only, and print the result; no statement
     opens an interactive prompt."""
+    # Only what this command needs, imported here: `muse sql` starts in about a second (no
+    # plugin, Prefect or model library is loaded on this path; benchmarks/cli_start_bench.py).
     import duckdb
     from rich.markup import escape
 
     from muse_core.named_queries import list_queries, load_query, parse_assignments, run_query
-    from muse_core.sql_shell import FILES_OFF, VERTICAL_AFTER, record_tables, result_table, run_shell
-    from muse_core.store import Store, StoreError, read_query
+    from muse_core.sql_shell import (FILES_OFF, OUTPUT_FORMATS, VERTICAL_AFTER, output_console, record_tables,
+                                     result_table, run_shell, write_rows)
+    from muse_core.store import NotAReadQuery, Store, StoreError, read_query
 
+    if output not in OUTPUT_FORMATS:
+        _usage(f"unknown --format '{output}'; choose one of: {', '.join(OUTPUT_FORMATS)}")
+    if as_json:
+        if output not in ("table", "jsonl"):
+            _usage(f"--json means --format jsonl; drop one of --json and --format {output}")
+        output = "jsonl"
     if list_queries_:
         try:
             queries = list_queries()
@@ -686,41 +749,51 @@ def sql(
         console.print(table)
         return
     if query is not None and named is not None:
-        _fail("give a SQL statement or --query NAME, not both")
+        _usage("give a SQL statement or --query NAME, not both")
     if param and named is None:
-        _fail("--param goes with --query NAME (muse sql --list shows the named queries)")
-    cfg = _config(config, db, False)
+        _usage("--param goes with --query NAME (muse sql --list shows the named queries)")
+    cfg = _config(config, db, False, check_plugins=False)  # a read query runs no plugin
+    try:
+        named_query = None if named is None else load_query(named)
+        assignments = parse_assignments(param or [])
+    except ValueError as exc:  # an unknown name or a malformed key=value
+        _usage(escape(str(exc)))
+    limit = None if max_rows == 0 else max_rows
     try:
         statement = None if query is None else read_query(query)  # refused before the file is opened
         with Store(cfg.db, read_only=True, lock_wait_s=cfg.lock_wait_s) as store:
-            if statement is None and named is None:
+            if statement is None and named_query is None:
                 run_shell(store, console)
                 return
-            if named is not None:
-                names, rows = run_query(store.con, load_query(named), parse_assignments(param or []),
-                                        max_rows=max_rows + 1)
+            if named_query is not None:
+                names, rows = run_query(store.con, named_query, assignments,
+                                        max_rows=None if limit is None else limit + 1)
             else:
                 cursor = store.con.execute(statement)
                 if cursor.description is None:
                     return
                 names = [d[0] for d in cursor.description]
-                rows = cursor.fetchmany(max_rows + 1)
-    except (StoreError, ValueError) as exc:  # ValueError: not one read query, unknown query, bad parameters
+                rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit + 1)
+    except (StoreError, NotAReadQuery) as exc:  # no database yet, or a statement that is not one read query
         _fail(escape(str(exc)))
+    except ValueError as exc:  # a named query's parameters missing or unknown
+        _usage(escape(str(exc)))
     except duckdb.PermissionException as exc:  # a file, extension or setting the locked connection refused
         _fail(f"{escape(str(exc).splitlines()[0])}; {FILES_OFF}")
     except duckdb.Error as exc:
         _fail(f"SQL error: {escape(str(exc))}")
-    if as_json:
-        for row in rows[:max_rows]:
-            console.print_json(json.dumps(dict(zip(names, row)), default=str))
-    elif len(names) > VERTICAL_AFTER:  # e.g. utterance_lineage: one column/value table per row
-        for table in record_tables(names, rows[:max_rows], max_chars=None):
-            console.print(table)
+    shown = rows if limit is None else rows[:limit]
+    if output != "table":
+        write_rows(sys.stdout, output, names, shown, safe=sys.stdout.isatty())
     else:
-        console.print(result_table(names, rows[:max_rows], max_chars=None))
-    if len(rows) > max_rows:
-        err.print(f"[dim](first {max_rows} rows shown; use --max-rows)[/dim]")
+        out = output_console()
+        if len(names) > VERTICAL_AFTER:  # e.g. utterance_lineage: one column/value table per row
+            for table in record_tables(names, shown, max_chars=None):
+                out.print(table)
+        else:
+            out.print(result_table(names, shown, max_chars=None))
+    if limit is not None and len(rows) > limit:
+        err.print(f"[dim](first {limit} rows shown; use --max-rows, 0 for all)[/dim]")
 
 
 @app.command()
@@ -785,33 +858,6 @@ def local_server(
         subprocess.run(server.command(), check=False)
     except KeyboardInterrupt:
         pass
-
-
-@app.command("offline-server")
-def offline_server(
-    host: Annotated[str, typer.Option(help="Loopback address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8765,
-    fault_429: Annotated[float, typer.Option("--fault-429", help="Share of requests answered 429 + Retry-After.")] = 0.0,
-    fault_500: Annotated[float, typer.Option("--fault-500", help="Share answered 500.")] = 0.0,
-    fault_slow: Annotated[float, typer.Option("--fault-slow", help="Share answered after --slow-seconds.")] = 0.0,
-    fault_malformed: Annotated[float, typer.Option("--fault-malformed", help="Share answered with broken JSON.")] = 0.0,
-    slow_seconds: Annotated[float, typer.Option(help="Delay of slow answers (set above the client timeout).")] = 5.0,
-    seed: Annotated[int, typer.Option(help="Seed of the fault draws.")] = 0,
-) -> None:
-    """Serve the offline engine as an OpenAI-compatible API on loopback, optionally with faults."""
-    import uvicorn
-
-    from muse_plugins.offline.server import Faults, check_loopback, create_app
-
-    try:
-        check_loopback(host)
-        faults = Faults(rate_429=fault_429, rate_500=fault_500, rate_slow=fault_slow, rate_malformed=fault_malformed,
-                        slow_seconds=slow_seconds, seed=seed)
-    except ValueError as exc:
-        _fail(str(exc))
-    err.print(f"muse offline engine (rule-based simulator) on http://{host}:{port}/v1 — "
-              f"use model 'openai/<any>' with api_base and send_inputs = true")
-    uvicorn.run(create_app(faults), host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -12,19 +12,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from muse_core.config import OFFLINE_MODEL
 from muse_core.personas import Persona
 from muse_core.store import Store
 
 CARD = "README.md"
-# First line of every card we write: lets a re-export replace its own card but never a README
-# that someone else wrote in the same folder.
+# Right after the YAML front matter of every card we write: lets a re-export replace its own card
+# but never a README that someone else wrote in the same folder.
 CARD_MARKER = "<!-- muse data card: written by muse_core.exports, safe to regenerate -->"
+# The line after it names the format, so a folder export never replaces another format's card.
+CARD_FORMAT = re.compile(r"^<!-- muse export format: (\S+) -->$", re.M)
+# Settings every built-in format accepts (`--option key=value`): they go into the card's front matter.
+CARD_OPTIONS = {"license": "the dataset's license id in the card (default: other)",
+                "pretty_name": "the dataset's display name in the card"}
 EXT_BY_MIME = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 # Product ids become file names in images/; refuse anything that could leave the folder.
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -38,6 +43,36 @@ RESPONSE_SYSTEM = ("You are a friendly shopping assistant in a conversation with
 
 class ExportError(RuntimeError):
     """The database cannot be exported as asked; the message says why."""
+
+
+class ExportOptionError(ValueError):
+    """A format setting has a value the format does not accept (a user's mistake)."""
+
+
+# -- export formats as plugins ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What `muse export` passes to a format's `write`: which conversations, the statistics for
+    the data card, and the format's own settings (`--option key=value`, checked against its
+    `options` before `write` is called)."""
+    include_dropped: bool = False
+    stats: dict[str, Any] | None = None
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class ExportFormat(Protocol):
+    """An export format, registered by the `muse_export_formats` hook. `suffix` is the default
+    file suffix of `--out` (".json", ".jsonl"), or "" when the format writes a folder. `options`
+    maps each setting the format reads from `ExportOptions.settings` to its help (may be empty).
+    `write` returns what it wrote as {what: count}, e.g. {"conversations": 6}."""
+    name: str
+    description: str
+    suffix: str
+    options: Mapping[str, str]
+
+    def write(self, store: Store, path: Path, options: ExportOptions) -> dict[str, int]: ...
 
 
 # -- what is exported ------------------------------------------------------------------------
@@ -175,14 +210,16 @@ def jsonl_records(store: Store, include_dropped: bool = False) -> list[dict[str,
 
 
 def export_jsonl(store: Store, path: Path, include_dropped: bool = False,
-                 stats: dict[str, Any] | None = None) -> int:
+                 stats: dict[str, Any] | None = None, card: dict[str, str] | None = None) -> int:
     """Write one conversation per line to `path`, and its data card next to it as
-    `<stem>.README.md` (a file export must not take over the folder's README.md)."""
+    `<file name>.README.md`: a file export must not take over the folder's README.md, and two
+    exports to `x.json` and `x.jsonl` keep a card each."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     n = _write_lines(path, jsonl_records(store, include_dropped))
-    write_data_card(path.parent, data_card_facts(store), stats, fmt="jsonl", name=f"{path.stem}.README.md",
-                    files={path.name: f"{n} conversations ({_scope(include_dropped)}), one JSON object per line"})
+    write_data_card(path.parent, data_card_facts(store), stats, fmt="jsonl", name=f"{path.name}.README.md",
+                    files={path.name: f"{n} conversations ({_scope(include_dropped)}), one JSON object per line"},
+                    card=card)
     return n
 
 
@@ -194,7 +231,7 @@ def _copy(store: Store, sql: str, path: Path) -> int:
 
 
 def export_parquet(store: Store, folder: Path, include_dropped: bool = False,
-                   stats: dict[str, Any] | None = None) -> dict[str, int]:
+                   stats: dict[str, Any] | None = None, card: dict[str, str] | None = None) -> dict[str, int]:
     """conversations / turns / querier_rounds / products .parquet in `folder`; returns row counts."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -230,8 +267,10 @@ def export_parquet(store: Store, folder: Path, include_dropped: bool = False,
                     "the catalog's listing), with summaries (photos are not included: see image_sha256, or "
                     "the hf/finetune exports)",
     }
+    # one config per table: load_dataset(folder, "turns") loads that table alone
     write_data_card(folder, data_card_facts(store), stats, fmt="parquet",
-                    files={f"{name}.parquet": text for name, text in about.items()})
+                    files={f"{name}.parquet": text for name, text in about.items()},
+                    card=card, configs={name: f"{name}.parquet" for name in tables})
     return counts
 
 
@@ -312,7 +351,7 @@ def _hf_features() -> Any:
 
 
 def export_hf(store: Store, folder: Path, include_dropped: bool = False,
-              stats: dict[str, Any] | None = None) -> int:
+              stats: dict[str, Any] | None = None, card: dict[str, str] | None = None) -> int:
     """A `datasets.Dataset.save_to_disk` folder, one row per conversation, photos embedded:
     `images[i]` is the photo of `image_product_ids[i]`, each shown photo once, in order of first
     appearance; a turn's `image_product_ids` says where it was shown."""
@@ -364,7 +403,7 @@ def export_hf(store: Store, folder: Path, include_dropped: bool = False,
     write_data_card(folder, data_card_facts(store), stats, fmt="hf", files={
         "data-*.arrow, dataset_info.json, state.json":
             f"the `datasets` folder: {len(rows)} conversations ({_scope(include_dropped)}), "
-            f"{sum(len(r['images']) for r in rows)} embedded photos"})
+            f"{sum(len(r['images']) for r in rows)} embedded photos"}, card=card)
     return len(rows)
 
 
@@ -451,24 +490,79 @@ def finetune_records(store: Store, include_dropped: bool = False) -> tuple[list[
     return queries, responses, _photo_bytes(store, used.values())
 
 
+FINETUNE_IMAGES = ("data-url", "files")
+# What OpenAI's vision fine-tuning accepts; any other photo is re-encoded as PNG for a data URL.
+OPENAI_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def _data_url(data: bytes) -> str:
+    """The photo as a `data:` URL OpenAI accepts: JPEG, PNG or WEBP in RGB(A); others become PNG."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format not in OPENAI_IMAGE_FORMATS or image.mode not in ("RGB", "RGBA"):
+            out = io.BytesIO()
+            image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB").save(
+                out, format="PNG")
+            data, mime = out.getvalue(), "image/png"
+        else:
+            mime = OPENAI_IMAGE_FORMATS[image.format]
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _inline_images(example: dict[str, Any], urls: dict[str, str]) -> dict[str, Any]:
+    """The example with each `images/<file>` reference replaced by its data URL."""
+    messages = []
+    for message in example["messages"]:
+        content = message["content"]
+        if isinstance(content, list):
+            content = [{"type": "image_url", "image_url": {"url": urls[p["image_url"]["url"]]}}
+                       if p["type"] == "image_url" else p for p in content]
+        messages.append({**message, "content": content})
+    return {**example, "messages": messages}
+
+
 def export_finetune(store: Store, folder: Path, include_dropped: bool = False,
-                    stats: dict[str, Any] | None = None) -> dict[str, int]:
-    """recommendation_query.jsonl, response.jsonl and images/ in `folder`; returns their counts."""
+                    stats: dict[str, Any] | None = None, card: dict[str, str] | None = None,
+                    images: str = "data-url") -> dict[str, int]:
+    """recommendation_query.jsonl and response.jsonl in `folder`, in OpenAI's chat fine-tuning
+    format: each line is {"messages": [...]} and nothing else. Each example's id
+    (`<conversation_id>/round-<n>` or `/turn-<idx>`) is on the same line of `<file stem>.ids.txt`.
+    Photos are data URLs inside the lines (`images="data-url"`, what OpenAI's upload takes), or
+    files in images/ referenced by relative path (`images="files"`, for trainers that read files)."""
+    if images not in FINETUNE_IMAGES:
+        raise ExportOptionError(f"images={images} is not a choice; choose one of: {', '.join(FINETUNE_IMAGES)}")
     folder = Path(folder)
-    (folder / "images").mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     queries, responses, photos = finetune_records(store, include_dropped)
-    counts = {"recommendation_query": _write_lines(folder / "recommendation_query.jsonl", queries),
-              "response": _write_lines(folder / "response.jsonl", responses),
-              "images": len(photos)}
-    for name, data in photos.items():
-        (folder / "images" / name).write_bytes(data)
-    write_data_card(folder, data_card_facts(store), stats, fmt="finetune", files={
+    urls = {f"images/{name}": _data_url(data) for name, data in photos.items()} if images == "data-url" else {}
+    counts = {}
+    for task, examples in (("recommendation_query", queries), ("response", responses)):
+        lines = [{"messages": (_inline_images(e, urls) if urls else e)["messages"]} for e in examples]
+        counts[task] = _write_lines(folder / f"{task}.jsonl", lines)
+        (folder / f"{task}.ids.txt").write_text("".join(e["id"] + "\n" for e in examples), encoding="utf-8",
+                                                newline="\n")
+    files = {
         "recommendation_query.jsonl": f"{counts['recommendation_query']} examples, one per recommendation round: "
                                       "conversation so far -> the querier's gold search query",
         "response.jsonl": f"{counts['response']} examples, one per assistant turn: conversation so far (and, for "
                           "recommendations, the product's title, summary and photo) -> the assistant's text",
-        "images/": f"{counts['images']} product photos referenced as images/<product_id>.<ext>",
-    })
+        "recommendation_query.ids.txt, response.ids.txt": "each example's id, on the same line number as the "
+                                                          "example: <conversation_id>/round-<n> or /turn-<idx>",
+    }
+    if images == "files":
+        (folder / "images").mkdir(exist_ok=True)
+        for name, data in photos.items():
+            (folder / "images" / name).write_bytes(data)
+        counts["images"] = len(photos)
+        files["images/"] = f"{len(photos)} product photos referenced as images/<product_id>.<ext>"
+    else:
+        counts["images"] = len(photos)
+    write_data_card(folder, data_card_facts(store), stats, fmt="finetune", files=files, card=card,
+                    configs={"response": "response.jsonl", "recommendation_query": "recommendation_query.jsonl"})
     return counts
 
 
@@ -570,28 +664,75 @@ LOADING = {
                   "# the MUSE authors' fields: Persona, Scenario, Target_item, Mentioned_items, Conversations", "```"],
     "finetune": ["```python", "import json",
                  "examples = [json.loads(line) for line in open('response.jsonl', encoding='utf-8')]",
-                 "# image parts point at images/<product_id>.<ext>, relative to this folder", "```"],
+                 "# image parts are data: URLs, or with --option images=files paths images/<product_id>.<ext>",
+                 "# example i's id is line i of response.ids.txt", "```"],
 }
 
 
+def _size_category(n: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if n < limit:
+            return label
+    return "1M<n<10M"
+
+
+def front_matter(facts: dict[str, Any], card: dict[str, str] | None = None,
+                 configs: dict[str, str] | None = None) -> list[str]:
+    """The card's YAML front matter, the Hugging Face Hub's dataset-card metadata: license,
+    language, task categories, tags, name, and one config per data file (`configs`: config name
+    -> file glob relative to the card), so `load_dataset(folder, name)` loads each separately.
+    Strings are written JSON-quoted, which YAML reads as double-quoted scalars."""
+    card = dict(card or {})
+    domains = ", ".join(facts["domains"]) or "unknown"
+    tags = ["conversational-recommendation", "multimodal", "synthetic", "muse"]
+    if facts["engine"] in ("offline", "mixed"):
+        tags.append("rule-based-offline-engine")  # not LLM output: say so where the Hub shows it
+    q = json.dumps
+    lines = ["---", f"pretty_name: {q(card.get('pretty_name') or f'muse conversations ({domains})')}",
+             f"license: {q(card.get('license') or 'other')}", "language:", "- en",
+             "task_categories:", "- text-generation", "- image-text-to-text",
+             "tags:", *(f"- {q(t)}" for t in tags),
+             "size_categories:", f"- {q(_size_category(facts['counts']['kept']))}"]
+    if configs:
+        lines.append("configs:")
+        for i, (config, data_files) in enumerate(configs.items()):
+            lines += [f"- config_name: {q(config)}", f"  data_files: {q(data_files)}"]
+            if i == 0:
+                lines.append("  default: true")  # load_dataset(folder) without a name loads this one
+    return lines + ["---"]
+
+
+def _is_muse_card(text: str) -> bool:
+    return CARD_MARKER in text.split("\n# ", 1)[0]  # before the card's first heading
+
+
 def write_data_card(folder: Path, facts: dict[str, Any], stats: dict[str, Any] | None = None, fmt: str = "jsonl",
-                    files: dict[str, str] | None = None, name: str = CARD) -> Path:
-    """Write the data card (`README.md` by default) in `folder`: what the data is, how it was
-    made (and by which engine), counts, statistics, models and cost, honesty rates, files.
-    `files` maps each file of the export to what it holds; without it the folder is listed.
-    Refuses to overwrite a file of that name that muse did not write."""
+                    files: dict[str, str] | None = None, name: str = CARD, card: dict[str, str] | None = None,
+                    configs: dict[str, str] | None = None) -> Path:
+    """Write the data card (`README.md` by default) in `folder`: YAML front matter (see
+    `front_matter`), what the data is, how it was made (and by which engine), counts, statistics,
+    models and cost, honesty rates, files. `files` maps each file of the export to what it holds;
+    without it the folder is listed. Refuses to overwrite a file of that name that muse did not
+    write, or a muse card of another format (two exports in one folder would mix their files)."""
     if fmt not in LOADING:
         raise ValueError(f"unknown export format '{fmt}'; known: {', '.join(LOADING)}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    if path.exists() and not path.read_text(encoding="utf-8", errors="replace").startswith(CARD_MARKER):
-        raise ExportError(f"{path} exists and was not written by muse; export to an empty folder or remove it")
+    if path.exists():
+        existing = path.read_text(encoding="utf-8", errors="replace")
+        if not _is_muse_card(existing):
+            raise ExportError(f"{path} exists and was not written by muse; export to an empty folder or remove it")
+        other = CARD_FORMAT.search(existing)
+        if other and other.group(1) != fmt:
+            raise ExportError(f"{folder} already holds a {other.group(1)} export ({path}); "
+                              f"export {fmt} to another folder")
     if files is None:
         files = {p.name + ("/" if p.is_dir() else ""): "" for p in sorted(folder.iterdir()) if p.name != name}
     counts, honesty = facts["counts"], facts["honesty"]
     domains = ", ".join(facts["domains"]) or "unknown"
-    lines = [CARD_MARKER, "", f"# muse conversational-recommendation dataset ({domains})", ""]
+    lines = [*front_matter(facts, card, configs), CARD_MARKER, f"<!-- muse export format: {fmt} -->", "",
+             f"# muse conversational-recommendation dataset ({domains})", ""]
     lines += [("Simulated multimodal conversational-recommendation (MCR) conversations between a shopper and a "
               "shopping assistant. Each conversation starts from a scenario-grounded user profile (persona, "
               "shopping scenario, purchase backstory, two requirements, target product); the assistant asks, "

@@ -1,4 +1,6 @@
-"""The hooks a muse plugin can implement. Each returns the plugin objects it registers.
+"""The hooks a muse plugin can implement. Each `muse_*s` hook returns the plugin objects it
+registers; `muse_commands` adds commands to the `muse` app instead. Plugin authors import
+`hookimpl` and the types below from `muse_core.api`.
 
 Every registered object has a unique `name` within its kind; configuration chooses by name.
 A third-party package exposes a module implementing some of these hooks through the
@@ -20,29 +22,45 @@ hookimpl = pluggy.HookimplMarker("muse")
 
 @hookspec
 def muse_llm_providers() -> list[Any]:
-    """Return LLM provider objects (see muse_core.llm.LLMProvider)."""
+    """Return LLM provider instances (muse_core.api.LLMProvider): `name`, `complete(request)`."""
 
 
 @hookspec
 def muse_embedders() -> list[Any]:
-    """Return embedder classes (see muse_core.retrieval.Embedder)."""
+    """Return embedder classes (muse_core.api.Embedder); muse calls the class's `load()` once per
+    process for the configured one."""
 
 
 @hookspec
 def muse_retrievers() -> list[Any]:
-    """Return retriever classes (see muse_core.retrieval.Retriever)."""
+    """Return retriever classes (muse_core.api.Retriever); muse instantiates them with (store, config)."""
 
 
 @hookspec
 def muse_dedup_metrics() -> list[Any]:
-    """Return dedup metric classes that decide whether a candidate text repeats kept ones."""
+    """Return dedup metric classes (muse_core.api.DedupMetric), instantiated with `threshold=`, that
+    decide whether a candidate text repeats kept ones."""
 
 
 @hookspec
 def muse_action_policies() -> list[Any]:
-    """Return action-control policy classes that choose each conversation round's action."""
+    """Return action-control policy classes (muse_core.api.ActionPolicy), instantiated with the
+    configuration's `conversations.policy_params`, that choose each conversation round's action."""
 
 
 @hookspec
 def muse_domains() -> list[Any]:
-    """Return domain objects (see muse_core.domain.Domain): catalog adapter, sample, taxonomy."""
+    """Return Domain instances (muse_core.api.Domain): catalog adapter, sample, taxonomy."""
+
+
+@hookspec
+def muse_export_formats() -> list[Any]:
+    """Return export format instances (muse_core.api.ExportFormat) that `muse export --format NAME`
+    writes: `name`, `description`, `suffix`, `options`, `write(store, path, options) -> counts`."""
+
+
+@hookspec
+def muse_commands(app: Any) -> None:
+    """Add commands to the `muse` typer app (`@app.command()` on `app`, a typer.Typer). Import
+    heavy modules inside the command, not at module level: every `muse` start that lists or runs
+    a plugin command loads this hook."""

@@ -61,3 +61,15 @@ def write_muse_json(store: Store, path: Path, include_dropped: bool = False) -> 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return len(data)
+
+
+def export_muse_json(store: Store, path: Path, include_dropped: bool = False,
+                     stats: dict[str, Any] | None = None, card: dict[str, str] | None = None) -> int:
+    """Write the file and its data card next to it as `<file name>.README.md`."""
+    from muse_core.exports import data_card_facts, write_data_card
+
+    path = Path(path)
+    n = write_muse_json(store, path, include_dropped)
+    write_data_card(path.parent, data_card_facts(store), stats, fmt="muse-json", name=f"{path.name}.README.md",
+                    files={path.name: f"{n} conversations"}, card=card)
+    return n

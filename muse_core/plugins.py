@@ -28,6 +28,11 @@ DEFAULT_PLUGINS = (
     "muse_plugins.no_chitchat",
     "muse_plugins.fixed_probability",
     "muse_plugins.fashion",
+    "muse_plugins.muse_json_export",
+    "muse_plugins.jsonl_export",
+    "muse_plugins.parquet_export",
+    "muse_plugins.hf_export",
+    "muse_plugins.finetune_export",
 )
 
 # kind shown to users -> hook that registers it
@@ -38,6 +43,7 @@ KINDS = {
     "dedup_metric": "muse_dedup_metrics",
     "action_policy": "muse_action_policies",
     "domain": "muse_domains",
+    "export_format": "muse_export_formats",
 }
 
 
@@ -99,9 +105,35 @@ class Registry:
 
 
 @lru_cache(maxsize=1)
+def plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager (built-ins and entry points are imported once)."""
+    return get_plugin_manager()
+
+
+@lru_cache(maxsize=1)
 def registry() -> Registry:
     """The process-wide registry (plugins are loaded once)."""
-    return Registry(get_plugin_manager())
+    return Registry(plugin_manager())
+
+
+def add_plugin_commands(app: Any) -> None:
+    """Let every plugin add its commands to the `muse` typer app (hook `muse_commands`); a
+    plugin command may not take the name of one already there."""
+    before = {_command_name(c) for c in app.registered_commands}
+    pm = plugin_manager()
+    for impl in pm.hook.muse_commands.get_hookimpls():
+        count = len(app.registered_commands)
+        impl.function(app=app)
+        for command in app.registered_commands[count:]:
+            name = _command_name(command)
+            if name in before:
+                raise ValueError(f"{impl.plugin_name} adds a command '{name}' that muse already has")
+            before.add(name)
+
+
+def _command_name(command: Any) -> str:
+    # typer's default name: the function's, with underscores as dashes
+    return command.name or command.callback.__name__.replace("_", "-")
 
 
 def check_config_plugins(config, reg: Registry | None = None) -> None:

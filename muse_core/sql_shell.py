@@ -8,10 +8,13 @@ locked connection refuses files, extensions and settings even inside a SELECT.
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import shlex
+import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 from rich.console import Console
@@ -81,6 +84,63 @@ def record_tables(names: Sequence[str], rows: Sequence[Sequence[Any]],
             table.add_row(Text(visible(name)), Text(format_value(value, max_chars)))
         tables.append(table)
     return tables
+
+
+# `muse sql --format`: table for people, the others for programs (docs/cli.md)
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+
+
+def _plain(value: Any, safe: bool = False) -> Any:
+    """A cell for csv/tsv/markdown: NULL empty, BLOBs as `<n bytes>`, lists and structs as JSON;
+    `safe`: control characters shown as escapes (for a terminal)."""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, (list, tuple, dict)):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    return visible(value) if safe and isinstance(value, str) else value
+
+
+def _json_default(value: Any) -> Any:
+    # JSON has no BLOB: say how big it is (muse export ships the photos themselves)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"
+    return str(value)  # dates, decimals, UUIDs: their SQL text
+
+
+def write_rows(out: TextIO, fmt: str, names: Sequence[str], rows: Sequence[Sequence[Any]], safe: bool = False) -> None:
+    """Write a result as csv, tsv, json (one array), jsonl (one object per line) or markdown.
+    `safe` (output to a terminal): no raw control character reaches it."""
+    if fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow([_plain(n, safe) for n in names])
+        writer.writerows([_plain(v, safe) for v in row] for row in rows)
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(dict(zip(names, row)), ensure_ascii=safe,
+                                 default=_json_default) + "\n")
+    elif fmt == "json":
+        out.write(json.dumps([dict(zip(names, row)) for row in rows], ensure_ascii=safe,
+                             default=_json_default, indent=2) + "\n")
+    elif fmt == "markdown":
+        def cell(value: Any) -> str:
+            return str(_plain(value, safe)).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+        out.write("| " + " | ".join(cell(n) for n in names) + " |\n")
+        out.write("| " + " | ".join("---" for _ in names) + " |\n")
+        for row in rows:
+            out.write("| " + " | ".join(cell(v) for v in row) + " |\n")
+    else:
+        raise ValueError(f"unknown output format '{fmt}'; choose one of: {', '.join(OUTPUT_FORMATS)}")
+
+
+def output_console(out: TextIO = sys.stdout) -> Console:
+    """A console for result tables: the terminal's width on a terminal; piped or redirected, wide
+    enough that no column is cut or wrapped (a program reading it wants every character)."""
+    if out.isatty():
+        return Console(file=out)
+    return Console(file=out, width=100_000, no_color=True)
 
 
 def print_result(console: Console, names: Sequence[str], rows: Sequence[Sequence[Any]],

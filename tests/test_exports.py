@@ -148,7 +148,7 @@ def test_parquet_tables_read_back_with_pyarrow_and_duckdb(db: Path, tmp_path: Pa
     queries = duckdb.sql(f"SELECT conversation_id, round, query FROM '{folder}/querier_rounds.parquet'"
                          " ORDER BY ALL").fetchall()
     assert queries == [(g["conversation_id"], g["round"], g["query"]) for g in gold]
-    assert (folder / "README.md").read_text().startswith(CARD_MARKER)
+    assert CARD_MARKER in (folder / "README.md").read_text()
 
 
 def test_hf_folder_loads_with_decodable_images_aligned_with_their_product_ids(db: Path, tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_hf_folder_loads_with_decodable_images_aligned_with_their_product_ids(db
 def test_finetune_files_are_chat_jsonl_with_existing_images_and_gold_targets(db: Path, tmp_path: Path) -> None:
     folder = tmp_path / "ft"
     with Store(db, read_only=True) as store:
-        counts = export_finetune(store, folder)
+        counts = export_finetune(store, folder, images="files")
         gold_queries = [r["query"] for r in store.rows(
             "SELECT q.query FROM querier_rounds q JOIN conversations c USING (conversation_id)"
             " ORDER BY c.conversation_set, c.k, q.round")]
@@ -211,7 +211,8 @@ def test_finetune_files_are_chat_jsonl_with_existing_images_and_gold_targets(db:
     assert referenced and len(referenced) == counts["images"] == len(list((folder / "images").iterdir()))
     for url in referenced:
         assert (folder / url).read_bytes() == blobs[Path(url).stem]
-    by_id = {r["id"]: r["messages"][1]["content"] for r in responses}
+    ids = (folder / "response.ids.txt").read_text().splitlines()
+    by_id = {i: r["messages"][1]["content"] for i, r in zip(ids, responses)}
     assert recommendations and len(by_id) == len(responses)
     for rec in recommendations:
         # a recommendation's example ends with the product to recommend: title, summary, then its photo
@@ -232,7 +233,7 @@ def test_data_card_says_offline_engine_and_gives_counts(db: Path, tmp_path: Path
     assert facts["engine"] == "offline" and facts["counts"]["conversations"] == N
     assert facts["counts"]["utterances"] == utterances and facts["honesty"]["grounding_failures"] == 0
     assert facts["cost_usd"] == 0 and {m["model"] for m in facts["models"]} == {"muse-offline-rules-v1"}
-    card = (tmp_path / "conversations.README.md").read_text()
+    card = (tmp_path / "conversations.jsonl.README.md").read_text()
     assert "offline engine" in card and "not LLM output" in card
     assert f"| conversations | {N} |" in card and f"| utterances (all conversations) | {utterances} |" in card
     assert "conversations.jsonl" in card and "## Honesty" in card
@@ -261,3 +262,203 @@ def test_exports_are_byte_identical_when_run_twice(db: Path, tmp_path: Path) -> 
     assert Path("conversations.jsonl") in files and Path("ft/response.jsonl") in files
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+# -- the OpenAI chat fine-tuning format ------------------------------------------------------
+# Written from OpenAI's fine-tuning guides (chat format, vision fine-tuning): a line is an object
+# whose `messages` alternate system / user / assistant; content is a string or a list of parts,
+# text parts {"type": "text", "text"} and image parts {"type": "image_url", "image_url": {"url"}}
+# with an http(s) URL or a base64 data URL of a JPEG, PNG or WEBP; images only in user messages.
+TEXT_PART = {"type": "object", "required": ["type", "text"], "additionalProperties": False,
+             "properties": {"type": {"const": "text"}, "text": {"type": "string", "minLength": 1}}}
+IMAGE_PART = {"type": "object", "required": ["type", "image_url"], "additionalProperties": False,
+              "properties": {"type": {"const": "image_url"}, "image_url": {
+                  "type": "object", "required": ["url"], "additionalProperties": False,
+                  "properties": {"url": {"type": "string",
+                                         "pattern": r"^(https?://|data:image/(jpeg|png|webp);base64,[A-Za-z0-9+/]+=*$)"},
+                                 "detail": {"enum": ["auto", "low", "high"]}}}}}
+OPENAI_CHAT_LINE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object", "required": ["messages"], "additionalProperties": False,
+    "properties": {"messages": {"type": "array", "minItems": 2, "items": {"oneOf": [
+        {"type": "object", "required": ["role", "content"], "additionalProperties": False,
+         "properties": {"role": {"const": "system"}, "name": {"type": "string"},
+                        "content": {"oneOf": [{"type": "string", "minLength": 1},
+                                              {"type": "array", "minItems": 1, "items": TEXT_PART}]}}},
+        {"type": "object", "required": ["role", "content"], "additionalProperties": False,
+         "properties": {"role": {"const": "user"}, "name": {"type": "string"},
+                        "content": {"oneOf": [{"type": "string", "minLength": 1},
+                                              {"type": "array", "minItems": 1,
+                                               "items": {"oneOf": [TEXT_PART, IMAGE_PART]}}]}}},
+        {"type": "object", "required": ["role", "content"], "additionalProperties": False,
+         "properties": {"role": {"const": "assistant"}, "name": {"type": "string"}, "weight": {"enum": [0, 1]},
+                        "content": {"oneOf": [{"type": "string", "minLength": 1},
+                                              {"type": "array", "minItems": 1, "items": TEXT_PART}]}}},
+    ]}}},
+}
+MAX_IMAGES_PER_EXAMPLE = 64
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+def cookbook_errors(example: object) -> list[str]:
+    """The format checks of OpenAI's chat fine-tuning data-prep cookbook, by error type (plus the
+    vision guide's image rules: user messages only, at most 64 per example, 10 MB each)."""
+    if not isinstance(example, dict):
+        return ["data_type"]
+    messages = example.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return ["missing_messages_list"]
+    errors = []
+    images = 0
+    for message in messages:
+        if not isinstance(message, dict) or "role" not in message or "content" not in message:
+            errors.append("message_missing_key")
+            continue
+        if set(message) - {"role", "content", "name", "function_call", "weight"}:
+            errors.append("message_unrecognized_key")
+        if message["role"] not in ("system", "user", "assistant", "function"):
+            errors.append("unrecognized_role")
+        content = message["content"]
+        if isinstance(content, list):  # a vision message: its parts must say something
+            if not content or not all(p.get("text") or p.get("image_url", {}).get("url") for p in content):
+                errors.append("missing_content")
+            parts_with_images = [p for p in content if p.get("type") == "image_url"]
+            if parts_with_images and message["role"] != "user":
+                errors.append("image_outside_user_message")
+            images += len(parts_with_images)
+        elif not isinstance(content, str) or not content:
+            errors.append("missing_content")
+    if not any(m.get("role") == "assistant" for m in messages if isinstance(m, dict)):
+        errors.append("example_missing_assistant_message")
+    if images > MAX_IMAGES_PER_EXAMPLE:
+        errors.append("too_many_images")
+    return errors
+
+
+def test_finetune_lines_pass_openais_chat_format_and_cookbook_checks(db: Path, tmp_path: Path) -> None:
+    import base64
+
+    import jsonschema
+
+    folder = tmp_path / "ft"
+    with Store(db, read_only=True) as store:
+        counts = export_finetune(store, folder)  # the default: photos inline as data URLs
+        blobs = {r["image_sha256"]: r["image"] for r in store.rows("SELECT image_sha256, image FROM product_history"
+                                                                   " WHERE image IS NOT NULL")}
+    validator = jsonschema.Draft202012Validator(OPENAI_CHAT_LINE)
+    images = 0
+    for task in ("recommendation_query", "response"):
+        lines = (folder / f"{task}.jsonl").read_text(encoding="utf-8").splitlines()
+        ids = (folder / f"{task}.ids.txt").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == len(ids) == counts[task] > 0 and len(set(ids)) == len(ids)
+        for line in lines:
+            example = json.loads(line)
+            assert list(example) == ["messages"]  # no id or any other key beside the messages
+            errors = sorted(validator.iter_errors(example), key=str)
+            assert not errors, errors[0].message
+            assert cookbook_errors(example) == []
+            for part in (p for m in example["messages"] if isinstance(m["content"], list) for p in m["content"]):
+                if part["type"] == "image_url":
+                    header, data = part["image_url"]["url"].split(",", 1)
+                    raw = base64.b64decode(data, validate=True)
+                    assert len(raw) <= MAX_IMAGE_BYTES
+                    with Image.open(io.BytesIO(raw)) as image:
+                        assert f"image/{image.format.lower()}" == header[5:].split(";")[0]
+                        assert image.mode in ("RGB", "RGBA")
+                    if raw in blobs.values():  # stored PNGs in RGB(A) are shipped as they are
+                        images += 1
+    assert images > 0 and not (folder / "images").exists()
+    assert cookbook_errors({"messages": [{"role": "user", "content": "hi", "id": 1}]}) == [
+        "message_unrecognized_key", "example_missing_assistant_message"]  # the checker itself catches mistakes
+
+
+def test_a_palette_photo_becomes_an_rgb_png_data_url() -> None:
+    import base64
+
+    from muse_core.exports import _data_url
+
+    out = io.BytesIO()
+    Image.new("P", (4, 4)).save(out, format="GIF")
+    url = _data_url(out.getvalue())
+    assert url.startswith("data:image/png;base64,")
+    with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as image:
+        assert image.format == "PNG" and image.mode in ("RGB", "RGBA")
+
+
+def test_finetune_rejects_an_unknown_images_choice(db: Path, tmp_path: Path) -> None:
+    from muse_core.exports import ExportOptionError
+
+    with Store(db, read_only=True) as store, pytest.raises(ExportOptionError, match="data-url, files"):
+        export_finetune(store, tmp_path / "ft", images="inline")
+
+
+# -- data cards: Hugging Face front matter, one card per export --------------------------------
+
+def front_matter(card: Path) -> dict:
+    import yaml
+
+    text = card.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    return yaml.safe_load(text.split("---\n", 2)[1])
+
+
+def test_parquet_card_front_matter_gives_one_load_dataset_config_per_table(db: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "pq"
+    with Store(db, read_only=True) as store:
+        counts = export_parquet(store, folder, card={"license": "cc-by-4.0"})
+    meta = front_matter(folder / "README.md")
+    assert meta["license"] == "cc-by-4.0" and meta["language"] == ["en"] and "text-generation" in meta["task_categories"]
+    assert "rule-based-offline-engine" in meta["tags"] and meta["pretty_name"]
+    assert {c["config_name"]: c["data_files"] for c in meta["configs"]} == {
+        name: f"{name}.parquet" for name in counts}
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))  # a fresh cache: nothing from other runs
+    for name, rows in counts.items():
+        loaded = datasets.load_dataset(str(folder), name, split="train")
+        assert loaded.num_rows == rows, name
+    assert "backstory" in datasets.load_dataset(str(folder), split="train").column_names  # the default: conversations
+    assert datasets.load_dataset("parquet", data_files=str(folder / "turns.parquet"), split="train").num_rows == \
+        counts["turns"]
+
+
+def test_finetune_card_configs_load_the_chat_files(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "ft"
+    with Store(db, read_only=True) as store:
+        counts = export_finetune(store, folder)
+    meta = front_matter(folder / "README.md")
+    assert [c["config_name"] for c in meta["configs"]] == ["response", "recommendation_query"]
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    assert datasets.load_dataset(str(folder), "recommendation_query", split="train").num_rows == \
+        counts["recommendation_query"]
+
+
+def test_two_exports_with_one_stem_keep_a_card_each(db: Path, tmp_path: Path) -> None:
+    from muse_core.muse_json import export_muse_json
+
+    with Store(db, read_only=True) as store:
+        export_muse_json(store, tmp_path / "data.json")
+        export_jsonl(store, tmp_path / "data.jsonl")
+        export_parquet(store, tmp_path / "both")
+        with pytest.raises(ExportError, match="already holds a parquet export"):
+            export_finetune(store, tmp_path / "both")  # a folder is one export: one card, one format
+    assert "## Files (muse-json)" in (tmp_path / "data.json.README.md").read_text()
+    assert "## Files (jsonl)" in (tmp_path / "data.jsonl.README.md").read_text()
+    for card in ("data.json.README.md", "data.jsonl.README.md"):
+        assert front_matter(tmp_path / card)["license"] == "other"
+
+
+def test_every_builtin_format_is_a_plugin_the_registry_lists(db: Path, tmp_path: Path) -> None:
+    from muse_core.exports import ExportFormat, ExportOptions
+
+    reg = registry()
+    assert set(reg.names("export_format")) >= {"muse-json", "jsonl", "parquet", "hf", "finetune"}
+    with Store(db, read_only=True) as store:
+        for name in ("muse-json", "jsonl", "parquet", "finetune"):
+            fmt = reg.get("export_format", name)
+            assert isinstance(fmt, ExportFormat) and reg.entries["export_format"][name].origin == "builtin"
+            out = tmp_path / f"{name}{fmt.suffix}"
+            written = fmt.write(store, out, ExportOptions(settings={"pretty_name": "x"}))
+            assert written and all(isinstance(n, int) for n in written.values())
+            assert out.exists()

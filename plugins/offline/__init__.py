@@ -1,4 +1,5 @@
-"""`offline` LLM provider: the rule-based offline engine, in process. See engine.py."""
+"""`offline` LLM provider: the rule-based offline engine, in process (see engine.py), and the
+`muse offline-server` command that serves it over HTTP (command.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import asyncio
 from muse_core.config import OFFLINE_MODEL, OfflineConfig
 from muse_core.hookspecs import hookimpl
 from muse_core.llm import LLMRequest, LLMResponse, ProviderError, images_from_messages
-from muse_plugins.offline import engine
 
 
 class OfflineProvider:
@@ -16,6 +16,10 @@ class OfflineProvider:
     description = "rule-based simulator (no model, no key, deterministic); see docs/offline-engine.md"
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
+        # imported on first use: the engine pulls numpy and Pillow, which `muse` commands that
+        # only load the plugin list (sql, plugins, --help) should not pay for
+        from muse_plugins.offline import engine
+
         try:
             options = OfflineConfig.model_validate(request.offline) if request.offline is not None else None
             text = engine.answer(request.skill, request.inputs, images_from_messages(request.messages), request.seed,
@@ -39,3 +43,10 @@ def prompt_text(messages: list[dict]) -> str:
 @hookimpl
 def muse_llm_providers() -> list:
     return [OfflineProvider()]
+
+
+@hookimpl
+def muse_commands(app) -> None:
+    from muse_plugins.offline.command import register
+
+    register(app)
