@@ -1,27 +1,38 @@
-"""What every muse flow shares: resolving the config, the run row, progress output."""
+"""What every muse flow shares: the run row, progress output, and the one Prefect task that runs a
+stage of muse_core.stages.
+
+Tasks get plain, small parameters: a stage name, the database path and the run id (the run's row
+holds the resolved configuration); each opens its own Store. Fine-grained concurrency (model calls,
+downloads) is asyncio inside the stage.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
+from prefect import task
+from prefect.cache_policies import NONE
 from rich.console import Console
 
 from muse_core.config import MuseConfig
-from muse_core.domain import Domain
-from muse_core.llm import Gateway
-from muse_core.plugins import registry
+from muse_core.context import StageContext
 from muse_core.progress import Progress
 from muse_core.run_lock import exclusive_run
 from muse_core.runs import finish_run, mark_interrupted, start_run
+from muse_core.stages import BY_NAME, report_dict
 from muse_core.store import Store
-
 
 log = logging.getLogger("muse.runs")
 _open_runs: list[str] = []  # run ids of this process; stages never nest, so at most one
+# Whether stages draw progress bars: the CLI's choice, not a task input (it changes no result).
+show_progress: ContextVar[bool] = ContextVar("muse_show_progress", default=False)
 
 
 def progress(show: bool) -> Progress:
@@ -55,8 +66,20 @@ def recorded_run(config: MuseConfig, command: str) -> Iterator[dict[str, Any]]:
             finish_run(store, run["run_id"])
 
 
-def domain_gateway(store: Store, config: MuseConfig, run_id: str) -> tuple[Gateway, Domain]:
-    """The configured domain, and a gateway that looks for its prompt overrides first."""
-    domain = registry().get("domain", config.domain)
-    skill_dirs = (domain.skills_dir,) if domain.skills_dir else ()
-    return Gateway(store, config, run_id, skill_dirs=skill_dirs), domain
+# Not cached by Prefect: the database is the cache. Every stage skips the work it finds done (for
+# its identity) and every model call is looked up in llm_calls first; a Prefect cache keyed on the
+# inputs would replay a result that a copied, deleted or edited database no longer holds.
+@task(cache_policy=NONE)
+async def stage_task(stage: str, db: str, run_id: str, catalog: str | None = None) -> dict[str, Any]:
+    """Run one stage of muse_core.stages with the configuration recorded in the run's row."""
+    with Store(db) as store:
+        config = MuseConfig.model_validate(json.loads(store.scalar("SELECT config FROM runs WHERE run_id = ?",
+                                                                   [run_id])))
+        ctx = StageContext.open(store, config, run_id, progress(show_progress.get()),
+                                catalog=Path(catalog) if catalog else None)
+        return report_dict(await BY_NAME[stage].run(ctx))
+
+
+async def run_stage(stage: str, config: MuseConfig, run_id: str, **params: Any) -> dict[str, Any]:
+    """The stage's task, named after the stage so the Prefect UI shows one task per stage."""
+    return await stage_task.with_options(name=stage)(stage, str(config.db), run_id, **params)

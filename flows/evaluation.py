@@ -5,52 +5,53 @@ external corpus given (ReDial, INSPIRED). Every stage skips what an earlier run 
 
 from __future__ import annotations
 
-import asyncio
+import json
 
 from prefect import flow, task
+from prefect.cache_policies import NONE
 
-from muse_flows.common import domain_gateway, progress, recorded_run
 from muse_core.config import MuseConfig
+from muse_core.context import StageContext
 from muse_core.corpora import read_corpus
 from muse_core.elements import tag_elements
 from muse_core.evaluation_sample import sample_conversations
 from muse_core.judge import judge_conversations, judge_corpus
 from muse_core.rec_task import run_rec_task
 from muse_core.response_task import run_response_task
-from muse_core.retrieval import get_retriever
+from muse_core.stages import report_dict
 from muse_core.store import Store
+from muse_flows.common import progress, recorded_run, show_progress
 
 STAGES = ("judge", "rec-task", "response-task", "elements", "corpus-judge")
 MUSE_STAGES = STAGES[:4]  # the stages on muse's own sample; corpus-judge works on the --corpus files
 
 
-@task(name="evaluate")
-def evaluate_task(config: dict, run_id: str, stage: str, show_progress: bool) -> dict:
-    cfg = MuseConfig.model_validate(config)
-    with Store(cfg.db) as store:
-        gateway, domain = domain_gateway(store, cfg, run_id)
-        sample = sample_conversations(store, cfg.seed, cfg.evaluation.sample)
-        bar = progress(show_progress)
+def _context(store: Store, run_id: str) -> StageContext:
+    config = MuseConfig.model_validate(json.loads(store.scalar("SELECT config FROM runs WHERE run_id = ?", [run_id])))
+    return StageContext.open(store, config, run_id, progress(show_progress.get()))
+
+
+# Not cached by Prefect: each stage skips what the database already holds (see muse_flows.common).
+@task(cache_policy=NONE)
+async def evaluate_task(stage: str, db: str, run_id: str) -> dict:
+    with Store(db) as store:
+        ctx = _context(store, run_id)
+        sample = sample_conversations(store, ctx.config.seed, ctx.config.evaluation.sample)
         if stage == "judge":
-            report = asyncio.run(judge_conversations(gateway, domain.name, sample, bar))
-        elif stage == "rec-task":
-            retriever = get_retriever(store, cfg)
-            report = asyncio.run(run_rec_task(gateway, retriever, cfg.retrieval.retriever, sample, bar))
-        elif stage == "response-task":
-            return {"scores": [s.__dict__ for s in asyncio.run(run_response_task(gateway, domain.name, sample, bar))]}
-        else:
-            report = asyncio.run(tag_elements(gateway, sample, bar))
-    return report.__dict__
+            return report_dict(await judge_conversations(ctx, sample))
+        if stage == "rec-task":
+            return report_dict(await run_rec_task(ctx, sample))
+        if stage == "response-task":
+            return {"scores": [report_dict(s) for s in await run_response_task(ctx, sample)]}
+        return report_dict(await tag_elements(ctx, sample))
 
 
-@task(name="judge-corpus")
-def judge_corpus_task(config: dict, run_id: str, spec: str, show_progress: bool) -> dict:
+@task(cache_policy=NONE)
+async def judge_corpus_task(spec: str, db: str, run_id: str) -> dict:
     """The conversation judge on a seeded sample of one external corpus ("redial:PATH")."""
-    cfg = MuseConfig.model_validate(config)
     corpus = read_corpus(spec)
-    with Store(cfg.db) as store:
-        gateway, _ = domain_gateway(store, cfg, run_id)
-        return {"spec": spec, **asyncio.run(judge_corpus(gateway, corpus, progress(show_progress))).__dict__}
+    with Store(db) as store:
+        return {"spec": spec, **report_dict(await judge_corpus(_context(store, run_id), corpus))}
 
 
 def chosen_stages(stages: list[str] | None, corpora: list[str]) -> list[str]:
@@ -68,20 +69,19 @@ def chosen_stages(stages: list[str] | None, corpora: list[str]) -> list[str]:
 
 
 @flow(name="muse-evaluate")
-def evaluate_flow(config: dict, stages: list[str] | None = None, show_progress: bool = True,
-                  corpora: list[str] | None = None) -> dict:
+async def evaluate_flow(config: MuseConfig, stages: list[str] | None = None, corpora: list[str] | None = None,
+                        progress: bool = False) -> dict:
     """Run the chosen evaluation stages on a seeded sample of kept conversations, and the judge on
     a sample of each external corpus ("redial:PATH", "inspired:PATH")."""
-    cfg = MuseConfig.model_validate(config)
     corpora = list(corpora or [])
     chosen = chosen_stages(stages, corpora)
-    with recorded_run(cfg, "evaluate") as run:
-        results: dict = {
-            stage: evaluate_task.with_options(name=f"evaluate-{stage}")(config, run["run_id"], stage, show_progress)
-            for stage in chosen if stage in MUSE_STAGES}
+    show_progress.set(progress)
+    db = str(config.db)
+    with recorded_run(config, "evaluate") as run:
+        results: dict = {stage: await evaluate_task.with_options(name=f"evaluate-{stage}")(stage, db, run["run_id"])
+                         for stage in chosen if stage in MUSE_STAGES}
         if "corpus-judge" in chosen:
             results["corpus-judge"] = [
-                judge_corpus_task.with_options(name=f"judge-{spec.partition(':')[0]}")(config, run["run_id"], spec,
-                                                                                     show_progress)
+                await judge_corpus_task.with_options(name=f"judge-{spec.partition(':')[0]}")(spec, db, run["run_id"])
                 for spec in corpora]
     return {"run_id": run["run_id"], **results}

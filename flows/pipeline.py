@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import acreate_markdown_artifact
 
 from muse_flows.conversations import conversations_flow
 from muse_flows.evaluation import evaluate_flow
@@ -62,7 +62,7 @@ def pipeline_config(db: str, conversations: int, seed: int, domain: str, offline
 
 
 @flow(name="muse-pipeline", log_prints=True)
-def pipeline_flow(db: str = "muse.duckdb", catalog: Optional[str] = None, conversations: int = 200, seed: int = 0,
+async def pipeline_flow(db: str = "muse.duckdb", catalog: Optional[str] = None, conversations: int = 200, seed: int = 0,
                   domain: str = "fashion", offline: bool = False, models: Optional[dict[str, str]] = None,
                   retriever: Optional[str] = None, evaluate: bool = False, config: Optional[str] = None,
                   model: Optional[str] = None, api_base: Optional[str] = None) -> dict:
@@ -73,15 +73,13 @@ def pipeline_flow(db: str = "muse.duckdb", catalog: Optional[str] = None, conver
     stages = ("ingest", "profiles", "conversations") + (("evaluate",) if evaluate else ())
     with exclusive_run(cfg.db, "pipeline", cfg.lock_wait_s):
         preflight(cfg, stages)
-        settings = cfg.model_dump(mode="json")
-        ingest_flow(settings, str(catalog or registry().get("domain", domain).sample_catalog), command="pipeline",
-                    show_progress=False)
-        profiles_flow(settings, command="pipeline", show_progress=False)
-        result = conversations_flow(settings, command="pipeline", show_progress=False)
+        await ingest_flow(cfg, str(catalog or registry().get("domain", domain).sample_catalog), command="pipeline")
+        await profiles_flow(cfg, command="pipeline")
+        result = await conversations_flow(cfg, command="pipeline")
         if evaluate:
-            evaluate_flow(settings, show_progress=False)
+            await evaluate_flow(cfg)
     summary = result["summary"]
-    create_markdown_artifact(key="muse-pipeline-summary", description="what this muse run produced", markdown="\n".join([
+    await acreate_markdown_artifact(key="muse-pipeline-summary", description="what this muse run produced", markdown="\n".join([
         f"# muse run on `{cfg.db}`", "", "| what | value |", "| --- | --- |",
         *(f"| {k} | {v} |" for k, v in summary.items()),
         "", f"Query it: `muse sql --db {cfg.db} \"SELECT * FROM conversation_summary\"`"]))
@@ -90,7 +88,7 @@ def pipeline_flow(db: str = "muse.duckdb", catalog: Optional[str] = None, conver
 
 
 @flow(name="muse-evaluation", log_prints=True)
-def evaluation_flow(db: str = "muse.duckdb", sample: int = 200, judge_rounds: int = 3, offline: bool = False,
+async def evaluation_flow(db: str = "muse.duckdb", sample: int = 200, judge_rounds: int = 3, offline: bool = False,
                     judge_model: Optional[str] = None, task_models: Optional[list[str]] = None,
                     config: Optional[str] = None, model: Optional[str] = None,
                     api_base: Optional[str] = None) -> dict:
@@ -103,7 +101,7 @@ def evaluation_flow(db: str = "muse.duckdb", sample: int = 200, judge_rounds: in
     cfg = cfg.with_offline_engine() if offline else cfg
     with exclusive_run(cfg.db, "evaluation", cfg.lock_wait_s):
         preflight(cfg, ("evaluate",))
-        return evaluate_flow(cfg.model_dump(mode="json"), show_progress=False)
+        return await evaluate_flow(cfg)
 
 
 def deployments() -> list:

@@ -10,8 +10,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from muse_core.evaluation_sample import conversation_turns
-from muse_core.llm import Gateway
-from muse_core.progress import Progress
+from muse_core.context import StageContext
 
 Element = Literal["greeting", "scenario", "preference", "attribute", "visual", "feedback", "chit-chat"]
 
@@ -26,9 +25,8 @@ class ElementsReport:
     tagged: int  # by this run
 
 
-async def tag_elements(gateway: Gateway, conversation_ids: list[str], progress: Progress | None = None) -> ElementsReport:
-    progress = progress or Progress.silent()
-    store = gateway.store
+async def tag_elements(ctx: StageContext, conversation_ids: list[str]) -> ElementsReport:
+    store, gateway, progress = ctx.store, ctx.gateway, ctx.progress
     done = set(store.con.execute("SELECT conversation_id, idx FROM utterance_elements").fetchall())
     jobs = [(cid, t) for cid in conversation_ids for t in conversation_turns(store, cid)]
     todo = [(cid, t) for cid, t in jobs if (cid, t["idx"]) not in done]
@@ -38,7 +36,7 @@ async def tag_elements(gateway: Gateway, conversation_ids: list[str], progress: 
                                    output=Elements, entity_id=f"{cid}/t{turn['idx']}/elements")
         store.con.execute("INSERT INTO utterance_elements VALUES (?, ?, ?, ?, ?)",
                           [cid, turn["idx"], list(dict.fromkeys(result.value.elements)), result.cache_key,
-                           gateway.run_id])
+                           ctx.run_id])
         progress.advance()
 
     with progress.task("tagging elements", total=len(jobs)):

@@ -23,18 +23,18 @@ from rich.table import Table
 
 from muse_core.config import OFFLINE_MODEL, MuseConfig
 from muse_core.progress import Progress
+from muse_core.stages import STAGES
 from muse_core.store import Store
 
-# The pipeline's stages in order, and the unit each one's cost is counted per.
-STAGES: tuple[str, ...] = ("summaries", "scenarios", "profiles", "conversations", "rewrite", "review")
+# The unit each model-calling stage's cost is counted per (the stages and their order: muse_core.stages).
 UNITS: dict[str, str] = {"summaries": "product", "scenarios": "scenario", "profiles": "profile",
-                         "conversations": "conversation", "rewrite": "conversation", "review": "conversation"}
+                         "simulate": "conversation", "rewrite": "conversation", "review": "conversation"}
 
 # Paper B.3 (per qualified profile, per conversation, rewrite and review per conversation), in USD,
 # as (low, high). Review: $0.008 with images, $0.001 when screening text only.
 PAPER_USD_PER_UNIT: dict[str, tuple[float, float]] = {
     "profiles": (0.009, 0.009),
-    "conversations": (0.033, 0.033),
+    "simulate": (0.033, 0.033),
     "rewrite": (0.011, 0.011),
     "review": (0.001, 0.008),
 }
@@ -95,7 +95,7 @@ class DryRun(BaseModel):
     def units(self, stage: str) -> int:
         """What the stage's measured usage is divided by (profiles: per screened candidate)."""
         return {"summaries": self.products, "scenarios": self.generated_scenarios, "profiles": self.candidates,
-                "conversations": self.conversations, "rewrite": self.conversations,
+                "simulate": self.conversations, "rewrite": self.conversations,
                 "review": self.conversations}[stage]
 
 
@@ -170,57 +170,30 @@ def _dry_config(config: MuseConfig, db: Path, sample: int) -> MuseConfig:
 
 
 def _dry_run(config: MuseConfig, sample: int, progress: Progress) -> DryRun:
-    from muse_core.action_policy import get_policy
-    from muse_core.indexing import rebuild_fts, refresh_docs
-    from muse_core.ingest import ingest_catalog
-    from muse_core.llm import Gateway
-    from muse_core.manager import run_conversations
-    from muse_core.plugins import registry
-    from muse_core.profiles import build_profiles, profile_set_name
-    from muse_core.retrieval import get_retriever
-    from muse_core.reviewer import review_conversations
-    from muse_core.rewriter import rewrite_conversations
+    from muse_core.context import StageContext
     from muse_core.runs import start_run
-    from muse_core.scenarios import build_scenarios
-    from muse_core.summaries import summarize_products
+    from muse_core.stages import conversation_set, profile_set
 
-    domain = registry().get("domain", config.domain)
-    metric = registry().get("dedup_metric", config.profiles.dedup_metric)
-    skill_dirs = (domain.skills_dir,) if domain.skills_dir else ()
     runs: dict[str, str] = {}
     with Store(config.db) as store:
-
-        def gateway(stage: str) -> Gateway:
-            # One run per stage: the stage of an llm_calls row is its run's. One gateway per event loop.
-            runs[stage] = start_run(store, f"estimate-{stage}", config)
-            return Gateway(store, config, runs[stage], skill_dirs=skill_dirs)
-
-        asyncio.run(ingest_catalog(store, domain.sample_catalog, domain, config.ingest,
-                                   start_run(store, "estimate-ingest", config), progress))
-        asyncio.run(summarize_products(gateway("summaries"), progress))
-        refresh_docs(store)
-        rebuild_fts(store)
-        asyncio.run(build_scenarios(gateway("scenarios"), domain, metric(), progress))
-        asyncio.run(build_profiles(gateway("profiles"), domain, metric(), get_retriever(store, config), progress))
-        profile_set = profile_set_name(config, domain.name)
-        simulated = asyncio.run(run_conversations(gateway("conversations"), domain, get_retriever(store, config),
-                                                  get_policy(config), profile_set, progress))
-        conv_set = simulated.conversation_set
-        asyncio.run(rewrite_conversations(gateway("rewrite"), domain.name, conv_set, progress))
-        asyncio.run(review_conversations(gateway("review"), domain.name, conv_set, progress))
+        for stage in STAGES:  # one run per stage: the stage of an llm_calls row is its run's
+            runs[stage.name] = start_run(store, f"estimate-{stage.name}", config)
+            asyncio.run(stage.run(StageContext.open(store, config, runs[stage.name], progress)))
+        domain = StageContext.open(store, config, runs["ingest"]).domain
+        profiles, conv_set = profile_set(config, domain), conversation_set(config, domain)
         return DryRun(
             sample=sample,
             products=int(store.scalar("SELECT count(*) FROM products")),
             seed_scenarios=int(store.scalar("SELECT count(*) FROM scenarios WHERE origin = 'seed'")),
             generated_scenarios=int(store.scalar("SELECT count(*) FROM scenarios WHERE origin = 'generated'")),
             candidates=int(store.scalar("SELECT count(*) FROM profile_candidates WHERE profile_set = ?",
-                                        [profile_set])),
-            profiles=int(store.scalar("SELECT count(*) FROM profiles WHERE profile_set = ?", [profile_set])),
+                                        [profiles])),
+            profiles=int(store.scalar("SELECT count(*) FROM profiles WHERE profile_set = ?", [profiles])),
             conversations=int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?",
                                            [conv_set])),
             utterances=int(store.scalar("SELECT count(*) FROM turns JOIN conversations USING (conversation_id)"
                                         " WHERE conversation_set = ?", [conv_set])),
-            usage=_usage(store, runs),
+            usage=_usage(store, {name: run for name, run in runs.items() if name in UNITS}),
         )
 
 
@@ -273,11 +246,11 @@ def scale(dry: DryRun, config: MuseConfig, conversations: int, products: int | N
     candidates = math.ceil(conversations / profile_yield)
     needed = {"summaries": products,
               "scenarios": max(0, config.profiles.scenarios - dry.seed_scenarios),
-              "profiles": conversations, "conversations": conversations, "rewrite": conversations,
+              "profiles": conversations, "simulate": conversations, "rewrite": conversations,
               "review": conversations}
     measured_for = {**needed, "profiles": candidates}  # profile calls scale with candidates screened
     stages, allowances = [], {}
-    for stage in STAGES:
+    for stage in (s.name for s in STAGES if s.name in UNITS):
         measured = dry.units(stage)
         factor = measured_for[stage] / measured if measured else 0.0
         row = {"calls": 0.0, "prompt": 0.0, "image": 0.0, "completion": 0.0, "images": 0.0}
@@ -316,7 +289,7 @@ def scale(dry: DryRun, config: MuseConfig, conversations: int, products: int | N
         cost_usd=None if unpriced else sum(s.cost_usd for s in stages),
         priced_cost_usd=sum(s.cost_usd or 0.0 for s in stages),
         unpriced_models=unpriced,
-        per_profile_usd=per["profiles"], per_conversation_usd=per["conversations"],
+        per_profile_usd=per["profiles"], per_conversation_usd=per["simulate"],
         rewrite_per_conversation_usd=per["rewrite"], review_per_conversation_usd=per["review"],
         image_tokens=allowances, dry_run=dry,
     )

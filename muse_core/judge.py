@@ -20,8 +20,7 @@ from pydantic import BaseModel
 from muse_core.corpora import Corpus
 from muse_core.dialogue import ROLES, conversation_products
 from muse_core.evaluation_sample import conversation_turns, seeded_sample
-from muse_core.llm import Gateway
-from muse_core.progress import Progress
+from muse_core.context import StageContext
 from muse_core.reviewer import Score
 from muse_core.store import Store
 
@@ -65,8 +64,8 @@ def judge_warnings(config) -> list[str]:
             "its own output; set roles.judge to another model"] if generators else []
 
 
-async def _judge(gateway: Gateway, corpus: str, items: list[_Judged], progress: Progress) -> JudgeReport:
-    store, config = gateway.store, gateway.config
+async def _judge(ctx: StageContext, corpus: str, items: list[_Judged]) -> JudgeReport:
+    store, config, gateway, progress = ctx.store, ctx.config, ctx.gateway, ctx.progress
     model, rounds = config.role("judge").model, config.evaluation.judge_rounds
     done = set(store.con.execute("SELECT conversation_id, scoring_round FROM judge_scores WHERE judge_model = ?",
                                  [model]).fetchall())
@@ -84,7 +83,7 @@ async def _judge(gateway: Gateway, corpus: str, items: list[_Judged], progress: 
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [item.conversation_id, model, scoring_round, s.natural, s.logical, s.informative, s.pc_correlation,
              s.it_correspondence if photos else None,  # no photo shown: nothing to correspond
-             result.cache_key, gateway.run_id, corpus, item.source])
+             result.cache_key, ctx.run_id, corpus, item.source])
         progress.advance()
 
     with progress.task(f"judging {corpus}", total=len(items) * rounds):
@@ -94,19 +93,18 @@ async def _judge(gateway: Gateway, corpus: str, items: list[_Judged], progress: 
     return JudgeReport(model, len(items), len(todo), judge_warnings(config), corpus)
 
 
-async def judge_conversations(gateway: Gateway, domain: str, conversation_ids: list[str],
-                              progress: Progress | None = None) -> JudgeReport:
+async def judge_conversations(ctx: StageContext, conversation_ids: list[str]) -> JudgeReport:
     """Judge muse's own conversations (the evaluation sample)."""
     # the listings each conversation was made from; the photos attached are still the catalog's
     # current ones (Gateway._image reads product_images by product id)
-    listings = conversation_products(gateway.store, domain, conversation_ids)
+    listings = conversation_products(ctx.store, ctx.domain.name, conversation_ids)
     items = []
     for cid in conversation_ids:
-        turns = conversation_turns(gateway.store, cid)
+        turns = conversation_turns(ctx.store, cid)
         products = listings[cid]
         mentioned = [products[p] for p in dict.fromkeys(p for t in turns for p in t["product_ids"])][:MAX_IMAGES]
         items.append(_Judged(cid, [{"speaker": t["speaker"], "text": t["text"]} for t in turns], mentioned))
-    return await _judge(gateway, MUSE, items, progress or Progress.silent())
+    return await _judge(ctx, MUSE, items)
 
 
 def external_id(corpus: str, dialogue_id: str) -> str:
@@ -123,20 +121,20 @@ def sample_dialogues(corpus: Corpus, seed: int, n: int) -> list[int]:
     return sorted(index[chosen] for chosen in seeded_sample(seed, index, n))
 
 
-async def judge_corpus(gateway: Gateway, corpus: Corpus, progress: Progress | None = None) -> JudgeReport:
+async def judge_corpus(ctx: StageContext, corpus: Corpus) -> JudgeReport:
     """Judge a seeded sample (`evaluation.sample` dialogues) of an external corpus for Table 3.
 
     The dialogues go to the judge as they are, speakers named as in muse's conversations; they
     have no product photos, so the judge gets no products and its image-text score is not kept."""
     if corpus.kind == MUSE:
         raise ValueError("muse conversations are judged from the store (judge_conversations), not as a corpus")
-    config = gateway.config
+    config = ctx.config
     chosen = sample_dialogues(corpus, config.seed, config.evaluation.sample)
     source = str(Path(corpus.name.split(":", 1)[1]).resolve())
     items = [_Judged(external_id(corpus.kind, corpus.dialogue_ids[i]),
                      [{"speaker": ROLES[u.role], "text": u.text} for u in corpus.dialogues[i]], [], source)
              for i in chosen]
-    return await _judge(gateway, corpus.kind, items, progress or Progress.silent())
+    return await _judge(ctx, corpus.kind, items)
 
 
 # -- Table 3 ----------------------------------------------------------------------------------

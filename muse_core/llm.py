@@ -228,9 +228,9 @@ class Gateway:
         """`skill_dirs`: folders of prompt overrides (a domain's) searched before the built-in skills."""
         from muse_core.plugins import registry as default_registry
 
-        self.store = store
-        self.config = config
-        self.run_id = run_id
+        self._store = store
+        self._config = config
+        self._run_id = run_id
         self.registry = registry or default_registry()
         gw = config.gateway
         self.semaphore = asyncio.Semaphore(gw.max_concurrency)
@@ -256,7 +256,7 @@ class Gateway:
         """`role`: play the skill with this model instead of its configured role's (the
         evaluation tasks compare several models on one skill)."""
         skill = load_skill(skill_name, self.skill_dirs)
-        role = role or self.config.role(skill.role)
+        role = role or self._config.role(skill.role)
         provider = self.registry.get("llm_provider", role.provider)
         system, user = skill.render(inputs)
         schema = json_schema(output) if output else None
@@ -281,7 +281,7 @@ class Gateway:
         shown = set(self._ids_in(f"{system}\n{user}")) | set(image_product_ids)
 
         total_cost, all_hits, chain = 0.0, True, []
-        for _ in range(self.config.gateway.structured_retries + 1):
+        for _ in range(self._config.gateway.structured_retries + 1):
             call = _Call(provider, skill.role, request, cache_key(provider.name, request, messages_by_hash),
                          messages_by_hash, entity_id, output, shown, len(images), as_text)
             chain.append(call.key)
@@ -298,18 +298,18 @@ class Gateway:
                     convo += [{"role": "assistant", "content": text}, {"role": "user", "content": fix}]
         # A re-ask chain that ended without a valid answer is not replayed: a rerun asks afresh. (One
         # that ended well is, invalid steps included, so a rerun reproduces it with no call.)
-        self.store.con.execute("UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"
+        self._store.con.execute("UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"
                                " AND cache_key IN (SELECT unnest(?::VARCHAR[]))", [chain])
         raise LLMCallError(
             f"skill '{skill.name}' v{skill.version} gave no valid answer after "
-            f"{self.config.gateway.structured_retries + 1} tries (entity {entity_id or '-'}); last problem: {last_problem}"
+            f"{self._config.gateway.structured_retries + 1} tries (entity {entity_id or '-'}); last problem: {last_problem}"
         )
 
     def flush_stats(self) -> None:
         """Add this gateway's hit/miss counts to the run's row."""
-        self.store.con.execute(
+        self._store.con.execute(
             "UPDATE runs SET cache_hits = cache_hits + ?, cache_misses = cache_misses + ? WHERE run_id = ?",
-            [self.stats.hits, self.stats.misses, self.run_id],
+            [self.stats.hits, self.stats.misses, self._run_id],
         )
         self.stats.hits = self.stats.misses = 0
 
@@ -319,7 +319,7 @@ class Gateway:
             model=role.model,
             messages=messages,
             temperature=role.temperature,
-            seed=derive_seed(self.config.seed, entity_id, skill.name),
+            seed=derive_seed(self._config.seed, entity_id, skill.name),
             skill=skill.name,
             skill_version=skill.version,
             inputs=inputs,
@@ -330,7 +330,7 @@ class Gateway:
             structured=role.structured,
             timeout_s=role.timeout_s,
             send_inputs=role.send_inputs,
-            offline=self.config.offline.for_skill(skill.name) if role.plays_offline_engine else None,
+            offline=self._config.offline.for_skill(skill.name) if role.plays_offline_engine else None,
         )
 
     def _vision(self, role: RoleConfig, provider: LLMProvider) -> bool:
@@ -341,7 +341,7 @@ class Gateway:
 
     def _photos_as_text(self, product_ids: list[str]) -> str:
         """What a text-only model gets in place of product photos: the stored summaries."""
-        summaries = dict(self.store.con.execute(
+        summaries = dict(self._store.con.execute(
             "SELECT product_id, summary FROM product_summaries WHERE list_contains(?::VARCHAR[], product_id)",
             [list(product_ids)]).fetchall())
         lines = ["(Photos are not shown to you; here is what each one shows.)"]
@@ -353,7 +353,7 @@ class Gateway:
         """Product ids named in a text: catalog ids, and anything shaped like one (same prefix as
         every catalog id, e.g. an invented ASIN) that the catalog does not hold."""
         if self._catalog_ids is None:
-            ids = {r[0] for r in self.store.con.execute("SELECT product_id FROM products").fetchall()}
+            ids = {r[0] for r in self._store.con.execute("SELECT product_id FROM products").fetchall()}
             prefix = os.path.commonprefix(sorted(ids)[:1] + sorted(ids)[-1:]) if ids else ""
             lengths = {len(i) for i in ids}
             shaped = (re.compile(rf"\b{re.escape(prefix)}[A-Za-z0-9_-]{{{min(lengths) - len(prefix)},"
@@ -374,7 +374,7 @@ class Gateway:
         return value
 
     def _image(self, product_id: str) -> tuple[bytes, str, str]:
-        row = self.store.con.execute(
+        row = self._store.con.execute(
             "SELECT image, mime, sha256 FROM product_images WHERE product_id = ? AND variant = 'MAIN'", [product_id]
         ).fetchone()
         if row is None:
@@ -384,7 +384,7 @@ class Gateway:
     def _cached(self, key: str) -> str | None:
         """The first answer to this key, valid or refused on the way to a valid one; an answer of a
         chain that was abandoned is history, not cache."""
-        row = self.store.con.execute(
+        row = self._store.con.execute(
             "SELECT response FROM llm_calls WHERE cache_key = ? AND status IN ('ok', 'invalid')"
             " ORDER BY created_at LIMIT 1",
             [key],
@@ -398,7 +398,7 @@ class Gateway:
             self.stats.hits += 1
             return cached, True, 0.0
         self.stats.misses += 1
-        gw = self.config.gateway
+        gw = self._config.gateway
         tokens = estimate_tokens(call.request.messages, call.request.max_tokens)
         for attempt in range(gw.max_retries + 1):
             async with self.semaphore:
@@ -444,7 +444,7 @@ class Gateway:
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter, capped."""
-        gw = self.config.gateway
+        gw = self._config.gateway
         return min(gw.backoff_max_s, gw.backoff_base_s * 2**attempt) * (0.5 + self._jitter.random() / 2)
 
     def _begin(self, call: _Call, attempt: int, outcome: dict[str, Any] | None = None) -> str:
@@ -452,13 +452,13 @@ class Gateway:
         request, call_id = call.request, uuid.uuid4().hex
         params = {"temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed,
                   "api_base": request.api_base, "structured": request.structured}
-        row = {"call_id": call_id, "cache_key": call.key, "run_id": self.run_id, "role": call.role,
+        row = {"call_id": call_id, "cache_key": call.key, "run_id": self._run_id, "role": call.role,
                "skill": request.skill, "skill_version": request.skill_version, "entity_id": call.entity_id or None,
                "provider": call.provider.name, "model": request.model, "params": json.dumps(params),
                "request": redact(json.dumps(call.messages_by_hash, ensure_ascii=False)), "attempt": attempt,
                "api_base_host": api_base_host(request.api_base), "images_sent": call.images_sent,
                "images_as_text": call.images_as_text, **(outcome or {"status": "pending", "latency_ms": 0})}
-        self.store.con.execute(f"INSERT INTO llm_calls ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        self._store.con.execute(f"INSERT INTO llm_calls ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                                list(row.values()))
         return call_id
 
@@ -477,5 +477,5 @@ class Gateway:
         if call_id is None:
             self._begin(call, attempt, outcome)
             return
-        self.store.con.execute(f"UPDATE llm_calls SET {', '.join(f'{k} = ?' for k in outcome)} WHERE call_id = ?",
+        self._store.con.execute(f"UPDATE llm_calls SET {', '.join(f'{k} = ?' for k in outcome)} WHERE call_id = ?",
                                [*outcome.values(), call_id])

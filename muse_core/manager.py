@@ -10,21 +10,17 @@ finished conversations and replays the cached calls of unfinished ones.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from muse_core.action_policy import Action, ActionPolicy
+from muse_core.action_policy import Action
 from muse_core.chatter import Chatter
+from muse_core.context import StageContext
 from muse_core.dialogue import Dialogue, load_products
-from muse_core.domain import Domain
-from muse_core.llm import Gateway, LLMCallError, SkillResult
+from muse_core.llm import LLMCallError, SkillResult
 from muse_core.outfit_opening import OutfitAttempt, try_outfit_opening
 from muse_core.personas import Persona
-from muse_core.progress import Progress
 from muse_core.querier import NoCandidates, Querier, QuerierRound
-from muse_core.retrieval import Retriever
 from muse_core.runs import record_failure
 from muse_core.seeding import rng_for
 from muse_core.user_simulator import UserSimulator
@@ -57,29 +53,16 @@ class SimulationReport:
     new_conversations: int
 
 
-def conversation_set(config, profile_set: str) -> str:
-    """Identity of the simulation settings: a change of policy, limits, retriever, the querier's
-    pick rule or (when the offline engine plays a role) its `[offline]` rates starts a new set."""
-    c, r = config.conversations, config.retrieval
-    settings = {"policy": c.policy, "params": c.policy_params, "p": c.multimodal_open_p,
-                "limits": [c.round_limit_text, c.round_limit_multimodal], "retriever": r.retriever, "k": r.top_k,
-                "pick": config.querier.pick}
-    if any(role.plays_offline_engine for role in config.roles.values()):
-        settings["offline"] = config.offline.model_dump(exclude={"judge_noise"})  # read by muse evaluate only
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:8]
-    return f"{profile_set}-conv{digest}"
-
-
 class Manager:
-    def __init__(self, gateway: Gateway, domain: Domain, retriever: Retriever, policy: ActionPolicy):
-        self.gateway, self.domain, self.policy = gateway, domain, policy
-        self.config = gateway.config
-        self.products = load_products(gateway.store, domain.name)
-        self.retriever = retriever
-        self.querier = Querier(gateway, retriever, self.products, self.config.retrieval.top_k)
+    def __init__(self, ctx: StageContext):
+        self.ctx, self.gateway, self.domain, self.policy = ctx, ctx.gateway, ctx.domain, ctx.policy
+        self.config = ctx.config
+        self.products = load_products(ctx.store, ctx.domain.name)
+        self.retriever = ctx.retriever
+        self.querier = Querier(ctx.gateway, ctx.retriever, self.products, self.config)
 
     def jobs(self, profile_set: str, conv_set: str, n: int | None) -> list[ConversationJob]:
-        rows = self.gateway.store.rows(
+        rows = self.ctx.store.rows(
             "SELECT c.k, p.profile_id, p.backstory, p.requirements, p.target_product_id, s.text AS scenario,"
             " u.name, u.gender, u.age, u.profession FROM profiles p"
             " JOIN profile_candidates c ON c.candidate_id = p.profile_id JOIN scenarios s ON s.scenario_id = p.scenario_id"
@@ -157,12 +140,11 @@ class Manager:
         raise AssertionError("unreachable: the last round recommends the target")
 
 
-async def run_conversations(gateway: Gateway, domain: Domain, retriever: Retriever, policy: ActionPolicy,
-                            profile_set: str, progress: Progress | None = None) -> SimulationReport:
-    progress = progress or Progress.silent()
-    config, store = gateway.config, gateway.store
-    conv_set = conversation_set(config, profile_set)
-    manager = Manager(gateway, domain, retriever, policy)
+async def run_conversations(ctx: StageContext, profile_set: str, conv_set: str) -> SimulationReport:
+    """Simulate one conversation per profile of `profile_set` (or `conversations.n`) into `conv_set`
+    (both named by muse_core.stages), skipping those an earlier run finished."""
+    config, store, gateway, progress = ctx.config, ctx.store, ctx.gateway, ctx.progress
+    manager = Manager(ctx)
     jobs = manager.jobs(profile_set, conv_set, config.conversations.n)
     done = {cid for (cid,) in store.con.execute(
         "SELECT conversation_id FROM conversations WHERE conversation_set = ?", [conv_set]).fetchall()}
@@ -174,10 +156,10 @@ async def run_conversations(gateway: Gateway, domain: Domain, retriever: Retriev
             try:
                 simulated = await manager.simulate(job)
             except (LLMCallError, NoCandidates) as exc:  # this conversation only: recorded, the rest go on
-                record_failure(store, gateway.run_id, "conversation", job.conversation_id, exc)
+                record_failure(store, ctx.run_id, "conversation", job.conversation_id, exc)
                 progress.advance()
                 return
-        commit(gateway, conv_set, policy.name, simulated)
+        commit(ctx, conv_set, simulated)
         progress.advance()
 
     with progress.task("simulating", total=len(jobs)):
@@ -187,24 +169,24 @@ async def run_conversations(gateway: Gateway, domain: Domain, retriever: Retriev
     return SimulationReport(conv_set, len(jobs), len(pending))
 
 
-def commit(gateway: Gateway, conv_set: str, policy: str, s: Simulated) -> None:
+def commit(ctx: StageContext, conv_set: str, s: Simulated) -> None:
     """Write one finished conversation, its turns, querier rounds and opening attempt atomically."""
-    job, run_id, cid = s.job, gateway.run_id, s.job.conversation_id
-    settings = gateway.config.conversations
+    job, run_id, cid, policy = s.job, ctx.run_id, s.job.conversation_id, ctx.policy.name
+    settings = ctx.config.conversations
     round_limit = settings.round_limit_multimodal if s.open_type == "multimodal" else settings.round_limit_text
-    with gateway.store.transaction() as con:
+    with ctx.store.transaction() as con:
         con.execute("INSERT INTO conversations (conversation_id, conversation_set, k, profile_id, target_product_id,"
                     " open_type, outfit_product_id, policy, round_limit, rounds, target_injected, accepted_round,"
                     " cost_usd, run_id, querier_pick) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [cid, conv_set, job.k, job.profile_id, job.target["product_id"], s.open_type,
                      s.outfit.outfit_product_id if s.open_type == "multimodal" else None, policy, round_limit,
                      len(s.rounds), s.rounds[-1].injected, s.accepted_round, s.cost_usd, run_id,
-                     gateway.config.querier.pick])
+                     ctx.config.querier.pick])
         con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids, t.image_product_ids,
                           t.cache_key] for t in s.dialogue.turns])
         con.executemany("INSERT INTO querier_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [[cid, q.round, q.needs, q.attributes, q.query, gateway.config.retrieval.retriever,
+                        [[cid, q.round, q.needs, q.attributes, q.query, ctx.config.retrieval.retriever,
                           q.candidates, q.dropped, q.reranked_product_id, q.rerank_reason, q.chosen_product_id,
                           q.target_in_candidates, q.injected, q.cache_keys] for q in s.rounds])
         if s.outfit is not None:

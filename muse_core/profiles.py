@@ -1,8 +1,9 @@
 """Scenario-grounded user profiles (paper 3.2.2): persona + scenario + target product, screened
 by an MLLM judge, then a purchase backstory screened for leaks and near-duplicates.
 
-Candidates are numbered k = 0, 1, 2, ... within a profile set (run seed, domain, target
-selection); everything random about candidate k derives from (seed, set, k). Model calls of a
+Candidates are numbered k = 0, 1, 2, ... within a profile set; everything random about
+candidate k derives from (seed, domain, target selection, k), so sets that differ only by a model
+screen the same candidates (muse_core.stages names the set and its identity). Model calls of a
 batch of candidates run concurrently, but decisions are taken in k order, because the dedup
 screen compares each backstory with those kept before it. Each decision is committed in one
 transaction with its lineage, so an interrupted run resumes at the first undecided candidate
@@ -22,12 +23,15 @@ from muse_core.dedup import DedupMetric
 from muse_core.dialogue import product_inputs
 from muse_core.domain import Domain
 from muse_core.leaks import leak
-from muse_core.llm import Gateway, LLMCallError, SkillResult
+from muse_core.config import ProfilesConfig
+from muse_core.context import StageContext
+from muse_core.llm import LLMCallError, SkillResult
 from muse_core.personas import Persona
-from muse_core.progress import Progress
 from muse_core.retrieval import Retriever
 from muse_core.secrets import redact
 from muse_core.seeding import rng_for
+from muse_core.stages import profile_stream
+from muse_core.store import Store
 
 
 class MatchVerdict(BaseModel):
@@ -72,12 +76,11 @@ class TargetPicker:
     """Chooses a target product for a (persona, scenario): from the top retrieval hits of the
     scenario text, or by category weights then uniformly, as the MUSE authors did."""
 
-    def __init__(self, gateway: Gateway, domain: Domain, retriever: Retriever | None) -> None:
-        settings = gateway.config.profiles
+    def __init__(self, store: Store, settings: ProfilesConfig, domain: Domain, retriever: Retriever | None) -> None:
         self.mode, self.depth, self.retriever = settings.target_selection, settings.retrieval_depth, retriever
         if self.mode == "retrieval" and retriever is None:
             raise ValueError("target_selection = 'retrieval' needs a retriever")
-        rows = gateway.store.rows(
+        rows = store.rows(
             "SELECT p.product_id, p.title, p.store, p.details, p.price, p.categories, p.image_status,"
             " s.summary, s.attributes FROM products p JOIN product_summaries s USING (product_id)"
             " WHERE p.domain = ? ORDER BY p.product_id", [domain.name])
@@ -109,23 +112,20 @@ class TargetPicker:
         return self.products[rng.choice(self.groups[group])]
 
 
-def profile_set_name(config, domain: str) -> str:
-    """The candidate sequence a configuration defines: same seed, domain and target selection."""
-    return f"{domain}-seed{config.seed}-{config.profiles.target_selection}"
-
-
-async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, retriever: Retriever | None,
-                         progress: Progress | None = None) -> ProfileReport:
-    settings, store, seed = gateway.config.profiles, gateway.store, gateway.config.seed
-    progress = progress or Progress.silent()
+async def build_profiles(ctx: StageContext, profile_set: str) -> ProfileReport:
+    """Screen candidates of `profile_set` (named by muse_core.stages) until `profiles.n` are kept."""
+    settings, store, seed, gateway, domain = ctx.config.profiles, ctx.store, ctx.config.seed, ctx.gateway, ctx.domain
+    progress, metric = ctx.progress, ctx.dedup_metric()
     if domain.sample_persona is None:
         raise ValueError(f"domain '{domain.name}' has no persona sampler")
-    scenarios = store.rows("SELECT scenario_id, text FROM scenarios WHERE domain = ? ORDER BY position",
-                           [domain.name])
+    # the first `profiles.scenarios` of the pool: part of the set's identity
+    scenarios = store.rows("SELECT scenario_id, text FROM scenarios WHERE domain = ? ORDER BY position LIMIT ?",
+                           [domain.name, settings.scenarios])
     if not scenarios:
         raise ValueError(f"no scenarios for domain '{domain.name}': build them first")
-    picker = TargetPicker(gateway, domain, retriever)
-    profile_set = profile_set_name(gateway.config, domain.name)
+    retriever = ctx.retriever if settings.target_selection == "retrieval" else None
+    picker = TargetPicker(store, settings, domain, retriever)
+    stream = profile_stream(ctx.config, domain.name)  # the draws of candidate k, whatever the models
     for (text,) in store.con.execute(
             "SELECT p.backstory FROM profiles p JOIN profile_candidates c ON c.candidate_id = p.profile_id"
             " WHERE p.profile_set = ? ORDER BY c.k", [profile_set]).fetchall():
@@ -136,8 +136,8 @@ async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, 
     start_have = have
 
     def candidate(k: int) -> _Candidate:
-        rng = rng_for(seed, profile_set, "candidate", k)
-        persona = domain.sample_persona(rng_for(seed, profile_set, "persona", k))
+        rng = rng_for(seed, stream, "candidate", k)
+        persona = domain.sample_persona(rng_for(seed, stream, "persona", k))
         scenario = rng.choice(scenarios)
         return _Candidate(k, f"{profile_set}-{k}", persona, scenario, picker.pick(scenario["text"], persona, rng))
 
@@ -165,7 +165,7 @@ async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, 
             for c in batch:
                 if have >= settings.n:
                     break
-                kept = _decide(gateway, metric, domain.name, profile_set, c)
+                kept = _decide(ctx, metric, profile_set, c)
                 have += kept
                 progress.advance(kept)
                 k = c.k + 1
@@ -177,9 +177,9 @@ async def build_profiles(gateway: Gateway, domain: Domain, metric: DedupMetric, 
     return ProfileReport(profile_set, have, have - start_have, candidates, rejected)
 
 
-def _decide(gateway: Gateway, metric: DedupMetric, domain: str, profile_set: str, c: _Candidate) -> int:
+def _decide(ctx: StageContext, metric: DedupMetric, profile_set: str, c: _Candidate) -> int:
     """Run the remaining screens of one candidate in order and commit it; 1 if it became a profile."""
-    run_id = gateway.run_id
+    run_id, domain = ctx.run_id, ctx.domain.name
     if c.failure is not None:
         screens = [["model", False, redact(c.failure), None, None]]
         failed = "model"
@@ -188,7 +188,7 @@ def _decide(gateway: Gateway, metric: DedupMetric, domain: str, profile_set: str
         failed = None if screens[0][1] else "judge"
     if failed is None:
         story: Backstory = c.story.value
-        why = leak(gateway.store.con, story.backstory, c.target)  # the rule of sql/views/leak_rule.sql
+        why = leak(ctx.store.con, story.backstory, c.target)  # the rule of sql/views/leak_rule.sql
         screens.append(["leak", why is None, why, None, c.story.cache_key])
         failed = "leak" if why else None
     if failed is None:
@@ -197,7 +197,7 @@ def _decide(gateway: Gateway, metric: DedupMetric, domain: str, profile_set: str
                         f"max similarity {decision.score:.3f} to a kept backstory", decision.score, c.story.cache_key])
         failed = None if decision.keep else "dedup"
     user_id = c.persona.user_id(profile_set, c.k)
-    with gateway.store.transaction() as con:
+    with ctx.store.transaction() as con:
         con.execute("INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [user_id, c.persona.name, c.persona.gender, c.persona.age, c.persona.profession,
                      domain, run_id])

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
+from muse_core.config import MuseConfig
 from muse_core.dialogue import Dialogue
 from muse_core.llm import Gateway
 from muse_core.retrieval import Retriever
@@ -50,8 +51,9 @@ def rerank_model(product_ids: list[str]) -> type[BaseModel]:
 
 
 class Querier:
-    def __init__(self, gateway: Gateway, retriever: Retriever, products: dict[str, dict], top_k: int):
-        self.gateway, self.retriever, self.products, self.top_k = gateway, retriever, products, top_k
+    def __init__(self, gateway: Gateway, retriever: Retriever, products: dict[str, dict], config: MuseConfig):
+        self.gateway, self.retriever, self.products = gateway, retriever, products
+        self.top_k, self.pick, self.seed = config.retrieval.top_k, config.querier.pick, config.seed
 
     def _candidates(self, query: str, mentioned: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
         """Top-k hits minus mentioned items; if every hit was mentioned, look deeper (k, 2k, 4k ...)."""
@@ -82,8 +84,8 @@ class Querier:
         keys, cost = [analysis.cache_key, plan.cache_key], analysis.cost_usd + plan.cost_usd
         chosen = reason = None
         ids = [c["product_id"] for c in candidates]
-        if ids and self.gateway.config.querier.pick == "random":  # the authors' rule: no model looks at them
-            chosen = rng_for(self.gateway.config.seed, cid, "pick", round).choice(ids)
+        if ids and self.pick == "random":  # the authors' rule: no model looks at them
+            chosen = rng_for(self.seed, cid, "pick", round).choice(ids)
             reason = f"random pick from the top {len(ids)}"
         elif ids:
             rerank = await self.gateway.run(

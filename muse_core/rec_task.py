@@ -17,9 +17,7 @@ from pydantic import BaseModel, Field
 
 from muse_core.config import RoleConfig
 from muse_core.evaluation_sample import context, conversation_turns
-from muse_core.llm import Gateway
-from muse_core.progress import Progress
-from muse_core.retrieval import Retriever
+from muse_core.context import StageContext
 
 
 UPPER_BOUND = "gold-query"
@@ -53,11 +51,11 @@ def rank_of(product_ids: list[str], gold: str) -> int | None:
     return product_ids.index(gold) + 1 if gold in product_ids else None
 
 
-async def run_rec_task(gateway: Gateway, retriever: Retriever, retriever_name: str, conversation_ids: list[str],
-                       progress: Progress | None = None) -> RecTaskReport:
-    progress = progress or Progress.silent()
-    store, depth = gateway.store, gateway.config.evaluation.ranks
-    models = model_methods(gateway.config)
+async def run_rec_task(ctx: StageContext, conversation_ids: list[str]) -> RecTaskReport:
+    """Each recommendation round's query by every method, searched with the configured retriever."""
+    store, depth, gateway, progress = ctx.store, ctx.config.evaluation.ranks, ctx.gateway, ctx.progress
+    retriever, retriever_name = ctx.retriever, ctx.config.retrieval.retriever
+    models = model_methods(ctx.config)
     methods = [UPPER_BOUND, "last-utterance", *(name for name, _ in models)]
     done = set(store.con.execute("SELECT conversation_id, round, method FROM rec_task_rounds").fetchall())
     jobs = []
@@ -83,7 +81,7 @@ async def run_rec_task(gateway: Gateway, retriever: Retriever, retriever_name: s
         ranked = [hit.product_id for hit in retriever.search(query, depth)]
         store.con.execute("INSERT INTO rec_task_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           [cid, q["round"], method, query, retriever_name, q["chosen_product_id"],
-                           rank_of(ranked, q["chosen_product_id"]), key, gateway.run_id])
+                           rank_of(ranked, q["chosen_product_id"]), key, ctx.run_id])
         progress.advance()
 
     total = len({(cid, q["round"]) for cid, q, *_ in jobs})

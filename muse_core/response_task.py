@@ -17,8 +17,7 @@ from rouge_score import rouge_scorer
 from muse_core.crslab_metrics import crslab_bleu, crslab_distinct
 from muse_core.dialogue import conversation_products
 from muse_core.evaluation_sample import context, conversation_turns
-from muse_core.llm import Gateway
-from muse_core.progress import Progress
+from muse_core.context import StageContext
 from muse_core.rec_task import model_methods
 from muse_core.stats import distinct_n, get_tokenizer
 
@@ -55,12 +54,10 @@ def score_responses(method: str, references: list[str], generated: list[str]) ->
         tuple(crslab_distinct(gen_tokens, n) for n in range(1, 5)))
 
 
-async def run_response_task(gateway: Gateway, domain: str, conversation_ids: list[str],
-                            progress: Progress | None = None) -> list[ResponseScores]:
-    progress = progress or Progress.silent()
-    store = gateway.store
-    listings = conversation_products(store, domain, conversation_ids)  # as each conversation was made
-    methods = model_methods(gateway.config)
+async def run_response_task(ctx: StageContext, conversation_ids: list[str]) -> list[ResponseScores]:
+    store, gateway, progress = ctx.store, ctx.gateway, ctx.progress
+    listings = conversation_products(store, ctx.domain.name, conversation_ids)  # as each conversation was made
+    methods = model_methods(ctx.config)
     done = set(store.con.execute("SELECT conversation_id, idx, method FROM response_task_turns").fetchall())
     jobs = []
     for cid in conversation_ids:
@@ -75,7 +72,7 @@ async def run_response_task(gateway: Gateway, domain: str, conversation_ids: lis
                                                          "action": turn["action"], "product": product},
                                    image_product_ids=images, entity_id=f"{cid}/t{turn['idx']}/response", role=role)
         store.con.execute("INSERT INTO response_task_turns VALUES (?, ?, ?, ?, ?, ?)",
-                          [cid, turn["idx"], method, result.value.strip(), result.cache_key, gateway.run_id])
+                          [cid, turn["idx"], method, result.value.strip(), result.cache_key, ctx.run_id])
         progress.advance()
 
     with progress.task("response task", total=len(jobs)):
@@ -94,6 +91,6 @@ async def run_response_task(gateway: Gateway, domain: str, conversation_ids: lis
                 "INSERT OR REPLACE INTO response_task_scores (run_id, method, turns, bleu_4, rouge_1, rouge_l,"
                 " distinct_4, avg_words, crslab_bleu_1, crslab_bleu_2, crslab_bleu_3, crslab_bleu_4, crslab_dist_1,"
                 " crslab_dist_2, crslab_dist_3, crslab_dist_4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [gateway.run_id, s.method, s.turns, s.bleu_4, s.rouge_1, s.rouge_l, s.distinct_4, s.avg_words,
+                [ctx.run_id, s.method, s.turns, s.bleu_4, s.rouge_1, s.rouge_l, s.distinct_4, s.avg_words,
                  *s.crslab_bleu, *s.crslab_dist])
     return scores

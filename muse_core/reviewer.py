@@ -11,9 +11,9 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field
 
 from muse_core.dialogue import ROLES, conversation_products
-from muse_core.llm import Gateway, LLMCallError
+from muse_core.context import StageContext
+from muse_core.llm import LLMCallError
 from muse_core.personas import Persona
-from muse_core.progress import Progress
 from muse_core.runs import record_failure
 
 
@@ -41,24 +41,28 @@ class ReviewScores(BaseModel):
 class ReviewReport:
     conversations: int
     reviewed: int  # by this run
+    redone: int  # of those, conversations reviewed before under other settings (another identity)
     kept: int
     threshold: float
 
 
-async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
-                               progress: Progress | None = None) -> ReviewReport:
-    progress = progress or Progress.silent()
-    store, settings = gateway.store, gateway.config.conversations
+async def review_conversations(ctx: StageContext, conv_set: str, rewrite_identity: str,
+                               identity: str) -> ReviewReport:
+    """Review every conversation of the set rewritten under `rewrite_identity` that has no review
+    of this identity (the reviewer's model, sampling and skill version, the keep threshold, the
+    rewrite's identity): one reviewed under other settings is reviewed again."""
+    store, settings, gateway, progress = ctx.store, ctx.config.conversations, ctx.gateway, ctx.progress
     # Only rewritten conversations are reviewed: the reviewer judges the text the dataset ships.
     todo = store.rows(
         "SELECT conversation_id, profile_id, target_product_id, target_injected,"
         " (SELECT count(*) FROM rewrites r WHERE r.conversation_id = c.conversation_id AND NOT r.check_passed)"
-        " AS check_failures FROM conversations c WHERE conversation_set = ?"
-        " AND EXISTS (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id)"
-        " AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.conversation_id = c.conversation_id) ORDER BY k",
-        [conv_set])
+        " AS check_failures, EXISTS (SELECT 1 FROM reviews v WHERE v.conversation_id = c.conversation_id) AS redo"
+        " FROM conversations c WHERE conversation_set = ?"
+        " AND EXISTS (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id AND r.identity = ?)"
+        " AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.conversation_id = c.conversation_id AND v.identity = ?)"
+        " ORDER BY k", [conv_set, rewrite_identity, identity])
     # judged against the listings each conversation was made from, whatever was re-ingested since
-    listings = conversation_products(store, domain, [conv["conversation_id"] for conv in todo])
+    listings = conversation_products(store, ctx.domain.name, [conv["conversation_id"] for conv in todo])
     total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))
     slots = asyncio.Semaphore(settings.concurrency)
 
@@ -85,19 +89,23 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
             try:
                 result = await gateway.run("review_conversation", inputs, output=ReviewScores, entity_id=cid)
             except LLMCallError as exc:  # unreviewed, so not kept; a rerun tries again
-                record_failure(store, gateway.run_id, "review", cid, exc)
+                record_failure(store, ctx.run_id, "review", cid, exc)
                 progress.advance()
                 return
         s = result.value
         total_score = round(s.content_quality + s.logical_fluency + s.user_consistency, 2)
         kept = total_score >= settings.keep_threshold
         with store.transaction() as con:
-            con.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            # a review made under other settings, and its screen
+            con.execute("DELETE FROM reviews WHERE conversation_id = ?", [cid])
+            con.execute("DELETE FROM screens WHERE stage = 'conversation' AND screen = 'review' AND entity_id = ?",
+                        [cid])
+            con.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [cid, s.content_quality, s.logical_fluency, s.user_consistency, total_score,
-                         settings.keep_threshold, kept, s.reason, result.cache_key, gateway.run_id])
+                         settings.keep_threshold, kept, s.reason, result.cache_key, ctx.run_id, identity])
             con.execute("INSERT INTO screens (stage, entity_id, screen, passed, reason, score, cache_key, run_id)"
                         " VALUES ('conversation', ?, 'review', ?, ?, ?, ?, ?)",
-                        [cid, kept, s.reason, total_score, result.cache_key, gateway.run_id])
+                        [cid, kept, s.reason, total_score, result.cache_key, ctx.run_id])
         progress.advance()
 
     with progress.task("reviewing", total=total):
@@ -106,4 +114,4 @@ async def review_conversations(gateway: Gateway, domain: str, conv_set: str,
     gateway.flush_stats()
     kept = int(store.scalar("SELECT count(*) FROM reviews v JOIN conversations c USING (conversation_id)"
                             " WHERE c.conversation_set = ? AND v.kept", [conv_set]))
-    return ReviewReport(total, len(todo), kept, settings.keep_threshold)
+    return ReviewReport(total, len(todo), sum(bool(conv["redo"]) for conv in todo), kept, settings.keep_threshold)

@@ -9,9 +9,9 @@ import asyncio
 from dataclasses import dataclass
 
 from muse_core.dialogue import ROLES, conversation_products
-from muse_core.llm import Gateway, LLMCallError
+from muse_core.context import StageContext
+from muse_core.llm import LLMCallError
 from muse_core.profiles import MatchVerdict
-from muse_core.progress import Progress
 from muse_core.runs import record_failure
 from muse_core.seeding import rng_for
 
@@ -20,6 +20,7 @@ from muse_core.seeding import rng_for
 class RewriteReport:
     conversations: int
     rewritten: int  # conversations rewritten by this run
+    redone: int  # of those, conversations rewritten before under other settings (another identity)
     utterances: int
     check_failures: int
 
@@ -32,15 +33,22 @@ def product_facts(product: dict) -> list[str]:
     return [product["title"], *facts.get("colors", []), *facts.get("materials", []), *price]
 
 
-async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
-                                progress: Progress | None = None) -> RewriteReport:
-    progress = progress or Progress.silent()
-    store, config = gateway.store, gateway.config
-    todo = [cid for (cid,) in store.con.execute(
-        "SELECT conversation_id FROM conversations c WHERE conversation_set = ? AND NOT EXISTS"
-        " (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id) ORDER BY k", [conv_set]).fetchall()]
+async def rewrite_conversations(ctx: StageContext, conv_set: str, identity: str) -> RewriteReport:
+    """Rewrite every conversation of the set that has no rewrite of this identity (the rewriter's
+    and checker's models, sampling and skill versions, the colloquial share): a conversation
+    rewritten under other settings is rewritten again, its turns back to the simulator's text first."""
+    store, config, gateway, progress = ctx.store, ctx.config, ctx.gateway, ctx.progress
+    todo, redo = [], set()
+    for cid, earlier in store.con.execute(
+            "SELECT conversation_id, (SELECT any_value(r.identity IS DISTINCT FROM ?) FROM rewrites r"
+            " WHERE r.conversation_id = c.conversation_id) FROM conversations c WHERE conversation_set = ? ORDER BY k",
+            [identity, conv_set]).fetchall():
+        if earlier is None or earlier:  # never rewritten, or rewritten under other settings
+            todo.append(cid)
+            if earlier:
+                redo.add(cid)
     # the facts to keep are those of the listing each conversation was made from
-    products = conversation_products(store, domain, todo)
+    products = conversation_products(store, ctx.domain.name, todo)
     total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))
     slots = asyncio.Semaphore(config.conversations.concurrency)
 
@@ -53,7 +61,7 @@ async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
         check = await gateway.run("rewrite_check", {"original": turn["original_text"], "rewrite": new.value,
                                                     "facts": facts}, output=MatchVerdict, entity_id=entity)
         return [cid, turn["idx"], colloquial, new.value.strip(), check.value.answer == "Yes",
-                check.value.reason or check.value.answer, new.cache_key, check.cache_key, gateway.run_id]
+                check.value.reason or check.value.answer, new.cache_key, check.cache_key, ctx.run_id, identity]
 
     async def one(cid: str) -> None:
         turns = store.rows("SELECT idx, role, original_text, product_ids FROM turns WHERE conversation_id = ?"
@@ -63,11 +71,15 @@ async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
                 rows = await asyncio.gather(*(utterance(cid, t, turns[i - 1]["original_text"] if i else None)
                                               for i, t in enumerate(turns)))
             except LLMCallError as exc:  # the conversation keeps its original texts; a rerun tries again
-                record_failure(store, gateway.run_id, "rewrite", cid, exc)
+                record_failure(store, ctx.run_id, "rewrite", cid, exc)
                 progress.advance()
                 return
         with store.transaction() as con:
-            con.executemany("INSERT INTO rewrites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            if cid in redo:  # the earlier rewrite, its fact checks, and the text it gave the turns
+                con.execute("DELETE FROM rewrites WHERE conversation_id = ?", [cid])
+                con.execute("DELETE FROM screens WHERE stage = 'rewrite' AND starts_with(entity_id, ?)", [f"{cid}/t"])
+                con.execute("UPDATE turns SET text = original_text WHERE conversation_id = ?", [cid])
+            con.executemany("INSERT INTO rewrites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             con.execute("UPDATE turns t SET text = r.rewritten_text FROM rewrites r WHERE r.conversation_id = ?"
                         " AND t.conversation_id = r.conversation_id AND t.idx = r.idx AND r.check_passed", [cid])
             con.executemany("INSERT INTO screens (stage, entity_id, screen, passed, reason, cache_key, run_id)"
@@ -82,4 +94,4 @@ async def rewrite_conversations(gateway: Gateway, domain: str, conv_set: str,
     utterances, failures = store.con.execute(
         "SELECT count(*), count(*) FILTER (WHERE NOT check_passed) FROM rewrites r JOIN conversations c"
         " USING (conversation_id) WHERE c.conversation_set = ?", [conv_set]).fetchone()
-    return RewriteReport(total, len(todo), utterances, failures)
+    return RewriteReport(total, len(todo), len(redo), utterances, failures)

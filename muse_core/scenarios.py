@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 
 from muse_core.dedup import DedupMetric
 from muse_core.domain import Domain
-from muse_core.llm import Gateway
-from muse_core.progress import Progress
+from muse_core.context import StageContext
 from muse_core.seeding import rng_for
+from muse_core.store import Store
 
 SKILL = "scenario_expand"
 
@@ -35,37 +35,35 @@ class ScenarioReport:
     proposed: int
 
 
-def kept_scenarios(gateway: Gateway, domain: Domain) -> list[dict]:
-    return gateway.store.rows(
+def kept_scenarios(store: Store, domain: Domain) -> list[dict]:
+    return store.rows(
         "SELECT scenario_id, reason, text FROM scenarios WHERE domain = ? ORDER BY position", [domain.name])
 
 
-def _store_seeds(gateway: Gateway, domain: Domain, metric: DedupMetric) -> None:
+def _store_seeds(ctx: StageContext, metric: DedupMetric) -> None:
     """Seeds are kept as written (they define the reasons), and enter the dedup set."""
-    rows = []
+    rows, domain = [], ctx.domain
     for reason, texts in domain.seed_scenarios.items():
         for i, text in enumerate(texts):
             rows.append([f"{domain.name}-{reason}-seed{i}", domain.name, reason, text, "seed", None, None,
-                         gateway.run_id, len(rows)])
-    with gateway.store.transaction() as con:
+                         ctx.run_id, len(rows)])
+    with ctx.store.transaction() as con:
         con.executemany("INSERT INTO scenarios (scenario_id, domain, reason, text, origin, round, cache_key, run_id,"
                         " position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     for row in rows:
         metric.add(row[3])
 
 
-async def build_scenarios(gateway: Gateway, domain: Domain, metric: DedupMetric,
-                          progress: Progress | None = None) -> ScenarioReport:
+async def build_scenarios(ctx: StageContext) -> ScenarioReport:
     """Grow the domain's scenario list to the configured target."""
-    settings = gateway.config.profiles
-    progress = progress or Progress.silent()
-    store = gateway.store
+    settings, store, gateway, domain, progress = ctx.config.profiles, ctx.store, ctx.gateway, ctx.domain, ctx.progress
+    metric = ctx.dedup_metric()
     if not domain.seed_scenarios:
         raise ValueError(f"domain '{domain.name}' ships no seed scenarios to expand")
-    kept = kept_scenarios(gateway, domain)
+    kept = kept_scenarios(store, domain)
     if not kept:
-        _store_seeds(gateway, domain, metric)
-        kept = kept_scenarios(gateway, domain)
+        _store_seeds(ctx, metric)
+        kept = kept_scenarios(store, domain)
     else:
         for row in kept:
             metric.add(row["text"])
@@ -81,7 +79,7 @@ async def build_scenarios(gateway: Gateway, domain: Domain, metric: DedupMetric,
         for round_no in range(next_round, last_round):
             if len(kept) >= settings.scenarios:
                 break
-            rng = rng_for(gateway.config.seed, domain.name, "scenario-round", round_no)
+            rng = rng_for(ctx.config.seed, domain.name, "scenario-round", round_no)
             reason = reasons[round_no % len(reasons)]
             pool = [row["text"] for row in kept if row["reason"] == reason]
             examples = rng.sample(pool, min(settings.in_context_examples, len(pool)))
@@ -97,11 +95,11 @@ async def build_scenarios(gateway: Gateway, domain: Domain, metric: DedupMetric,
                 candidate = f"{domain.name}-r{round_no}-{i}"
                 screens.append(["scenario", candidate, "dedup", decision.keep,
                                 None if decision.keep else f"max similarity {decision.score:.3f} to a kept scenario",
-                                decision.score, result.cache_key, gateway.run_id])
+                                decision.score, result.cache_key, ctx.run_id])
                 if decision.keep:
                     metric.add(text)
                     new_rows.append([candidate, domain.name, reason, text, "generated", round_no, result.cache_key,
-                                     gateway.run_id, len(kept) + len(new_rows)])
+                                     ctx.run_id, len(kept) + len(new_rows)])
             proposed += len(screens)
             rounds += 1
             with store.transaction() as con:  # a round is committed whole, or not at all
@@ -113,7 +111,7 @@ async def build_scenarios(gateway: Gateway, domain: Domain, metric: DedupMetric,
                                     " cache_key, run_id, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_rows)
                 con.execute("INSERT INTO scenario_rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [domain.name, round_no, reason, len(screens), len(new_rows), result.cache_key,
-                             gateway.run_id])
+                             ctx.run_id])
             kept += [{"scenario_id": r[0], "reason": r[2], "text": r[3]} for r in new_rows]
             progress.advance(len(new_rows))
     gateway.flush_stats()

@@ -10,8 +10,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from muse_core.llm import Gateway, LLMCallError
-from muse_core.progress import Progress
+from muse_core.context import StageContext
+from muse_core.llm import LLMCallError
 from muse_core.records import ProductRecord
 from muse_core.skills import load_skill
 
@@ -51,15 +51,14 @@ def product_record(row: dict) -> ProductRecord:
     )
 
 
-async def summarize_products(gateway: Gateway, progress: Progress | None = None) -> SummaryReport:
-    """Summarise every product that has no summary from the current skill version."""
-    progress = progress or Progress.silent()
-    store = gateway.store
-    version = load_skill(SKILL, gateway.skill_dirs).version
+async def summarize_products(ctx: StageContext, identity: str) -> SummaryReport:
+    """Summarise every product that has no summary of this identity (skill version, model, sampling)."""
+    store, gateway, progress = ctx.store, ctx.gateway, ctx.progress
+    version = load_skill(SKILL, ctx.skill_dirs).version
     stale = store.rows(
         "SELECT p.*, p.image_status = 'ok' AS has_image FROM products p LEFT JOIN product_summaries s"
-        " ON s.product_id = p.product_id AND s.skill_version = ? WHERE s.product_id IS NULL ORDER BY p.product_id",
-        [version],
+        " ON s.product_id = p.product_id AND s.identity = ? WHERE s.product_id IS NULL ORDER BY p.product_id",
+        [identity],
     )
     report = SummaryReport(already=int(store.scalar("SELECT count(*) FROM products")) - len(stale))
 
@@ -75,9 +74,9 @@ async def summarize_products(gateway: Gateway, progress: Progress | None = None)
             summary: ProductSummary = result.value
             store.con.execute(
                 "INSERT OR REPLACE INTO product_summaries (product_id, summary, attributes, skill, skill_version,"
-                " cache_key, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " cache_key, run_id, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [row["product_id"], summary.summary, summary.model_dump_json(), SKILL, version, result.cache_key,
-                 gateway.run_id],
+                 ctx.run_id, identity],
             )
             report.summarized += 1
             report.cache_hits += result.cache_hit

@@ -59,26 +59,31 @@ def write_tiny_catalog(folder: Path, products: list[tuple] = TINY_PRODUCTS) -> P
     return path
 
 
-def build_sample_db(db: Path) -> Path:
-    """The bundled sample catalog ingested, summarised and BM25-indexed offline (no embeddings)."""
+def run_stages(config, names: tuple[str, ...], progress=None, command: str = "fixture") -> dict:
+    """The named stages of muse_core.stages, in pipeline order, in process, under one run and one
+    event loop (the gateway's limits belong to the loop they were made in)."""
     import asyncio
 
-    from muse_core.config import load_config
-    from muse_core.indexing import rebuild_fts, refresh_docs
-    from muse_core.ingest import ingest_catalog
-    from muse_core.llm import Gateway
+    from muse_core.context import StageContext
     from muse_core.runs import start_run
+    from muse_core.stages import run_stages as run
     from muse_core.store import Store
-    from muse_core.summaries import summarize_products
-    from muse_plugins.fashion import FASHION
 
-    config = load_config(db=db).with_offline_engine()
-    with Store(db) as store:
-        run_id = start_run(store, "fixture", config)
-        asyncio.run(ingest_catalog(store, FASHION.sample_catalog, FASHION, config.ingest, run_id))
-        asyncio.run(summarize_products(Gateway(store, config, run_id)))
-        refresh_docs(store)
-        rebuild_fts(store)
+    with Store(config.db) as store:
+        run_id = start_run(store, command, config)
+
+        async def stages() -> dict:
+            return await run(StageContext.open(store, config, run_id, progress), names)
+
+        return asyncio.run(stages())
+
+
+def build_sample_db(db: Path) -> Path:
+    """The bundled sample catalog ingested, summarised and BM25-indexed offline (no embeddings)."""
+    from muse_core.config import load_config
+
+    run_stages(load_config(db=db, retrieval={"retriever": "bm25"}).with_offline_engine(),
+               ("ingest", "summaries", "index"))
     return db
 
 
@@ -100,34 +105,12 @@ def over_http(api_base: str, **gateway: Any) -> dict[str, Any]:
 def run_conversation_stages(db: Path, n: int, progress=None, **overrides) -> dict:
     """Simulate, rewrite and review `n` conversations in process, over BM25, offline unless
     `overrides` say otherwise (e.g. roles pointing at the loopback server)."""
-    import asyncio
-
-    from muse_flows.common import domain_gateway
-    from muse_core.action_policy import get_policy
     from muse_core.config import load_config
-    from muse_core.manager import run_conversations
-    from muse_core.profiles import profile_set_name
-    from muse_core.retrieval import get_retriever
-    from muse_core.reviewer import review_conversations
-    from muse_core.rewriter import rewrite_conversations
-    from muse_core.runs import start_run
-    from muse_core.store import Store
 
     config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
                          conversations={"n": n, "concurrency": 6}).with_offline_engine()
     config = config.model_copy(update=overrides)
-    with Store(db) as store:
-        run_id = start_run(store, "conversations", config)
-
-        async def stages() -> dict:  # one event loop for the gateway's limits
-            gateway, domain = domain_gateway(store, config, run_id)
-            simulated = await run_conversations(gateway, domain, get_retriever(store, config), get_policy(config),
-                                                profile_set_name(config, domain.name), progress)
-            rewritten = await rewrite_conversations(gateway, domain.name, simulated.conversation_set, progress)
-            reviewed = await review_conversations(gateway, domain.name, simulated.conversation_set, progress)
-            return {"simulated": simulated, "rewritten": rewritten, "reviewed": reviewed}
-
-        return asyncio.run(stages())
+    return run_stages(config, ("simulate", "rewrite", "review"), progress, command="conversations")
 
 
 def export_bytes(db: Path) -> bytes:
@@ -143,30 +126,11 @@ def export_bytes(db: Path) -> bytes:
 
 def build_profiles_db(db: Path, n: int) -> Path:
     """The bundled sample with `n` offline profiles (BM25 targets, 70 scenarios)."""
-    import asyncio
-
     from muse_core.config import load_config
-    from muse_core.llm import Gateway
-    from muse_core.plugins import registry
-    from muse_core.profiles import build_profiles
-    from muse_core.retrieval import get_retriever
-    from muse_core.runs import start_run
-    from muse_core.scenarios import build_scenarios
-    from muse_core.store import Store
-    from muse_plugins.fashion import FASHION
 
     build_sample_db(db)
     config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": n, "scenarios": 70}).with_offline_engine()
-    metric = registry().get("dedup_metric", "bleu")
-    with Store(db) as store:
-        run_id = start_run(store, "profiles", config)
-
-        async def profiles() -> None:
-            gateway = Gateway(store, config, run_id)
-            await build_scenarios(gateway, FASHION, metric())
-            await build_profiles(gateway, FASHION, metric(), get_retriever(store, config))
-
-        asyncio.run(profiles())
+    run_stages(config, ("scenarios", "profiles"), command="profiles")
     return db
 
 

@@ -103,7 +103,7 @@ def test_a_rerun_makes_no_call_and_exports_the_same_bytes(straight: Path, tmp_pa
     with Store(db, read_only=True) as store:
         calls = store.scalar("SELECT count(*) FROM llm_calls")
     report = run_conversation_stages(db, N)
-    assert (report["simulated"].new_conversations, report["rewritten"].rewritten, report["reviewed"].reviewed) == (0, 0, 0)
+    assert (report["simulate"]["new_conversations"], report["rewrite"]["rewritten"], report["review"]["reviewed"]) == (0, 0, 0)
     with Store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM llm_calls") == calls
     assert export_bytes(db) == before

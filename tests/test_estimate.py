@@ -44,7 +44,7 @@ def test_every_stage_has_calls_and_tokens(est: Estimate) -> None:
     for s in est.stages:
         assert s.calls > 0 and s.prompt_tokens > 0 and s.completion_tokens > 0, s
     assert est.stage("summaries").units == est.dry_run.products == 245
-    assert est.stage("conversations").units == est.profiles == 7000
+    assert est.stage("simulate").units == est.profiles == 7000
     assert est.candidates > est.profiles  # rejected candidates are paid for too
     # Images are attached to summaries, screening and conversations, never to rewrite or review.
     assert est.stage("summaries").images == 245 and est.stage("profiles").image_tokens > 0
@@ -69,7 +69,7 @@ def test_paper_models_are_priced(est: Estimate) -> None:
 
 def test_scaling_is_linear(est: Estimate, paper_config: MuseConfig) -> None:
     half = scale(est.dry_run, paper_config, 3500)
-    for stage in ("profiles", "conversations", "rewrite", "review"):
+    for stage in ("profiles", "simulate", "rewrite", "review"):
         assert est.stage(stage).cost_usd == pytest.approx(2 * half.stage(stage).cost_usd, rel=1e-3)
         assert est.stage(stage).calls == pytest.approx(2 * half.stage(stage).calls, abs=2)
     # Catalog and scenarios are fixed costs: they do not grow with conversations.
@@ -86,7 +86,7 @@ def test_an_unknown_model_is_named_not_fatal(est: Estimate, paper_config: MuseCo
     assert odd.rewrite_per_conversation_usd is None
     assert odd.cost_usd is None and odd.unpriced_models == ["openai/no-such-model-xyz"]
     assert odd.priced_cost_usd == pytest.approx(est.cost_usd - est.stage("rewrite").cost_usd, rel=1e-2)
-    assert odd.stage("conversations").cost_usd == pytest.approx(est.stage("conversations").cost_usd)
+    assert odd.stage("simulate").cost_usd == pytest.approx(est.stage("simulate").cost_usd)
     assert price("no-provider-at-all", "litellm", 10, 10) is None
     assert "unknown (openai/no-such-model-xyz)" in render(odd)
 

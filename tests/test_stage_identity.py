@@ -1,0 +1,101 @@
+"""One stage registry (muse_core.stages), and results that follow their settings: a changed
+setting redoes exactly the stages whose output it changes, and nothing else."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from muse_core.config import load_config
+from muse_core.skills import SKILLS_DIR
+from muse_core.stages import STAGES, identity_material
+from muse_core.store import Store
+from muse_plugins.fashion import FASHION
+from tests.helpers import run_stages
+
+N = 3
+ALL = tuple(stage.name for stage in STAGES)
+EVALUATION_SKILLS = {"judge_conversation", "rec_query", "response_generate", "tag_elements"}
+
+
+def base_config(db: Path):
+    return load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70},
+                       conversations={"n": N, "concurrency": 6}).with_offline_engine()
+
+
+def worked(results: dict) -> set[str]:
+    """The stages that made or redid something."""
+    made = {"ingest": lambda r: r["new"] + r["updated"], "summaries": lambda r: r["summarized"],
+            "index": lambda r: r["docs_changed"] + r["embedded"], "scenarios": lambda r: r["added"],
+            "profiles": lambda r: r["new_profiles"], "simulate": lambda r: r["new_conversations"],
+            "rewrite": lambda r: r["rewritten"], "review": lambda r: r["reviewed"]}
+    return {name for name, report in results.items() if made[name](report)}
+
+
+@pytest.fixture(scope="module")
+def pipeline_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("identity") / "muse.duckdb"
+    assert worked(run_stages(base_config(db), ALL)) == set(ALL)
+    assert worked(run_stages(base_config(db), ALL)) == set()  # the same settings redo nothing
+    return db
+
+
+def role(config, name: str, **changes):
+    return config.model_copy(update={"roles": {**config.roles, name: config.roles[name].model_copy(update=changes)}})
+
+
+def section(config, name: str, **changes):
+    return config.model_copy(update={name: getattr(config, name).model_copy(update=changes)})
+
+
+CHANGES = {
+    "rewriter model": (lambda c: role(c, "rewriter", model="offline-rewriter-2"), {"rewrite", "review"}),
+    "rewriter temperature": (lambda c: role(c, "rewriter", temperature=0.3), {"rewrite", "review"}),
+    "reviewer threshold": (lambda c: section(c, "conversations", keep_threshold=5.0), {"review"}),
+    # the agent role writes summaries, screens profiles and plays the shopper and the assistant
+    "agent model": (lambda c: role(c, "agent", model="offline-agent-2"),
+                    {"summaries", "profiles", "simulate", "rewrite", "review"}),
+    "retriever": (lambda c: section(c, "retrieval", retriever="dense"),
+                  {"index", "profiles", "simulate", "rewrite", "review"}),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_changed_setting_redoes_exactly_the_stages_it_affects(pipeline_db: Path, tmp_path: Path, change: str) -> None:
+    db = tmp_path / "muse.duckdb"
+    shutil.copy(pipeline_db, db)
+    edit, affected = CHANGES[change]
+    config = edit(base_config(db))
+    results = run_stages(config, ALL)
+    assert worked(results) == affected
+    assert worked(run_stages(config, ALL)) == set()  # and the new settings are then done
+    with Store(db, read_only=True) as store:
+        if "rewrite" in affected and "simulate" not in affected:  # redone in place, reported as redone
+            assert results["rewrite"]["redone"] == N
+            assert store.scalar("SELECT count(DISTINCT identity) FROM rewrites") == 1
+        if affected == {"review"}:
+            assert results["review"]["redone"] == N
+            assert store.scalar("SELECT min(threshold) FROM reviews") == 5.0
+        if "simulate" in affected:  # a new conversation set beside the first
+            assert store.scalar("SELECT count(DISTINCT conversation_set) FROM conversations") == 2
+
+
+def test_the_identity_holds_what_changes_a_stage_and_what_it_read(tmp_path: Path) -> None:
+    config = base_config(tmp_path / "x.duckdb")
+    review = identity_material("review", config, FASHION)
+    assert review["settings"] == {"threshold": 4.0}
+    assert review["skills"]["review_conversation"]["model"] == config.role("reviewer").model
+    assert set(review["after"]) == {"rewrite"}
+    profiles = identity_material("profiles", config, FASHION)
+    assert profiles["settings"]["scenarios"] == 70 and profiles["settings"]["retrieval"]["retriever"] == "bm25"
+    assert identity_material("profiles", section(config, "profiles", scenarios=80), FASHION) != profiles
+
+
+def test_every_skill_is_called_by_one_stage_or_the_evaluation() -> None:
+    staged = [skill for stage in STAGES for skill in stage.skills]
+    assert len(staged) == len(set(staged))
+    assert set(staged) | EVALUATION_SKILLS == {p.name.removesuffix(".toml") for p in SKILLS_DIR.iterdir() if p.name.endswith(".toml")}
+
