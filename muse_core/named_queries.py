@@ -8,7 +8,7 @@ as strings (from a command line); a query casts them where it needs another type
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import duckdb
@@ -16,7 +16,9 @@ from pydantic import BaseModel
 
 from muse_core.store import SQL_DIR, read_query
 
-QUERIES_DIR = SQL_DIR / "queries"
+# package data of muse_sql (sql/queries in the checkout); a Traversable, so the files are read with
+# iterdir/read_text, never as filesystem paths
+QUERIES_DIR: Traversable = SQL_DIR / "queries"
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_LINE = re.compile(r"^--\s*param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
@@ -33,7 +35,11 @@ class NamedQuery(BaseModel):
     param_help: dict[str, str] = {}
 
 
-def _parse(path: Path) -> NamedQuery:
+def _query_files() -> list[Traversable]:
+    return sorted((f for f in QUERIES_DIR.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+
+
+def _parse(path: Traversable) -> NamedQuery:
     """Read one query file; a malformed file names itself and what is wrong."""
     lines = path.read_text().splitlines()
     if not lines or not lines[0].startswith("--") or not lines[0].lstrip("-").strip():
@@ -58,17 +64,17 @@ def _parse(path: Path) -> NamedQuery:
             f"{path}: parameters used in the SQL ({', '.join(sorted(used)) or 'none'}) differ from the "
             f"'-- param' lines ({', '.join(sorted(param_help)) or 'none'})"
         )
-    return NamedQuery(name=path.stem, description=description, params=list(param_help), sql=sql,
-                      param_help=param_help)
+    return NamedQuery(name=path.name.removesuffix(".sql"), description=description, params=list(param_help),
+                      sql=sql, param_help=param_help)
 
 
 def list_queries() -> list[NamedQuery]:
     """Every named query, by name."""
-    return [_parse(path) for path in sorted(QUERIES_DIR.glob("*.sql"))]
+    return [_parse(path) for path in _query_files()]
 
 
 def query_names() -> list[str]:
-    return sorted(path.stem for path in QUERIES_DIR.glob("*.sql"))
+    return [path.name.removesuffix(".sql") for path in _query_files()]
 
 
 def load_query(name: str) -> NamedQuery:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-SKILLS_DIR = Path(__file__).resolve().parent / "skills"
+# package data of muse_core, found wherever muse is installed (wheel or editable checkout) and read
+# through the Traversable API (joinpath, is_file, iterdir, read_text)
+SKILLS_DIR: Traversable = files("muse_core") / "skills"
 _jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
 
 
@@ -30,7 +34,7 @@ class Skill:
     role: str
     system: str
     user: str
-    path: Path
+    path: Path | Traversable  # a domain's override file, or a built-in's package resource
 
     @cached_property
     def _templates(self) -> tuple[jinja2.Template, jinja2.Template]:
@@ -47,12 +51,12 @@ class Skill:
 @lru_cache(maxsize=None)
 def load_skill(name: str, search_dirs: tuple[Path, ...] = ()) -> Skill:
     """Find `<name>.toml` in the given directories (a domain's overrides first), then the built-ins."""
-    for folder in (*search_dirs, SKILLS_DIR):
-        path = Path(folder) / f"{name}.toml"
-        if path.exists():
+    for folder in (*(Path(d) for d in search_dirs), SKILLS_DIR):
+        path = folder / f"{name}.toml"
+        if path.is_file():
             break
     else:
-        known = sorted(p.stem for p in SKILLS_DIR.glob("*.toml"))
+        known = sorted(p.name.removesuffix(".toml") for p in SKILLS_DIR.iterdir() if p.name.endswith(".toml"))
         raise SkillError(f"no skill named '{name}'; built-in skills: {', '.join(known)}")
     data = tomllib.loads(path.read_text())
     missing = {"name", "version", "role", "system", "user"} - data.keys()

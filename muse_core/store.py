@@ -11,6 +11,8 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,10 @@ import duckdb
 
 from muse_core.run_lock import DEFAULT_WAIT_S, hold
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# The folder sql/ of the checkout, installed as the package muse_sql: found wherever muse is installed
+# (a wheel or an editable checkout); read through the Traversable API only (iterdir, read_text).
+SQL_DIR: Traversable = files("muse_sql")
+_MIGRATION = re.compile(r"^[0-9]{3}_.*\.sql$")  # sql/schema/NNN_<name>.sql
 EXTENSIONS = ("fts", "vss")
 READ_QUERIES = "SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN or PRAGMA table_info(...)"
 # EXPLAIN's own words, so the statement it explains can be checked too (EXPLAIN ANALYZE runs it)
@@ -193,22 +198,24 @@ class Store:
         )
         current = self.schema_version()
         applied = []
-        for file in sorted((SQL_DIR / "schema").glob("[0-9][0-9][0-9]_*.sql")):
+        schema = (SQL_DIR / "schema").iterdir()
+        for file in sorted((f for f in schema if _MIGRATION.match(f.name)), key=lambda f: f.name):
             version = int(file.name[:3])
             if version <= current:
                 continue
             with self.transaction() as con:
                 con.execute(file.read_text())
-                con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, file.stem])
+                con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                            [version, file.name.removesuffix(".sql")])
                 if version == 1:
                     con.execute("INSERT INTO store_meta VALUES ('store_id', ?)", [uuid.uuid4().hex])
-            applied.append(file.stem)
+            applied.append(file.name.removesuffix(".sql"))
         return applied
 
     def create_views(self) -> None:
         """(Re)create every view of sql/views; each file is one CREATE OR REPLACE VIEW. A view that
         reads another view is retried once the views it needs exist."""
-        pending = sorted((SQL_DIR / "views").glob("*.sql"))
+        pending = sorted((f for f in (SQL_DIR / "views").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
         while pending:
             waiting = []
             for file in pending:

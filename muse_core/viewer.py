@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import duckdb
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -31,7 +31,9 @@ MAX_PAGE = 1_000_000  # beyond any dataset, and small enough that its SQL OFFSET
 # user's browser reaching the viewer through a hostile domain.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 SNIPPET_CHARS = 140
-TEMPLATES = Path(__file__).resolve().parent / "viewer_templates"
+# package data of muse_core (muse_core/viewer_templates/*.html), found through importlib by Jinja's
+# PackageLoader wherever muse is installed (wheel or editable checkout)
+TEMPLATES = ("muse_core", "viewer_templates")
 # Image BLOBs are served with their stored mime type; anything else could be HTML or SVG with
 # script in it, served from our own origin, so only raster types are let through.
 IMAGE_MIMES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -59,7 +61,7 @@ def is_loopback(host: str) -> bool:
 
 def _environment() -> Environment:
     # autoescape=True for every template, whatever its extension: data is never trusted.
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader(*TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["money"] = lambda v: "—" if v is None else f"${v:.4f}"
     env.filters["score"] = lambda v: "—" if v is None else f"{v:.2f}"

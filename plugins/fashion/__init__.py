@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 from muse_core import amazon2023
 from muse_core.domain import Domain
@@ -11,13 +11,17 @@ from muse_plugins.fashion.complements import COMPLEMENTS
 from muse_plugins.fashion.personas import sample_persona
 from muse_plugins.fashion.scenarios import SEED_SCENARIOS
 
-HERE = Path(__file__).resolve().parent
+# The bundled sample (sample/catalog.jsonl, sample/images/*.png) is package data of muse_plugins.fashion,
+# found through importlib.resources wherever muse is installed. Ingest opens the catalog and reads each
+# photo beside it as a file; that needs no importlib.resources.as_file copy because pip installs a
+# wheel (and an editable checkout points) into real directories, where files() is a pathlib.Path.
+SAMPLE = files("muse_plugins.fashion") / "sample"
 
 FASHION = Domain(
     name="fashion",
     description="clothing, shoes, jewelry and accessories (Amazon Reviews 2023 item metadata)",
     parse_record=amazon2023.parse_record,
-    sample_catalog=HERE / "sample" / "catalog.jsonl",
+    sample_catalog=SAMPLE / "catalog.jsonl",
     # Paper A.2: three top-level groups; "Jewelry" renamed "Decoration" there because wallets
     # and bags sit in it too. We keep the catalog's own words.
     taxonomy={
