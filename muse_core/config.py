@@ -22,19 +22,24 @@ class Section(BaseModel):
 class RoleInfo(NamedTuple):
     description: str
     stages: tuple[str, ...]  # the stages whose skills this role plays (preflight checks only these)
+    model: str  # the default: paper A.5 (gpt-4o-mini for agents, claude-3.5-haiku for the rewriter)
+    temperature: float  # the default sampling: 0.1-0.2 for agents, 0.9 for the rewriter (A.5), 0.7 for variety
 
 
-# Every role a skill can name, what it does and where it works: the one list of roles.
+# Every role a skill can name, what it does, where it works and its default model: the one
+# definition of each role. A new role is a line here and the skills that name it.
 ROLES: dict[str, RoleInfo] = {
     "agent": RoleInfo("product summaries, the matching judge, user simulator, chatter, querier and stylist",
-                      ("ingest", "profiles", "conversations")),
-    "scenarios": RoleInfo("self-instruct expansion of the basic scenarios", ("profiles",)),
-    "backstory": RoleInfo("purchase backstories of user profiles", ("profiles",)),
-    "rewriter": RoleInfo("rewrites every utterance", ("conversations",)),
-    "checker": RoleInfo("the rewriter's fact check", ("conversations",)),
-    "reviewer": RoleInfo("scores each conversation and keeps or drops it", ("conversations",)),
-    "judge": RoleInfo("the conversation-level judge of muse evaluate", ("evaluate",)),
-    "evaluator": RoleInfo("the zero-shot model of the recommendation and response tasks", ("evaluate",)),
+                      ("ingest", "profiles", "conversations"), "gpt-4o-mini", 0.1),
+    # self-instruct and backstories want variety (design.md: backstories at 0.7)
+    "scenarios": RoleInfo("self-instruct expansion of the basic scenarios", ("profiles",), "gpt-4o-mini", 0.7),
+    "backstory": RoleInfo("purchase backstories of user profiles", ("profiles",), "gpt-4o-mini", 0.7),
+    "rewriter": RoleInfo("rewrites every utterance", ("conversations",), "anthropic/claude-3-5-haiku-20241022", 0.9),
+    "checker": RoleInfo("the rewriter's fact check", ("conversations",), "gpt-4o-mini", 0.1),
+    "reviewer": RoleInfo("scores each conversation and keeps or drops it", ("conversations",), "gpt-4o-mini", 0.2),
+    "judge": RoleInfo("the conversation-level judge of muse evaluate", ("evaluate",), "gpt-4o-mini", 0.2),
+    "evaluator": RoleInfo("the zero-shot model of the recommendation and response tasks", ("evaluate",),
+                          "gpt-4o-mini", 0.1),
 }
 # The fields that say where a role's calls go. A role that names its own model in the config file
 # keeps its own endpoint: `--api-base` for everyone must not send an Anthropic model to a local server.
@@ -105,18 +110,7 @@ class AllRoles(Section):
 
 
 def _paper_roles() -> dict[str, RoleConfig]:
-    # Paper A.5: gpt-4o-mini at 0.1-0.2 for agents, claude-3.5-haiku at 0.9 for the rewriter,
-    # gpt-4o-mini for the rewrite check; design.md: backstories at 0.7.
-    return {
-        "agent": RoleConfig(model="gpt-4o-mini", temperature=0.1),
-        "scenarios": RoleConfig(model="gpt-4o-mini", temperature=0.7),  # self-instruct wants variety
-        "backstory": RoleConfig(model="gpt-4o-mini", temperature=0.7),
-        "rewriter": RoleConfig(model="anthropic/claude-3-5-haiku-20241022", temperature=0.9),
-        "checker": RoleConfig(model="gpt-4o-mini", temperature=0.1),
-        "reviewer": RoleConfig(model="gpt-4o-mini", temperature=0.2),
-        "judge": RoleConfig(model="gpt-4o-mini", temperature=0.2),
-        "evaluator": RoleConfig(model="gpt-4o-mini", temperature=0.1),
-    }
+    return {name: RoleConfig(model=info.model, temperature=info.temperature) for name, info in ROLES.items()}
 
 
 def merge_roles(given: dict[str, Any], all_roles: dict[str, Any]) -> dict[str, dict[str, Any]]:
