@@ -99,3 +99,13 @@ def test_every_skill_is_called_by_one_stage_or_the_evaluation() -> None:
     assert len(staged) == len(set(staged))
     assert set(staged) | EVALUATION_SKILLS == {p.name.removesuffix(".toml") for p in SKILLS_DIR.iterdir() if p.name.endswith(".toml")}
 
+
+
+def test_every_skill_names_a_defined_role_and_has_an_offline_rule() -> None:
+    from muse_core.config import ROLES
+    from muse_core.skills import load_skill
+    from muse_plugins.offline.engine import RULES
+
+    names = {p.name.removesuffix(".toml") for p in SKILLS_DIR.iterdir() if p.name.endswith(".toml")}
+    assert {load_skill(name).role for name in names} <= set(ROLES)
+    assert names == set(RULES)  # a rule the simulator has for every skill, and none for a skill that is gone
