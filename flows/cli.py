@@ -311,8 +311,8 @@ def _with(cfg: MuseConfig, section: str, **updates: Any) -> MuseConfig:
     current = getattr(cfg, section)
     try:
         return cfg.model_copy(update={section: type(current).model_validate({**current.model_dump(), **updates})})
-    except ValueError as exc:
-        _fail(str(exc))
+    except ValueError as exc:  # an option's value the configuration refuses
+        _usage(str(exc))
 
 
 @app.command()
@@ -320,7 +320,8 @@ def run(
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
     model: ModelOpt = None, api_base: ApiBaseOpt = None,
     domain: Annotated[Optional[str], typer.Option(help="Domain plugin (default fashion).")] = None,
-    catalog: Annotated[Optional[Path], typer.Option(help="Catalog file (default: the domain's bundled sample).")] = None,
+    catalog: Annotated[Optional[Path], typer.Option(help="Catalog file (default: the domain's bundled sample).",
+                                                    exists=True, dir_okay=False)] = None,
     profiles: Annotated[Optional[int], typer.Option("--profiles", help="User profiles to build (default 200).")] = None,
     conversations: Annotated[Optional[int], typer.Option(
         "--conversations", help="Conversations to simulate (default one per profile; also sets --profiles "
@@ -352,8 +353,8 @@ def conversations_command(
         from muse_core.plugins import UnknownPluginError, check_config_plugins
 
         check_config_plugins(cfg)
-    except UnknownPluginError as exc:
-        _fail(str(exc))
+    except UnknownPluginError as exc:  # --policy names a plugin that is not installed
+        _usage(str(exc))
     _preflight(cfg, "conversations")
     _run_conversations(cfg, "conversations")
 
@@ -438,9 +439,12 @@ def stats(
     from muse_core.store import Store, StoreError
 
     cfg = _config(config, db, False)
-    try:
+    try:  # an unknown tokenizer or an unreadable --compare file: the user's options
         get_tokenizer(tokenizer)
         others = [read_corpus(spec) for spec in compare or []]
+    except (ValueError, FileNotFoundError) as exc:
+        _usage(str(exc))
+    try:
         with Store(cfg.db, lock_wait_s=cfg.lock_wait_s) as store:
             ours = read_store(store, kept_only=not all_conversations)
             if not ours.dialogues:
@@ -488,8 +492,8 @@ def evaluate(
     try:
         for spec in specs:  # a bad file fails here, before any model call
             read_corpus(spec)
-    except ValueError as exc:
-        _fail(str(exc))
+    except (ValueError, FileNotFoundError) as exc:  # a bad --corpus: the user's option
+        _usage(str(exc))
     _preflight(cfg, "evaluate")
     for warning in judge_warnings(cfg):
         err.print(f"[yellow]warning:[/yellow] {warning}")
@@ -567,7 +571,9 @@ def estimate_command(
     try:
         est = estimate(cfg, conversations, sample, progress(not as_json), products=products,
                        profile_yield=profile_yield)
-    except (ValueError, RuntimeError, UnknownPluginError) as exc:
+    except UnknownPluginError as exc:
+        _usage(str(exc))
+    except (ValueError, RuntimeError) as exc:
         _fail(str(exc))
     if as_json:
         console.print_json(est.model_dump_json(exclude={"dry_run": {"usage"}}))
@@ -596,7 +602,8 @@ def profiles_command(
 
 @app.command()
 def ingest(
-    path: Annotated[Path, typer.Argument(help="Catalog JSONL (Amazon Reviews 2023 item metadata, raw or HF).")],
+    path: Annotated[Path, typer.Argument(help="Catalog JSONL (Amazon Reviews 2023 item metadata, raw or HF).",
+                                         exists=True, dir_okay=False)],
     db: DbOpt = None, config: ConfigOpt = None, offline: OfflineOpt = False, seed: SeedOpt = None,
     model: ModelOpt = None, api_base: ApiBaseOpt = None,
     domain: Annotated[Optional[str], typer.Option(help="Domain plugin whose adapter reads the file.")] = None,
@@ -633,11 +640,16 @@ def search(
     k: Annotated[int, typer.Option("-k", help="How many products.")] = 8,
 ) -> None:
     """Search the indexed catalog, as the querier agent does."""
-    from muse_core.plugins import UnknownPluginError
+    from muse_core.plugins import UnknownPluginError, registry
     from muse_core.retrieval import get_retriever
     from muse_core.store import Store, StoreError
 
     cfg = _config(config, db, False)
+    if retriever is not None:
+        try:
+            registry().get("retriever", retriever)
+        except UnknownPluginError as exc:  # --retriever names a plugin that is not installed
+            _usage(str(exc))
     try:
         with Store(cfg.db, read_only=True, lock_wait_s=cfg.lock_wait_s) as store:
             hits = get_retriever(store, cfg, retriever).search(query, k)
@@ -809,7 +821,7 @@ def deploy() -> None:
 
     api = get_current_settings().api.url
     if not api:
-        _fail("no Prefect server configured: start one with `prefect server start` and set "
+        _usage("no Prefect server configured: start one with `prefect server start` and set "
               "PREFECT_API_URL=http://127.0.0.1:4200/api (see docs/deployments.md)")
     err.print(f"serving muse-pipeline and muse-evaluation on {api}; Ctrl-C stops")
     serve(*deployments(), print_starting_message=False)
@@ -831,7 +843,9 @@ def view(
     cfg = _config(config, db, False)
     try:
         serve(cfg.db, host=host, port=port, allow_remote=allow_remote)
-    except (ValueError, StoreError) as exc:
+    except ValueError as exc:  # a --host that needs --allow-remote
+        _usage(str(exc))
+    except StoreError as exc:
         _fail(str(exc))
 
 

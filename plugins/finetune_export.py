@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from muse_core.exports import CARD_OPTIONS, FINETUNE_IMAGES, ExportOptions, export_finetune
-from muse_core.hookspecs import hookimpl
-from muse_core.store import Store
+from muse_core.api import CARD_OPTIONS, ExportOptions, Store, hookimpl
+from muse_core.exports import FINETUNE_IMAGES, export_finetune  # the implementation behind the format
 
 
 class FinetuneFormat:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from muse_core.exports import CARD_OPTIONS, ExportOptions
-from muse_core.hookspecs import hookimpl
-from muse_core.store import Store
+from muse_core.api import CARD_OPTIONS, ExportOptions, Store, hookimpl
 
 
 class MuseJsonFormat:

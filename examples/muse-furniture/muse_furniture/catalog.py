@@ -36,8 +36,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from muse_core.amazon2023 import RecordError  # the exception ingest records as a reject reason
-from muse_core.records import ProductRecord
+from muse_core.api import ProductRecord, RecordError  # RecordError: ingest records its message as the reject reason
 
 MAIN_CATEGORY = "Home & Furniture"
 

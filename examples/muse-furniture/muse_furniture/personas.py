@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 
-from muse_core.personas import Persona
+from muse_core.api import Persona
 
 FIRST_NAMES = {
     "female": ["Amara", "Beatriz", "Chloe", "Daniela", "Elena", "Fatima", "Grace", "Hana", "Imani", "Julia", "Keiko",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from muse_core.domain import Domain
-from muse_core.hookspecs import hookimpl
+from muse_core.api import Domain, hookimpl
 
 from muse_furniture.catalog import TAXONOMY, parse_record
 from muse_furniture.complements import COMPLEMENTS

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from muse_core.action_policy import Action
+from muse_core.api import Action
 
 
 class SecondLook:

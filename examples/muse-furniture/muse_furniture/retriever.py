@@ -12,10 +12,7 @@ import json
 import re
 from collections.abc import Collection
 
-from muse_core.config import MuseConfig
-from muse_core.indexing import fts_exists
-from muse_core.retrieval import Hit, hits_from_scores
-from muse_core.store import Store
+from muse_core.api import Hit, MuseConfig, Store, fts_exists, hits_from_scores
 
 from muse_furniture.catalog import ROOMS
 
