@@ -27,6 +27,7 @@ class Chatter:
         return await self.gateway.run("chatter_recommend", {"conversation": dialogue.context(), "product": product},
                                       image_product_ids=images, entity_id=f"{self.cid}/r{round}")
 
-    async def chitchat(self, dialogue: Dialogue, product: dict[str, Any], round: int) -> SkillResult:
-        return await self.gateway.run("chatter_chitchat", {"conversation": dialogue.context(), "product": product},
+    async def aside(self, skill: str, dialogue: Dialogue, product: dict[str, Any], round: int) -> SkillResult:
+        """The assistant's reply in a round action (chit-chat, or one a policy adds)."""
+        return await self.gateway.run(skill, {"conversation": dialogue.context(), "product": product},
                                       entity_id=f"{self.cid}/r{round}")

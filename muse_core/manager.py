@@ -13,7 +13,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from muse_core.action_policy import Action
+from muse_core.action_policy import Action, RoundAction, round_actions
 from muse_core.chatter import Chatter
 from muse_core.context import StageContext
 from muse_core.dialogue import Dialogue, load_products
@@ -60,6 +60,7 @@ class Manager:
         self.products = load_products(ctx.store, ctx.domain.name)
         self.retriever = ctx.retriever
         self.querier = Querier(ctx.gateway, ctx.retriever, self.products, self.config)
+        self.actions = round_actions(ctx.policy)
 
     def jobs(self, profile_set: str, conv_set: str, n: int | None) -> list[ConversationJob]:
         rows = self.ctx.store.rows(
@@ -100,21 +101,11 @@ class Manager:
 
         dialogue = Dialogue()
         user, chatter = UserSimulator(self.gateway, cid, job.profile, target), Chatter(self.gateway, cid)
-        greet = spent(await chatter.greet())
-        dialogue.add(0, "assistant", "greet", greet.value, greet.cache_key)
-        opening = spent(await user.open(dialogue, outfit))
-        shown = [outfit["product_id"]] if outfit else []
-        dialogue.add(0, "user", "open", opening.value, opening.cache_key, product_ids=shown,
-                     image_product_ids=[p for p in shown if outfit["has_image"]])
-        ask = spent(await chatter.ask(dialogue, outfit))
-        dialogue.add(0, "assistant", "ask", ask.value, ask.cache_key)
-        needs = spent(await user.needs(dialogue, target["attributes"].get("product_type", "item")))
-        dialogue.add(0, "user", "needs", needs.value, needs.cache_key)
-
+        await self._opening(dialogue, user, chatter, outfit, spent)
         rounds: list[QuerierRound] = []
         previous: Action | None = None
         for r in range(1, limit + 1):
-            action = self.policy.action(r, previous, rng_for(seed, cid, "action", r))
+            action = self._action(r, previous, rng_for(seed, cid, "action", r))
             found = await self.querier.find(dialogue, cid, r, target["product_id"], limit_reached=r == limit)
             costs.append(found.cost_usd)
             rounds.append(found)
@@ -127,17 +118,40 @@ class Manager:
                 accept = spent(await user.accept(dialogue, r))
                 dialogue.add(r, "user", "accept", accept.value, accept.cache_key, product_ids=[target["product_id"]])
                 return Simulated(job, dialogue, open_type, attempt, rounds, r, sum(costs))
-            if action == "chitchat":
-                talk = spent(await user.chitchat(dialogue, product, r))
-                dialogue.add(r, "user", "chitchat", talk.value, talk.cache_key)
-                reply = spent(await chatter.chitchat(dialogue, product, r))
-                dialogue.add(r, "assistant", "chitchat", reply.value, reply.cache_key,
+            if action.user_skill:
+                talk = spent(await user.aside(action.user_skill, dialogue, product, r))
+                dialogue.add(r, "user", action.name, talk.value, talk.cache_key)
+            if action.assistant_skill:
+                reply = spent(await chatter.aside(action.assistant_skill, dialogue, product, r))
+                dialogue.add(r, "assistant", action.name, reply.value, reply.cache_key,
                              product_ids=[product["product_id"]])
             comparison, rejection = await user.reject(dialogue, product, r)
             costs += [comparison.cost_usd, rejection.cost_usd]
             dialogue.add(r, "user", "reject", rejection.value, rejection.cache_key)
-            previous = action
+            previous = action.name
         raise AssertionError("unreachable: the last round recommends the target")
+
+    def _action(self, round: int, previous: Action | None, rng) -> RoundAction:
+        name = self.policy.action(round, previous, rng)
+        if name not in self.actions:
+            raise ValueError(f"action policy '{self.policy.name}' chose '{name}', which it does not define; "
+                             f"its actions are {', '.join(self.actions)}")
+        return self.actions[name]
+
+    @staticmethod
+    async def _opening(dialogue: Dialogue, user: UserSimulator, chatter: Chatter, outfit: dict[str, Any] | None,
+                       spent) -> None:
+        """Round 0: the greeting, the user's opening (with the outfit photo, if any), the question, the needs."""
+        greet = spent(await chatter.greet())
+        dialogue.add(0, "assistant", "greet", greet.value, greet.cache_key)
+        opening = spent(await user.open(dialogue, outfit))
+        shown = [outfit["product_id"]] if outfit else []
+        dialogue.add(0, "user", "open", opening.value, opening.cache_key, product_ids=shown,
+                     image_product_ids=[p for p in shown if outfit["has_image"]])
+        ask = spent(await chatter.ask(dialogue, outfit))
+        dialogue.add(0, "assistant", "ask", ask.value, ask.cache_key)
+        needs = spent(await user.needs(dialogue, user.target["attributes"].get("product_type", "item")))
+        dialogue.add(0, "user", "needs", needs.value, needs.cache_key)
 
 
 async def run_conversations(ctx: StageContext, profile_set: str, conv_set: str) -> SimulationReport:

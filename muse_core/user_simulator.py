@@ -35,9 +35,10 @@ class UserSimulator:
                   "conversation": dialogue.context()}
         return await self.gateway.run("user_needs", inputs, entity_id=f"{self.cid}/needs")
 
-    async def chitchat(self, dialogue: Dialogue, product: dict[str, Any], round: int) -> SkillResult:
-        return await self.gateway.run("user_chitchat", {"profile": self.profile, "product": product,
-                                                        "conversation": dialogue.context()},
+    async def aside(self, skill: str, dialogue: Dialogue, product: dict[str, Any], round: int) -> SkillResult:
+        """The user's turn of a round action (chit-chat, or one a policy adds) about the recommendation."""
+        return await self.gateway.run(skill, {"profile": self.profile, "product": product,
+                                              "conversation": dialogue.context()},
                                       image_product_ids=self._images(product), entity_id=f"{self.cid}/r{round}")
 
     async def reject(self, dialogue: Dialogue, product: dict[str, Any], round: int) -> tuple[SkillResult, SkillResult]:
