@@ -113,8 +113,11 @@ def _profile_settings(config: MuseConfig) -> dict[str, Any]:
 
 
 def _simulation_settings(config: MuseConfig) -> dict[str, Any]:
+    from muse_core.action_policy import get_policy, round_actions
+
     c = config.conversations
-    return {"policy": c.policy, "params": c.policy_params, "p": c.multimodal_open_p,
+    actions = {a.name: [a.user_skill, a.assistant_skill] for a in round_actions(get_policy(config)).values()}
+    return {"policy": c.policy, "params": c.policy_params, "actions": actions, "p": c.multimodal_open_p,
             "limits": [c.round_limit_text, c.round_limit_multimodal], "pick": config.querier.pick,
             "retrieval": _retrieval(config)}
 
