@@ -13,6 +13,7 @@ import pytest
 
 from muse_flows.evaluation import chosen_stages
 from muse_core.config import load_config
+from muse_core.context import StageContext
 from muse_core.corpora import Corpus, Utterance, read_corpus
 from muse_core.judge import (
     ASPECTS,
@@ -24,7 +25,6 @@ from muse_core.judge import (
     table3,
     table3_rows,
 )
-from muse_core.llm import Gateway
 from muse_core.report import _table3
 from muse_core.runs import start_run
 from muse_core.store import SQL_DIR, Store
@@ -177,10 +177,10 @@ def test_the_only_muse_note_shows_exactly_when_muse_alone_is_judged(tmp_path: Pa
 def test_muse_conversations_are_not_judged_as_a_corpus(tmp_path: Path) -> None:
     config = load_config(db=tmp_path / "j.duckdb").with_offline_engine()
     with Store(config.db) as store:
-        gateway = Gateway(store, config, start_run(store, "evaluate", config))
+        ctx = StageContext.open(store, config, start_run(store, "evaluate", config))
         muse = Corpus(name="muse:all", dialogues=[[Utterance(role="user", text="hi")]], dialogue_ids=["c1"])
         with pytest.raises(ValueError, match="judged from the store"):
-            asyncio.run(judge_corpus(gateway, muse))
+            asyncio.run(judge_corpus(ctx, muse))
         assert store.scalar("SELECT count(*) FROM judge_scores") == 0
 
 
@@ -192,8 +192,8 @@ def test_the_offline_judge_scores_tiny_corpora_and_table_3_names_it(tmp_path: Pa
         run_id = start_run(store, "evaluate", config)
 
         async def both() -> list[int]:
-            gateway = Gateway(store, config, run_id)
-            return [(await judge_corpus(gateway, read_corpus(spec))).scored for spec in specs]
+            ctx = StageContext.open(store, config, run_id)
+            return [(await judge_corpus(ctx, read_corpus(spec))).scored for spec in specs]
         return asyncio.run(both())
 
     with Store(config.db) as store:

@@ -16,12 +16,13 @@ from rich.console import Console
 
 from muse_flows import cli
 from muse_core.config import IngestConfig, load_config
-from muse_core.exports import export_finetune, export_hf, export_parquet, finetune_records, jsonl_records
+from muse_core.context import StageContext
+from muse_core.exports import _data_url, export_finetune, export_hf, export_parquet, finetune_records, jsonl_records
 from muse_core.indexing import rebuild_fts, refresh_docs
 from muse_core.ingest import IngestReport, ingest_catalog
-from muse_core.llm import Gateway
 from muse_core.muse_json import muse_json
 from muse_core.runs import start_run
+from muse_core.stages import identity
 from muse_core.store import SQL_DIR, Store
 from muse_core.summaries import summarize_products
 from muse_plugins.fashion import FASHION
@@ -47,7 +48,8 @@ def reingest(db: Path, catalog: Path) -> IngestReport:
     with Store(db) as store:
         run_id = start_run(store, "ingest", config)
         report = asyncio.run(ingest_catalog(store, catalog, FASHION, config.ingest, run_id))
-        asyncio.run(summarize_products(Gateway(store, config, run_id)))
+        ctx = StageContext.open(store, config, run_id)
+        asyncio.run(summarize_products(ctx, identity("summaries", config, ctx.domain)))
         refresh_docs(store)
         rebuild_fts(store)
     return report
@@ -129,13 +131,16 @@ def test_a_changed_reingest_leaves_the_exports_of_earlier_conversations_as_they_
     assert rows[first]["target_title"] == old["title"]
     assert rows[first]["images"][shown.index(target)]["bytes"] == old["image"]  # the photo the user was shown
     # the fine-tuning example of the target's recommendation gives the old listing and photo
+    # (each line is {messages}; its id is on the same line of response.ids.txt; photos are data URLs)
+    ids = (tmp_path / "ft" / "response.ids.txt").read_text().splitlines()
     responses = [json.loads(line) for line in (tmp_path / "ft" / "response.jsonl").read_text().splitlines()]
-    texts = "\n".join(p["text"] for r in responses if r["id"].startswith(first + "/")
-                      for p in r["messages"][1]["content"] if p["type"] == "text")
+    assert len(ids) == len(responses)
+    parts = [p for i, r in zip(ids, responses) if i.startswith(first + "/") for p in r["messages"][1]["content"]]
+    texts = "\n".join(p["text"] for p in parts if p["type"] == "text")
     assert f"Product to recommend: {old['title']}\nSummary: {old['summary']}" in texts
     assert new["title"] not in texts
-    photos = {p.name: p.read_bytes() for p in (tmp_path / "ft" / "images").iterdir()}
-    assert old["image"] in photos.values()
+    photos = {p["image_url"]["url"] for p in parts if p["type"] == "image_url"}
+    assert _data_url(old["image"]) in photos and _data_url(new["image"]) not in photos
 
 
 # -- ingest and the views on the tiny catalog (fast) -----------------------------------------
@@ -174,7 +179,7 @@ def test_the_report_counts_kept_versions_and_an_unchanged_reingest_keeps_none(
     assert (again.updated, again.versions_kept, again.unchanged) == (0, 0, len(TINY_PRODUCTS))
     assert store.scalar("SELECT count(*) FROM product_versions") == 0
     store.con.execute("INSERT INTO product_summaries VALUES ('T1', 'a red tee', '{}', 'product_summary', 1, 'k', 'r',"
-                      " now())")
+                      " now(), NULL)")
     old = store.rows("SELECT * FROM products WHERE product_id = 'T1'")[0]
     set_fields(tiny_catalog, "T1", price=99.0)
     set_fields(tiny_catalog, "T2", title="Men's Navy Striped Linen Shirt")
@@ -250,7 +255,7 @@ def test_a_store_made_before_versions_migrates_and_keeps_its_listings_from_then_
     con.close()
 
     with Store(path) as store:
-        assert store.schema_version() == 8 and store.store_id == "old"
+        assert store.schema_version() == 9 and store.store_id == "old"  # migrated through 009_stage_identity
         assert resolved(store, "c-old", "T1")["title"] == "Old Red Tee"
         report = ingest_tiny(store, tiny_catalog)
         assert (report.new, report.updated, report.versions_kept) == (len(TINY_PRODUCTS) - 1, 1, 1)
