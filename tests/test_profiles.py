@@ -11,16 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from muse_core.config import OfflineConfig, load_config
+from muse_core.context import StageContext
 from muse_core.dedup import tokenize
-from muse_core.llm import Gateway
 from muse_core.personas import Persona
-from muse_core.plugins import registry
 from muse_core.profiles import build_profiles
-from muse_core.retrieval import get_retriever
 from muse_core.runs import start_run
 from muse_core.scenarios import build_scenarios
+from muse_core.stages import profile_set
 from muse_core.store import Store
-from muse_plugins.fashion import FASHION
 from muse_plugins.fashion.personas import sample_persona
 from muse_plugins import bleu_dedup
 from muse_plugins.offline import purchase_backstory, scenario_expand
@@ -37,12 +35,13 @@ def sample_db(tmp_path_factory) -> Path:
 def run_profiles(db: Path, n: int, **settings):
     config = load_config(db=db, retrieval={"retriever": "bm25"},
                          profiles={"n": n, "scenarios": 70, "batch": 8, **settings}).with_offline_engine()
-    metric = registry().get("dedup_metric", "bleu")
     with Store(db) as store:
-        gateway = Gateway(store, config, start_run(store, "profiles", config))
-        scenarios = asyncio.run(build_scenarios(gateway, FASHION, metric()))
-        report = asyncio.run(build_profiles(gateway, FASHION, metric(), get_retriever(store, config)))
-        return scenarios, report
+        run_id = start_run(store, "profiles", config)
+
+        async def both():  # one event loop, one context
+            ctx = StageContext.open(store, config, run_id)
+            return await build_scenarios(ctx), await build_profiles(ctx, profile_set(config, ctx.domain))
+        return asyncio.run(both())
 
 
 def copy(db: Path, tmp_path: Path, name: str) -> Path:

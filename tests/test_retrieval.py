@@ -6,12 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from muse_core.context import StageContext
 from muse_core.indexing import build_index, product_doc
 from muse_core.ingest import ingest_catalog
-from muse_core.llm import Gateway
 from muse_core.plugins import registry
 from muse_core.retrieval import Hit, get_retriever
 from muse_core.runs import start_run
+from muse_core.stages import identity
 from muse_core.summaries import summarize_products
 from muse_plugins.dense import top_k
 from muse_plugins.hybrid import reciprocal_rank_fusion
@@ -21,7 +22,8 @@ from muse_plugins.hybrid import reciprocal_rank_fusion
 def indexed(store, offline_config, tiny_catalog):
     run_id = start_run(store, "test", offline_config)
     asyncio.run(ingest_catalog(store, tiny_catalog, registry().get("domain", "fashion"), offline_config.ingest, run_id))
-    asyncio.run(summarize_products(Gateway(store, offline_config, run_id)))
+    ctx = StageContext.open(store, offline_config, run_id)
+    asyncio.run(summarize_products(ctx, identity("summaries", offline_config, ctx.domain)))
     minilm = registry().get("embedder", "minilm")
     report = build_index(store, minilm.load, minilm.model_id)
     return store, offline_config, report
