@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import os
@@ -186,7 +187,7 @@ def _run_ingest(cfg: MuseConfig, catalog: Path, command: str) -> None:
     from muse_core.store import StoreError
 
     try:
-        result = ingest_flow(cfg.model_dump(mode="json"), str(catalog), command=command)
+        result = asyncio.run(ingest_flow(cfg, str(catalog), command=command, progress=True))
     except (FileNotFoundError, StoreError) as exc:
         _fail(str(exc))
     _print_ingest(result, cfg)
@@ -216,14 +217,14 @@ def _run_profiles(cfg: MuseConfig, command: str) -> None:
     from muse_core.store import StoreError
 
     try:
-        result = profiles_flow(cfg.model_dump(mode="json"), command=command)
+        result = asyncio.run(profiles_flow(cfg, command=command, progress=True))
     except (ValueError, RuntimeError, StoreError) as exc:
         _fail(str(exc))
     _print_profiles(result, cfg)
 
 
 def _print_conversations(result: dict, cfg: MuseConfig) -> None:
-    sim, rw, rv, summary = result["simulated"], result["rewritten"], result["reviewed"], result["summary"]
+    sim, rw, rv, summary = result["simulate"], result["rewrite"], result["review"], result["summary"]
     with _read_store(cfg) as store:
         outcomes = store.rows("SELECT * FROM target_outcomes WHERE conversation_set = ? ORDER BY open_type",
                               [sim["conversation_set"]])
@@ -234,7 +235,8 @@ def _print_conversations(result: dict, cfg: MuseConfig) -> None:
                               " ORDER BY stage", [result["run_id"]])
         figures = store.rows("SELECT * FROM difficulty_figures WHERE conversation_set = ? ORDER BY judge_model",
                              [sim["conversation_set"]])
-    table = Table(title=f"conversations ({sim['conversation_set']})", show_header=False)
+    new_set = " (new set)" if sim["new_conversations"] == sim["conversations"] else ""
+    table = Table(title=f"conversations ({sim['conversation_set']}){new_set}", show_header=False)
     table.add_row("conversations", f"{sim['conversations']} ({sim['new_conversations']} new), "
                                    f"{summary.get('utterances', 0)} utterances")
     if opens:
@@ -247,8 +249,9 @@ def _print_conversations(result: dict, cfg: MuseConfig) -> None:
                                                     f"at the round limit; leaks {row['leaked']}, "
                                                     f"ungrounded {row['ungrounded']}")
     table.add_row("rewrite", f"{rw['utterances']} utterances, {rw['check_failures']} kept their original "
-                             f"(fact check failed)")
-    table.add_row("review", f"{rv['kept']} of {rv['conversations']} kept (sum of scores >= {rv['threshold']:g})")
+                             f"(fact check failed)" + _redone(rw["redone"], "rewrite"))
+    table.add_row("review", f"{rv['kept']} of {rv['conversations']} kept (sum of scores >= {rv['threshold']:g})"
+                  + _redone(rv["redone"], "review"))
     if failures:
         table.add_row("no valid model answer", ", ".join(f"{f['n']} {f['stage']}" for f in failures)
                       + " (SELECT * FROM stage_failures; a rerun tries them again)")
@@ -259,6 +262,10 @@ def _print_conversations(result: dict, cfg: MuseConfig) -> None:
         _print_difficulty(figures, cfg)
     console.print(f"Try: muse sql --db {cfg.db} \"SELECT round, role, action, turns FROM action_mix ORDER BY ALL\"")
     console.print(f"     muse export --db {cfg.db} --format muse-json --out conversations.json")
+
+
+def _redone(n: int, stage: str) -> str:
+    return f"; {n} conversations done again: the {stage} settings changed (docs/architecture.md)" if n else ""
 
 
 def _print_difficulty(figures: list[dict], cfg: MuseConfig) -> None:
@@ -299,7 +306,7 @@ def _run_conversations(cfg: MuseConfig, command: str) -> None:
     from muse_core.store import StoreError
 
     try:
-        result = conversations_flow(cfg.model_dump(mode="json"), command=command)
+        result = asyncio.run(conversations_flow(cfg, command=command, progress=True))
     except (ValueError, RuntimeError, StoreError) as exc:  # a failed model call is a RuntimeError
         _fail(str(exc))
     _print_conversations(result, cfg)
@@ -500,7 +507,7 @@ def evaluate(
     _own_prefect_server()
     from muse_flows.evaluation import evaluate_flow  # Prefect takes seconds to import: after preflight
     try:
-        result = evaluate_flow(cfg.model_dump(mode="json"), stages=stage or None, corpora=specs)
+        result = asyncio.run(evaluate_flow(cfg, stages=stage or None, corpora=specs, progress=True))
     except (ValueError, RuntimeError, StoreError) as exc:
         _fail(str(exc))
 
