@@ -14,7 +14,7 @@ docs/plugins.md.
 
 from __future__ import annotations
 
-from muse_core.action_policy import Action, ActionPolicy
+from muse_core.action_policy import Action, ActionPolicy, RoundAction
 from muse_core.amazon2023 import RecordError, parse_record
 from muse_core.config import MuseConfig, RoleConfig
 from muse_core.dedup import DedupDecision, DedupMetric
@@ -27,6 +27,7 @@ from muse_core.llm import LLMProvider, LLMRequest, LLMResponse, ProviderError, i
 from muse_core.personas import Persona
 from muse_core.records import ProductRecord
 from muse_core.retrieval import Embedder, Hit, Retriever, hits_from_scores
+from muse_core.skills import OfflineRule
 from muse_core.store import Store, StoreError
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     # muse_embedders, muse_retrievers: the protocols, the result type, what the index holds
     "Embedder", "Retriever", "Hit", "hits_from_scores", "fts_exists", "docs_to_embed",
     # muse_dedup_metrics, muse_action_policies
-    "DedupMetric", "DedupDecision", "ActionPolicy", "Action",
+    "DedupMetric", "DedupDecision", "ActionPolicy", "Action", "RoundAction",
+    # muse_offline_rules: how the offline engine answers a skill a plugin adds
+    "OfflineRule",
     # muse_export_formats: the protocol, its options, errors, the data card every format writes
     "ExportFormat", "ExportOptions", "ExportError", "ExportOptionError", "CARD_OPTIONS", "data_card_facts",
     "write_data_card",

@@ -47,7 +47,11 @@ class StageContext:
 
     @staticmethod
     def skill_dirs_of(domain: Domain) -> tuple[Path, ...]:
-        return (domain.skills_dir,) if domain.skills_dir else ()
+        """Where skills are looked for before the built-ins: the domain's overrides, then the
+        folders plugins add (hook muse_skill_dirs)."""
+        from muse_core.plugins import plugin_skill_dirs
+
+        return ((domain.skills_dir,) if domain.skills_dir else ()) + plugin_skill_dirs()
 
     @property
     def skill_dirs(self) -> tuple[Path, ...]:

@@ -60,6 +60,20 @@ def muse_export_formats() -> list[Any]:
 
 
 @hookspec
+def muse_skill_dirs() -> list[Any]:
+    """Return folders (pathlib.Path) of skill files (`<name>.toml`) the plugin adds, e.g. the skills
+    of a policy's round actions. Searched after the configured domain's overrides and before the
+    built-in skills."""
+
+
+@hookspec
+def muse_offline_rules() -> list[Any]:
+    """Return OfflineRule instances (muse_core.api.OfflineRule): how the offline engine answers a
+    skill the plugin adds (e.g. a policy's round action), named by the skill. The built-in skills'
+    rules are muse_plugins/offline/engine.py RULES."""
+
+
+@hookspec
 def muse_commands(app: Any) -> None:
     """Add commands to the `muse` typer app (`@app.command()` on `app`, a typer.Typer). Import
     heavy modules inside the command, not at module level: every `muse` start that lists or runs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -44,6 +45,7 @@ KINDS = {
     "action_policy": "muse_action_policies",
     "domain": "muse_domains",
     "export_format": "muse_export_formats",
+    "offline_rule": "muse_offline_rules",
 }
 
 
@@ -114,6 +116,11 @@ def plugin_manager() -> pluggy.PluginManager:
 def registry() -> Registry:
     """The process-wide registry (plugins are loaded once)."""
     return Registry(plugin_manager())
+
+
+def plugin_skill_dirs() -> tuple[Path, ...]:
+    """The skill folders plugins add (hook muse_skill_dirs), in registration order."""
+    return tuple(Path(folder) for folders in plugin_manager().hook.muse_skill_dirs() for folder in folders or [])
 
 
 def add_plugin_commands(app: Any) -> None:

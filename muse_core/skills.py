@@ -7,7 +7,9 @@ whenever the wording changes: the version is part of every cache key.
 
 from __future__ import annotations
 
+import random
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib.resources import files
@@ -25,6 +27,17 @@ _jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newl
 
 class SkillError(LookupError):
     """A skill is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class OfflineRule:
+    """How the rule-based offline engine answers one skill: `answer(inputs, images, rng, options)`
+    returns the answer (a dict for a structured skill, else text); `images` are the engine's facts
+    about each attached photo, `options` the `[offline]` settings. Registered by plugins that add
+    skills (hook muse_offline_rules), so a run with no model plays them too."""
+
+    name: str  # the skill
+    answer: Callable[[dict[str, Any], list[Any], random.Random, Any], dict[str, Any] | str]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from muse_core.action_policy import RoundAction, round_actions
+from muse_core.api import OfflineRule, hookimpl
+from muse_core.plugins import plugin_manager, registry
 from muse_core.config import load_config
 from muse_core.context import StageContext
 from muse_core.runs import start_run
@@ -71,3 +73,67 @@ def test_an_action_the_policy_does_not_define_names_the_policy(profiles_db: Path
     shutil.copy(profiles_db, db)
     with pytest.raises(ValueError, match="action policy 'undefined' chose 'second-opinion', which it does not define"):
         simulate(db, Undefined())
+
+
+PAIRING = RoundAction("pairing", "the user asks what to wear it with", user_skill="user_pairing",
+                      assistant_skill="chatter_pairing")
+
+
+class Pairing(AlwaysSecondOpinion):
+    name = "pairing"
+    actions = (PAIRING,)
+
+    def action(self, round: int, previous: str | None, rng: random.Random) -> str:
+        return "pairing"
+
+
+SKILL = """name = "{name}"
+version = 1
+role = "agent"
+system = "{who}: ask or answer what the recommended item goes with."
+user = "{{{{ product.title }}}}"
+"""
+
+
+class PairingPlugin:
+    """A package adding a round action: its policy, two skill files and their offline rules."""
+
+    def __init__(self, skills: Path) -> None:
+        self.skills = skills
+
+    @hookimpl
+    def muse_skill_dirs(self) -> list[Path]:
+        return [self.skills]
+
+    @hookimpl
+    def muse_offline_rules(self) -> list[OfflineRule]:
+        return [OfflineRule("user_pairing", lambda inputs, images, rng, options:
+                            f"What would I wear the {inputs['product']['title']} with?"),
+                OfflineRule("chatter_pairing", lambda inputs, images, rng, options: "Try it with white sneakers.")]
+
+
+@pytest.fixture
+def pairing_plugin(tmp_path: Path):
+    skills = tmp_path / "skills"
+    skills.mkdir()
+    (skills / "user_pairing.toml").write_text(SKILL.format(name="user_pairing", who="You are the shopper"))
+    (skills / "chatter_pairing.toml").write_text(SKILL.format(name="chatter_pairing", who="You are the assistant"))
+    plugin = PairingPlugin(skills)
+    plugin_manager().register(plugin, name="pairing-test")
+    registry.cache_clear()
+    yield
+    plugin_manager().unregister(name="pairing-test")
+    registry.cache_clear()
+
+
+def test_a_plugin_adds_an_action_with_its_own_skills_and_offline_rules(profiles_db: Path, tmp_path: Path,
+                                                                      pairing_plugin) -> None:
+    db = tmp_path / "muse.duckdb"
+    shutil.copy(profiles_db, db)
+    simulate(db, Pairing())
+    with Store(db, read_only=True) as store:
+        turns = store.rows("SELECT role, text FROM turns WHERE action = 'pairing' ORDER BY conversation_id, idx")
+        assert turns and {t["role"] for t in turns} == {"user", "assistant"}
+        assert all(t["text"].startswith("What would I wear the ") for t in turns if t["role"] == "user")
+        assert {t["text"] for t in turns if t["role"] == "assistant"} == {"Try it with white sneakers."}
+        assert store.scalar("SELECT count(*) FROM llm_calls WHERE skill = 'user_pairing' AND status = 'ok'") > 0

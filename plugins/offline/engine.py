@@ -54,15 +54,26 @@ class UnknownSkill(LookupError):
     pass
 
 
+def rule_for(skill: str) -> SkillRule:
+    """The built-in rule of a skill, else the one a plugin registered (hook muse_offline_rules)."""
+    from muse_core.plugins import registry
+
+    if skill in RULES:
+        return RULES[skill]
+    added = registry().entries["offline_rule"]
+    if skill in added:
+        return added[skill].obj.answer
+    raise UnknownSkill(f"the offline engine has no rule for skill '{skill}' (a plugin that adds a skill registers "
+                       f"one with the muse_offline_rules hook); it knows: {', '.join(sorted([*RULES, *added]))}")
+
+
 def answer(skill: str, inputs: dict[str, Any], images: list[bytes], seed: int,
            options: OfflineConfig | None = None, reasks: int = 0) -> str:
     """The engine's answer text (JSON for structured skills) for one skill call. `options`: the
     `[offline]` settings (defaults if None); `reasks`: how many times the gateway re-asked already.
     A first try is malformed at the rate `options.malformed_p`; a re-ask never is, so the gateway
     always recovers."""
-    rule = RULES.get(skill)
-    if rule is None:
-        raise UnknownSkill(f"the offline engine has no rule for skill '{skill}'; it knows: {', '.join(sorted(RULES))}")
+    rule = rule_for(skill)
     options = options or OfflineConfig()
     result = rule(inputs, [analyze_image(blob) for blob in images], random.Random(seed), options)
     form = malformed_form(skill, seed, options, reasks)
