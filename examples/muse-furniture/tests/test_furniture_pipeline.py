@@ -11,21 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from muse_flows.common import domain_gateway
-from muse_core.action_policy import get_policy
 from muse_core.config import load_config
-from muse_core.indexing import rebuild_fts, refresh_docs
-from muse_core.ingest import ingest_catalog
-from muse_core.manager import run_conversations
-from muse_core.plugins import registry
-from muse_core.profiles import build_profiles, profile_set_name
-from muse_core.retrieval import get_retriever
-from muse_core.reviewer import review_conversations
-from muse_core.rewriter import rewrite_conversations
+from muse_core.context import StageContext
 from muse_core.runs import start_run
-from muse_core.scenarios import build_scenarios
+from muse_core.stages import run_stages as run
 from muse_core.store import Store
-from muse_core.summaries import summarize_products
 from muse_furniture.plugin import FURNITURE
 from muse_furniture.retriever import RoomBM25
 from muse_plugins.offline.lexicon import PRODUCT_TYPES
@@ -41,17 +31,13 @@ def settings(db: Path, **conversations):
                        conversations={"n": N, "concurrency": 4, "multimodal_open_p": 0.5, **conversations}).with_offline_engine()
 
 
-def run_stages(config) -> dict:
+def run_stages(config, names=("simulate", "rewrite", "review")) -> dict:
+    """The named stages of muse_core.stages, in one run and one event loop."""
     with Store(config.db) as store:
         run_id = start_run(store, "conversations", config)
 
         async def stages() -> dict:
-            gateway, domain = domain_gateway(store, config, run_id)
-            simulated = await run_conversations(gateway, domain, get_retriever(store, config), get_policy(config),
-                                                profile_set_name(config, domain.name))
-            rewritten = await rewrite_conversations(gateway, domain.name, simulated.conversation_set)
-            reviewed = await review_conversations(gateway, domain.name, simulated.conversation_set)
-            return {"simulated": simulated, "rewritten": rewritten, "reviewed": reviewed}
+            return await run(StageContext.open(store, config, run_id), names)
 
         return asyncio.run(stages())
 
@@ -59,21 +45,7 @@ def run_stages(config) -> dict:
 @pytest.fixture(scope="module")
 def profiles_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("furniture") / "profiles.duckdb"
-    config = settings(db)
-    metric = registry().get("dedup_metric", "bleu")
-    with Store(db) as store:
-        run_id = start_run(store, "fixture", config)
-
-        async def build() -> None:
-            gateway, domain = domain_gateway(store, config, run_id)
-            await ingest_catalog(store, domain.sample_catalog, domain, config.ingest, run_id)
-            await summarize_products(gateway)
-            refresh_docs(store)
-            rebuild_fts(store)
-            await build_scenarios(gateway, domain, metric())
-            await build_profiles(gateway, domain, metric(), get_retriever(store, config))
-
-        asyncio.run(build())
+    run_stages(settings(db), ("ingest", "summaries", "index", "scenarios", "profiles"))
     return db
 
 
@@ -111,7 +83,7 @@ def test_profiles_are_adult_and_grounded_in_furniture_scenarios(profiles_db: Pat
 
 def test_conversations_end_in_an_accept_and_mention_only_furniture(conversations_db) -> None:
     db, report = conversations_db
-    assert report["simulated"].new_conversations == N and report["reviewed"].reviewed == N
+    assert report["simulate"]["new_conversations"] == N and report["review"]["reviewed"] == N
     with Store(db, read_only=True) as store:
         kinds = {pid: json.loads(a)["product_type"] for pid, a in store.con.execute(
             "SELECT product_id, attributes FROM product_summaries").fetchall()}
@@ -146,8 +118,9 @@ def test_the_packages_policy_and_retriever_drive_a_conversation_set(profiles_db:
     shutil.copy(profiles_db, db)
     config = settings(db, policy="second-look", policy_params={"p": 1.0}, multimodal_open_p=0.0)
     config = config.model_copy(update={"retrieval": config.retrieval.model_copy(update={"retriever": "room-bm25"})})
-    report = run_stages(config)
-    assert report["simulated"].new_conversations == N
+    # the retriever picks profile targets too: a new profile set, then a new conversation set
+    report = run_stages(config, ("profiles", "simulate", "rewrite", "review"))
+    assert report["profiles"]["new_profiles"] == N and report["simulate"]["new_conversations"] == N
     with Store(db, read_only=True) as store:
         conversations = store.rows("SELECT * FROM conversations")
         assert {c["policy"] for c in conversations} == {"second-look"}
