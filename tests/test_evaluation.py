@@ -1,5 +1,6 @@
 """Evaluation (paper section 4): judge, recommendation and response tasks, dialogue elements."""
 
+import asyncio
 import base64
 import io
 import re
@@ -26,7 +27,7 @@ def evaluated(tmp_path_factory) -> Path:
     db = build_profiles_db(tmp_path_factory.mktemp("evaluation") / "eval.duckdb", N)
     run_conversation_stages(db, N)
     config = load_config(db=db, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 2}).with_offline_engine()
-    evaluate_flow(config.model_dump(mode="json"), show_progress=False)
+    asyncio.run(evaluate_flow(config, progress=False))
     return db
 
 
@@ -85,7 +86,7 @@ def test_evaluation_fills_every_table_and_the_gold_query_beats_the_last_utteranc
         assert ("assistant", "greeting") in elements and ("user", "preference") in elements
         calls = store.scalar("SELECT count(*) FROM llm_calls")
     config = load_config(db=evaluated, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 2}).with_offline_engine()
-    again = evaluate_flow(config.model_dump(mode="json"), show_progress=False)  # a rerun stores nothing new
+    again = asyncio.run(evaluate_flow(config, progress=False))  # a rerun stores nothing new
     assert again["judge"]["scored"] == 0 and again["rec-task"]["new_rows"] == 0
     with Store(evaluated, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM llm_calls") == calls

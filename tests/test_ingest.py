@@ -46,7 +46,7 @@ def test_reingest_of_an_unchanged_file_writes_nothing(store: Store, tiny_catalog
 
 def test_a_changed_product_is_replaced_and_loses_its_stale_summary(store: Store, tiny_catalog: Path) -> None:
     ingest(store, tiny_catalog)
-    store.con.execute("INSERT INTO product_summaries VALUES ('T1', 's', '{}', 'product_summary', 1, 'k', 'r', now())")
+    store.con.execute("INSERT INTO product_summaries VALUES ('T1', 's', '{}', 'product_summary', 1, 'k', 'r', now(), NULL)")
     lines = tiny_catalog.read_text().splitlines()
     first = json.loads(lines[0])
     first["price"] = 99.0
@@ -229,11 +229,11 @@ def test_a_copied_database_still_ingests_what_it_lacks(tmp_path: Path) -> None:
     write_tiny_catalog(first, TINY_PRODUCTS[:2])
     write_tiny_catalog(second, TINY_PRODUCTS[2:])
     original = load_config(db=tmp_path / "a.duckdb", retrieval={"retriever": "bm25"}).with_offline_engine()
-    ingest_flow(original.model_dump(mode="json"), str(first / "catalog.jsonl"), show_progress=False)
+    asyncio.run(ingest_flow(original, str(first / "catalog.jsonl"), progress=False))
     shutil.copy(original.db, tmp_path / "b.duckdb")
     copy = original.model_copy(update={"db": tmp_path / "b.duckdb"})
     for config in (original, copy):
-        result = ingest_flow(config.model_dump(mode="json"), str(second / "catalog.jsonl"), show_progress=False)
+        result = asyncio.run(ingest_flow(config, str(second / "catalog.jsonl"), progress=False))
         assert result["ingest"]["new"] == len(TINY_PRODUCTS) - 2
         with Store(config.db, read_only=True) as store:
             assert store.scalar("SELECT count(*) FROM products") == len(TINY_PRODUCTS)

@@ -52,8 +52,8 @@ MAY_BE_EMPTY = {"target_never_retrieved"}
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     """Six offline conversations, simulated, rewritten, reviewed and judged (one judge round)."""
-    from muse_flows.common import domain_gateway
     from muse_core.config import load_config
+    from muse_core.context import StageContext
     from muse_core.evaluation_sample import sample_conversations
     from muse_core.judge import judge_conversations
     from muse_core.runs import start_run
@@ -64,9 +64,9 @@ def db(tmp_path_factory) -> Path:
     config = load_config(db=path, retrieval={"retriever": "bm25"}, evaluation={"judge_rounds": 1}).with_offline_engine()
     with Store(path) as store:
         run_id = start_run(store, "evaluate", config)
-        gateway, domain = domain_gateway(store, config, run_id)
+        ctx = StageContext.open(store, config, run_id)
         sample = sample_conversations(store, config.seed, config.evaluation.sample)
-        asyncio.run(judge_conversations(gateway, domain.name, sample, None))
+        asyncio.run(judge_conversations(ctx, sample))
     return path
 
 
