@@ -184,14 +184,15 @@ def test_the_querier_falls_back_to_the_users_words_and_otherwise_says_why(store,
         def search(self, query: str, k: int, exclude=()) -> list:
             return [Hit("P1", 1.0, 1)] if self.word in query.lower() else []
 
-    config = offline_config.model_copy(update={"querier": QuerierConfig(pick="random")})  # no rerank call
+    config = offline_config.model_copy(update={"querier": QuerierConfig(pick="random"),  # no rerank call
+                                               "retrieval": offline_config.retrieval.model_copy(update={"top_k": 8})})
     gateway = Gateway(store, config, start_run(store, "test", config))
     dialogue = Dialogue()
     dialogue.add(0, "assistant", "greet", "Hello! How can I help?", "k0")
     dialogue.add(0, "user", "open", "Honestly, anything zorblike would do for the weekend.", "k1")
-    found = asyncio.run(Querier(gateway, OnlyOneWord("zorblike"), {"P1": {"product_id": "P1"}}, 8)
+    found = asyncio.run(Querier(gateway, OnlyOneWord("zorblike"), {"P1": {"product_id": "P1"}}, config)
                         .find(dialogue, "c1", 1, "P1", False))
     assert found.chosen_product_id == "P1"  # neither the query nor the needs held the user's odd word
     with pytest.raises(NoCandidates, match="the user's own words"):
-        asyncio.run(Querier(gateway, OnlyOneWord("nowhere"), {"P1": {"product_id": "P1"}}, 8)
+        asyncio.run(Querier(gateway, OnlyOneWord("nowhere"), {"P1": {"product_id": "P1"}}, config)
                     .find(dialogue, "c2", 1, "P1", False))

@@ -368,34 +368,40 @@ def test_work_a_model_cannot_do_is_recorded_and_costs_only_itself(tmp_path: Path
     stage_failures with the reason, and everything else is simulated, rewritten and reviewed."""
     from muse_core import plugins
     from muse_core.config import OFFLINE_MODEL
-    from muse_core.manager import conversation_set
     from muse_core.seeding import derive_seed
-    from tests.helpers import build_profiles_db, run_conversation_stages
+    from muse_core.stages import conversation_set, profile_set
+    from muse_plugins.fashion import FASHION
+    from tests.helpers import build_sample_db, run_conversation_stages, run_stages
 
-    db = build_profiles_db(tmp_path / "f.duckdb", 5)
-    with Store(db) as store:
-        profile_set, ks = store.con.execute(
-            "SELECT any_value(profile_set), list(split_part(profile_id, '-', -1) ORDER BY profile_id)"
-            " FROM profiles").fetchone()
-    cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"scenarios": 70},
+    db = build_sample_db(tmp_path / "f.duckdb")
+    cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": 5, "scenarios": 70},
                       conversations={"n": 5}).with_offline_engine()
     roles = {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
              for name, role in cfg.roles.items()}
-    cids = [f"{conversation_set(cfg.model_copy(update={'roles': roles}), profile_set)}-{k}" for k in ks]
+    cfg = cfg.model_copy(update={"roles": roles})
+    # the roles' provider is part of the profile set's identity: the profiles are made by the same
+    # flaky provider (it answers as the offline engine until the chosen answers are filled in below)
+    answers: dict[tuple[str, int], str] = {}
+    reg = plugins.registry()
+    monkeypatch.setitem(reg.entries["llm_provider"], "flaky",
+                        plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(answers), "test", __name__))
+    run_stages(cfg, ("scenarios", "profiles"), command="profiles")
+    with Store(db) as store:
+        ks = store.scalar("SELECT list(split_part(profile_id, '-', -1) ORDER BY profile_id) FROM profiles"
+                          " WHERE profile_set = ?", [profile_set(cfg, FASHION)])
+    assert len(ks) == 5
+    cids = [f"{conversation_set(cfg, FASHION)}-{k}" for k in ks]
 
     def seed(entity: str, skill: str) -> tuple[str, int]:
         return skill, derive_seed(cfg.seed, entity, skill)
 
-    answers = {seed(f"{cids[0]}/r1", "querier_query"): "{not json",
+    answers |= {seed(f"{cids[0]}/r1", "querier_query"): "{not json",
                seed(f"{cids[3]}/t0", "rewrite_utterance"): "   ",  # empty, on every re-ask too
                seed(f"{cids[2]}/r1", "querier_analyse"): "qqzx",
                seed(f"{cids[2]}/r1", "querier_query"): '{"attributes": [], "query": "qqzx"}',
                # nor do the user's own words, the querier's last resort
                seed(f"{cids[2]}/open", "user_open"): "Qqzx.", seed(f"{cids[2]}/needs", "user_needs"): "Qqzx qqzx.",
                seed(cids[1], "review_conversation"): "{not json"}
-    reg = plugins.registry()
-    monkeypatch.setitem(reg.entries["llm_provider"], "flaky",
-                        plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(answers), "test", __name__))
     run_conversation_stages(db, 5, roles=roles)
     with Store(db) as store:
         failures = store.rows("SELECT stage, entity_id, error FROM stage_failures ORDER BY stage, entity_id")
@@ -416,30 +422,21 @@ def test_a_candidate_the_model_cannot_judge_is_rejected_by_the_model_screen(tmp_
     from muse_core import plugins
     from muse_core.config import OFFLINE_MODEL
     from muse_core.plugins import registry
-    from muse_core.profiles import build_profiles, profile_set_name
-    from muse_core.retrieval import get_retriever
-    from muse_core.scenarios import build_scenarios
     from muse_core.seeding import derive_seed
+    from muse_core.stages import profile_set
     from muse_plugins.fashion import FASHION
-    from tests.helpers import build_sample_db
+    from tests.helpers import build_sample_db, run_stages
 
     db = build_sample_db(tmp_path / "p.duckdb")
     cfg = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": 2, "scenarios": 44}).with_offline_engine()
     cfg = cfg.model_copy(update={"roles": {name: role.model_copy(update={"provider": "flaky", "model": OFFLINE_MODEL})
                                            for name, role in cfg.roles.items()}})
-    first = f"{profile_set_name(cfg, 'fashion')}-0"
+    first = f"{profile_set(cfg, FASHION)}-0"
     answers = {("profile_match", derive_seed(cfg.seed, first, "profile_match")): '{"answer": "Maybe"}'}
     monkeypatch.setitem(registry().entries["llm_provider"], "flaky",
                         plugins.PluginEntry("llm_provider", "flaky", FlakyOffline(answers), "test", __name__))
+    run_stages(cfg, ("scenarios", "profiles"), command="t")
     with Store(db) as store:
-        gateway = Gateway(store, cfg, start_run(store, "t", cfg))
-
-        async def go() -> None:
-            metric = registry().get("dedup_metric", "bleu")
-            await build_scenarios(gateway, FASHION, metric())
-            await build_profiles(gateway, FASHION, metric(), get_retriever(store, cfg))
-
-        asyncio.run(go())
         screen = store.rows("SELECT screen, passed, reason FROM screens WHERE entity_id = ?", [first])
         outcome = store.scalar("SELECT rejected_by FROM profile_candidates WHERE candidate_id = ?", [first])
         profiles = store.scalar("SELECT count(*) FROM profiles")
