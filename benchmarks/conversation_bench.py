@@ -22,24 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from muse_flows.common import domain_gateway
-from muse_core.action_policy import get_policy
 from muse_core.config import MuseConfig, load_config
-from muse_core.indexing import rebuild_fts, refresh_docs
-from muse_core.ingest import ingest_catalog
+from muse_core.context import StageContext
 from muse_core.llm import Gateway
-from muse_core.manager import run_conversations
-from muse_core.plugins import registry
-from muse_core.profiles import build_profiles, profile_set_name
-from muse_core.retrieval import get_retriever
-from muse_core.reviewer import review_conversations
-from muse_core.rewriter import rewrite_conversations
 from muse_core.runs import start_run
-from muse_core.scenarios import build_scenarios
 from muse_core.seeding import derive_seed
+from muse_core.stages import BY_NAME, run_stages
 from muse_core.store import Store
-from muse_core.summaries import summarize_products
-from muse_plugins.fashion import FASHION
 from muse_plugins.offline import engine
 
 
@@ -49,21 +38,17 @@ def config_for(db: Path, n: int) -> MuseConfig:
 
 
 def build(db: Path, n: int) -> None:
+    """The sample ingested, summarised, BM25-indexed, and `n` profiles: the stages of
+    muse_core.stages in one event loop (one gateway per loop: its limits belong to the loop)."""
     config = config_for(db, n)
-    metric = registry().get("dedup_metric", "bleu")
     with Store(db) as store:
         run_id = start_run(store, "bench-setup", config)
-        asyncio.run(ingest_catalog(store, FASHION.sample_catalog, FASHION, config.ingest, run_id))
-        asyncio.run(summarize_products(Gateway(store, config, run_id)))
-        refresh_docs(store)
-        rebuild_fts(store)
 
-        async def profiles() -> None:  # one gateway per event loop: its limits belong to the loop
-            gateway = Gateway(store, config, run_id)
-            await build_scenarios(gateway, FASHION, metric())
-            await build_profiles(gateway, FASHION, metric(), get_retriever(store, config))
+        async def setup() -> None:
+            await run_stages(StageContext.open(store, config, run_id),
+                             ("ingest", "summaries", "index", "scenarios", "profiles"))
 
-        asyncio.run(profiles())
+        asyncio.run(setup())
 
 
 class Recorder:
@@ -76,10 +61,10 @@ class Recorder:
     def __enter__(self) -> Recorder:
         real, calls = self._real, self.calls
 
-        async def recording(gw, skill, inputs, *, output=None, image_product_ids=(), entity_id=""):
+        async def recording(gw, skill, inputs, *, output=None, image_product_ids=(), entity_id="", role=None):
             calls.append((skill, inputs, output, list(image_product_ids), entity_id))
             return await real(gw, skill, inputs, output=output, image_product_ids=image_product_ids,
-                              entity_id=entity_id)
+                              entity_id=entity_id, role=role)
 
         Gateway.run = recording
         return self
@@ -95,17 +80,11 @@ def stages(db: Path, n: int) -> dict[str, float]:
         run_id = start_run(store, "bench", config)
 
         async def go() -> None:
-            gateway, domain = domain_gateway(store, config, run_id)
-            start = time.perf_counter()
-            sim = await run_conversations(gateway, domain, get_retriever(store, config), get_policy(config),
-                                          profile_set_name(config, domain.name))
-            times["simulate"] = time.perf_counter() - start
-            start = time.perf_counter()
-            await rewrite_conversations(gateway, domain.name, sim.conversation_set)
-            times["rewrite"] = time.perf_counter() - start
-            start = time.perf_counter()
-            await review_conversations(gateway, domain.name, sim.conversation_set)
-            times["review"] = time.perf_counter() - start
+            ctx = StageContext.open(store, config, run_id)
+            for name in ("simulate", "rewrite", "review"):
+                start = time.perf_counter()
+                await BY_NAME[name].run(ctx)
+                times[name] = time.perf_counter() - start
 
         asyncio.run(go())
     return times

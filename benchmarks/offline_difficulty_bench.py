@@ -101,11 +101,11 @@ def main() -> None:
 
     # this run's set (a reused workdir may hold sets of other settings), named as muse names it
     from muse_core.config import load_config
-    from muse_core.manager import conversation_set
-    from muse_core.profiles import profile_set_name
+    from muse_core.plugins import registry
+    from muse_core.stages import conversation_set
 
     config = load_config(work / "muse.toml", db=db, seed=args.seed).with_offline_engine()
-    this_set = conversation_set(config, profile_set_name(config, config.domain))
+    this_set = conversation_set(config, registry().get("domain", config.domain))
     if args.judge:
         muse("evaluate", "--offline", "--config", "muse.toml", "--db", str(db), "--stage", "judge", cwd=work)
     figures = read_figures(db, this_set)
