@@ -19,16 +19,17 @@ from hypothesis import strategies as st
 from muse_core.config import ConversationsConfig, OfflineConfig, QuerierConfig, load_config
 from muse_core.judge import JudgeScores
 from muse_core.llm import Gateway, parse_answer
-from muse_core.manager import conversation_set
 from muse_core.reviewer import GRID, ReviewScores
 from muse_core.runs import start_run
+from muse_core.stages import conversation_set, profile_set
 from muse_core.store import Store
 from muse_core.summaries import ProductSummary
+from muse_plugins.fashion import FASHION
 from muse_plugins.offline import engine, malformed
 from muse_plugins.offline.judge import answer as judge
 from muse_plugins.offline.reviewer import review
 from muse_plugins.offline.vision import ImageFacts
-from tests.helpers import ROOT, build_profiles_db, run_conversation_stages
+from tests.helpers import ROOT, build_profiles_db, run_conversation_stages, run_stages
 
 N = 24
 CLEAN = OfflineConfig(malformed_p=0, reviewer_noise=0, judge_noise=0)
@@ -218,8 +219,9 @@ def test_the_judge_finds_a_recommendation_rich_in_attribute_words_more_informati
 def test_the_querier_pick_is_part_of_the_conversation_set(tmp_path: Path) -> None:
     config = load_config(db=tmp_path / "m.duckdb")
     random_pick = config.model_copy(update={"querier": QuerierConfig(pick="random")})
-    assert conversation_set(config, "p") != conversation_set(random_pick, "p")
-    assert conversation_set(config, "p") == conversation_set(load_config(db=tmp_path / "other.duckdb"), "p")
+    assert conversation_set(config, FASHION) != conversation_set(random_pick, FASHION)
+    assert profile_set(config, FASHION) == profile_set(random_pick, FASHION)  # the same profiles, simulated anew
+    assert conversation_set(config, FASHION) == conversation_set(load_config(db=tmp_path / "other.duckdb"), FASHION)
 
 
 def test_the_offline_rates_a_simulation_reads_are_part_of_an_offline_set(tmp_path: Path) -> None:
@@ -228,10 +230,11 @@ def test_the_offline_rates_a_simulation_reads_are_part_of_an_offline_set(tmp_pat
     def with_rates(config, **rates):
         return config.model_copy(update={"offline": config.offline.model_copy(update=rates)})
 
-    assert conversation_set(offline, "p") != conversation_set(with_rates(offline, need_vague_p=0.5), "p")
-    assert conversation_set(offline, "p") == conversation_set(with_rates(offline, judge_noise=0.9), "p")  # evaluation's
+    assert conversation_set(offline, FASHION) != conversation_set(with_rates(offline, need_vague_p=0.5), FASHION)
+    assert conversation_set(offline, FASHION) == \
+        conversation_set(with_rates(offline, judge_noise=0.9), FASHION)  # evaluation's
     real = load_config(db=tmp_path / "m.duckdb")  # no role plays the engine: its rates change nothing
-    assert conversation_set(real, "p") == conversation_set(with_rates(real, need_vague_p=0.5), "p")
+    assert conversation_set(real, FASHION) == conversation_set(with_rates(real, need_vague_p=0.5), FASHION)
 
 
 # -- every path fires on a small offline run of the bundled sample -----------------------------
@@ -319,8 +322,15 @@ def test_every_failure_path_fires_when_the_querier_misses(both_picks: Path) -> N
 @pytest.mark.slow
 def test_zero_rates_make_the_malformed_path_silent(profiles_db: Path, tmp_path: Path) -> None:
     quiet = OfflineConfig(malformed_p=0, need_vague_p=0, need_omit_p=0, need_wrong_p=0, rewrite_drift_p=0)
-    db = run_copy(profiles_db, tmp_path, "quiet.duckdb", offline=quiet)
-    with Store(db, read_only=True) as store:  # (the profiles were built at the default rates: not counted)
+    # the offline rates are part of the profile set's identity too: its profiles are made at the same
+    # rates (the conversation set's figures count only the conversations' own calls)
+    db = tmp_path / "quiet.duckdb"
+    shutil.copy(profiles_db, db)
+    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70}
+                         ).with_offline_engine().model_copy(update={"offline": quiet})
+    run_stages(config, ("scenarios", "profiles"), command="profiles")
+    run_conversation_stages(db, N, offline=quiet)
+    with Store(db, read_only=True) as store:
         f = figures(store, "rerank")
         assert f["answers"] > 0 and f["reasks"] == 0
 
