@@ -279,7 +279,7 @@ def _conversation(store: Store, cid: str, cset: str, k: int, profile: str, targe
     for idx, (role, text, pids, images) in enumerate(turns):
         store.con.execute("INSERT INTO turns VALUES (?, ?, 0, ?, 'ask', ?, ?, ?, ?, 'ck')",
                           [cid, idx, role, text, text, pids, images])
-    store.con.execute("INSERT INTO reviews VALUES (?, 2, 2, 2, 6, 5, ?, 'ok', 'ck', 'r')", [cid, kept])
+    store.con.execute("INSERT INTO reviews VALUES (?, 2, 2, 2, 6, 5, ?, 'ok', 'ck', 'r', NULL)", [cid, kept])
 
 
 def test_read_store_counts_users_items_and_images(tmp_path: Path) -> None:
