@@ -191,18 +191,25 @@ def test_every_generated_type_is_in_some_need_of_the_profile_judge() -> None:
 
 
 def test_a_small_generated_catalog_ingests_end_to_end_offline_with_no_rejects(tmp_path: Path) -> None:
-    """The ingest flow's three tasks, called as the flow calls them (without Prefect's engine and
-    server, which are not under test here)."""
-    from muse_flows.common import recorded_run
-    from muse_flows.ingest import index_task, ingest_task, summarize_task
+    """The ingest flow's three stage tasks, called as the flow calls them (without Prefect's engine
+    and server, which are not under test here)."""
+    import asyncio
+
+    from muse_core.stages import stages_of
+    from muse_flows.common import recorded_run, stage_task
 
     catalog = generate_catalog(200, 1, tmp_path / "catalog")
     config = load_config(db=tmp_path / "muse.duckdb", retrieval={"retriever": "bm25"}).with_offline_engine()
-    settings = config.model_dump(mode="json")
     with recorded_run(config, "ingest") as run:
-        ingested = ingest_task.fn(settings, str(catalog), run["run_id"], False)
-        summarized = summarize_task.fn(settings, run["run_id"], False)
-        index_task.fn(settings, False)
+
+        async def ingest() -> dict:
+            return {stage.name: await stage_task.fn(stage.name, str(config.db), run["run_id"],
+                                                    **({"catalog": str(catalog)} if stage.name == "ingest" else {}))
+                    for stage in stages_of("ingest")}
+
+        results = asyncio.run(ingest())
+    assert list(results) == ["ingest", "summaries", "index"]
+    ingested, summarized = results["ingest"], results["summaries"]
     assert (ingested["new"], ingested["rejected"], ingested["text_only"]) == (200, 0, 0)
     assert (summarized["summarized"], summarized["failures"]) == (200, {})
     with Store(config.db, read_only=True) as store:
