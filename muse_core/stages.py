@@ -159,17 +159,20 @@ def stages_of(command: str) -> tuple[Stage, ...]:
 
 def skill_settings(config: MuseConfig, domain: Domain, skills: tuple[str, ...]) -> dict[str, Any]:
     """Per skill: its version and what its role's model is and how it is sampled (not where it is
-    served, nor timeouts: moving a server elsewhere does not change what it answers)."""
+    served, nor timeouts: moving a server elsewhere does not change what it answers). A role the
+    offline engine plays, in process or as the muse offline server, is the engine and its
+    `[offline]` rates: its rules ignore the model name and the temperature."""
     dirs = StageContext.skill_dirs_of(domain)
     out: dict[str, Any] = {}
     for name in skills:
         skill = load_skill(name, dirs)
         role = config.role(skill.role)
-        out[name] = {"version": skill.version, "role": skill.role, "provider": role.provider, "model": role.model,
-                     "temperature": role.temperature, "max_tokens": role.max_tokens, "vision": role.vision,
-                     "structured": role.structured}
-        if role.plays_offline_engine:  # the simulator's rates change its answers
-            out[name]["offline"] = config.offline.model_dump(exclude={"judge_noise"})
+        out[name] = {"version": skill.version, "role": skill.role}
+        if role.plays_offline_engine:
+            out[name]["offline engine"] = config.offline.model_dump(exclude={"judge_noise"})
+        else:
+            out[name].update(provider=role.provider, model=role.model, temperature=role.temperature,
+                             max_tokens=role.max_tokens, vision=role.vision, structured=role.structured)
     return out
 
 

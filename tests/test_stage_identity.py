@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from muse_core.config import load_config
+from muse_core.plugins import PluginEntry, registry
 from muse_core.skills import SKILLS_DIR
 from muse_core.stages import STAGES, identity_material
 from muse_core.store import Store
 from muse_plugins.fashion import FASHION
+from muse_plugins.offline import OfflineProvider
 from tests.helpers import run_stages
 
 N = 3
@@ -20,9 +22,36 @@ ALL = tuple(stage.name for stage in STAGES)
 EVALUATION_SKILLS = {"judge_conversation", "rec_query", "response_generate", "tag_elements"}
 
 
+def role(config, name: str, **changes):
+    return config.model_copy(update={"roles": {**config.roles, name: config.roles[name].model_copy(update=changes)}})
+
+
+def section(config, name: str, **changes):
+    return config.model_copy(update={name: getattr(config, name).model_copy(update=changes)})
+
+
+class StubModels(OfflineProvider):
+    """A provider that is not the offline engine (so its model and temperature are identity),
+    answering with the engine's rules whatever the model: a stand-in for a real server."""
+
+    name = "stub"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stub_provider():
+    entries = registry().entries["llm_provider"]
+    entries["stub"] = PluginEntry("llm_provider", "stub", StubModels(), "test", __name__)
+    yield
+    del entries["stub"]
+
+
 def base_config(db: Path):
-    return load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70},
-                       conversations={"n": N, "concurrency": 6}).with_offline_engine()
+    """Offline, except the agent and the rewriter: stub models whose names and sampling count."""
+    config = load_config(db=db, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70},
+                         conversations={"n": N, "concurrency": 6}).with_offline_engine()
+    for name in ("agent", "rewriter"):
+        config = role(config, name, provider="stub", model="stub-a")
+    return config
 
 
 def worked(results: dict) -> set[str]:
@@ -42,20 +71,12 @@ def pipeline_db(tmp_path_factory) -> Path:
     return db
 
 
-def role(config, name: str, **changes):
-    return config.model_copy(update={"roles": {**config.roles, name: config.roles[name].model_copy(update=changes)}})
-
-
-def section(config, name: str, **changes):
-    return config.model_copy(update={name: getattr(config, name).model_copy(update=changes)})
-
-
 CHANGES = {
-    "rewriter model": (lambda c: role(c, "rewriter", model="offline-rewriter-2"), {"rewrite", "review"}),
+    "rewriter model": (lambda c: role(c, "rewriter", model="stub-b"), {"rewrite", "review"}),
     "rewriter temperature": (lambda c: role(c, "rewriter", temperature=0.3), {"rewrite", "review"}),
     "reviewer threshold": (lambda c: section(c, "conversations", keep_threshold=5.0), {"review"}),
     # the agent role writes summaries, screens profiles and plays the shopper and the assistant
-    "agent model": (lambda c: role(c, "agent", model="offline-agent-2"),
+    "agent model": (lambda c: role(c, "agent", model="stub-b"),
                     {"summaries", "profiles", "simulate", "rewrite", "review"}),
     "retriever": (lambda c: section(c, "retrieval", retriever="dense"),
                   {"index", "profiles", "simulate", "rewrite", "review"}),
@@ -87,7 +108,9 @@ def test_the_identity_holds_what_changes_a_stage_and_what_it_read(tmp_path: Path
     config = base_config(tmp_path / "x.duckdb")
     review = identity_material("review", config, FASHION)
     assert review["settings"] == {"threshold": 4.0}
-    assert review["skills"]["review_conversation"]["model"] == config.role("reviewer").model
+    assert "offline engine" in review["skills"]["review_conversation"]  # the engine ignores model names
+    rewrite = identity_material("rewrite", config, FASHION)
+    assert rewrite["skills"]["rewrite_utterance"]["model"] == "stub-a"
     assert set(review["after"]) == {"rewrite"}
     profiles = identity_material("profiles", config, FASHION)
     assert profiles["settings"]["scenarios"] == 70 and profiles["settings"]["retrieval"]["retriever"] == "bm25"
