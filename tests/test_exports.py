@@ -1,7 +1,6 @@
 """The exports (JSONL, Parquet, Hugging Face datasets, fine-tuning files, data card) on a real
 small offline database: six conversations of the bundled sample, built once for this module."""
 
-import asyncio
 import io
 import json
 import shutil
@@ -13,18 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from muse_core.config import load_config
 from muse_core.exports import (CARD_MARKER, ExportError, data_card_facts, export_finetune, export_hf, export_jsonl,
                                export_parquet, write_data_card)
-from muse_core.llm import Gateway
 from muse_core.plugins import registry
-from muse_core.profiles import build_profiles
-from muse_core.retrieval import get_retriever
-from muse_core.runs import start_run
-from muse_core.scenarios import build_scenarios
 from muse_core.store import Store
-from muse_plugins.fashion import FASHION
-from tests.helpers import build_sample_db, run_conversation_stages
+from tests.helpers import build_profiles_db, run_conversation_stages
 
 N = 6
 
@@ -32,13 +24,7 @@ N = 6
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     """The sample with 6 offline profiles and their conversations, rewritten and reviewed."""
-    path = build_sample_db(tmp_path_factory.mktemp("exports") / "exports.duckdb")
-    config = load_config(db=path, retrieval={"retriever": "bm25"}, profiles={"n": N, "scenarios": 70}).with_offline_engine()
-    metric = registry().get("dedup_metric", "bleu")
-    with Store(path) as store:
-        gateway = Gateway(store, config, start_run(store, "profiles", config))
-        asyncio.run(build_scenarios(gateway, FASHION, metric()))
-        asyncio.run(build_profiles(gateway, FASHION, metric(), get_retriever(store, config)))
+    path = build_profiles_db(tmp_path_factory.mktemp("exports") / "exports.duckdb", N)
     run_conversation_stages(path, N)
     with Store(path) as store:  # these tests are about exports: they start from every conversation kept
         store.con.execute("UPDATE reviews SET kept = TRUE")
@@ -413,12 +399,13 @@ def test_parquet_card_front_matter_gives_one_load_dataset_config_per_table(db: P
     assert {c["config_name"]: c["data_files"] for c in meta["configs"]} == {
         name: f"{name}.parquet" for name in counts}
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))  # a fresh cache: nothing from other runs
+    cache = str(tmp_path / "hf-cache")  # a fresh cache: HF_HOME is read once, when datasets is imported
     for name, rows in counts.items():
-        loaded = datasets.load_dataset(str(folder), name, split="train")
+        loaded = datasets.load_dataset(str(folder), name, split="train", cache_dir=cache)
         assert loaded.num_rows == rows, name
-    assert "backstory" in datasets.load_dataset(str(folder), split="train").column_names  # the default: conversations
-    assert datasets.load_dataset("parquet", data_files=str(folder / "turns.parquet"), split="train").num_rows == \
+    assert "backstory" in datasets.load_dataset(str(folder), split="train", cache_dir=cache).column_names  # the default: conversations
+    assert datasets.load_dataset("parquet", data_files=str(folder / "turns.parquet"), split="train",
+                                 cache_dir=cache).num_rows == \
         counts["turns"]
 
 
@@ -429,8 +416,8 @@ def test_finetune_card_configs_load_the_chat_files(db: Path, tmp_path: Path, mon
     meta = front_matter(folder / "README.md")
     assert [c["config_name"] for c in meta["configs"]] == ["response", "recommendation_query"]
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    assert datasets.load_dataset(str(folder), "recommendation_query", split="train").num_rows == \
+    assert datasets.load_dataset(str(folder), "recommendation_query", split="train",
+                                 cache_dir=str(tmp_path / "hf-cache")).num_rows == \
         counts["recommendation_query"]
 
 
