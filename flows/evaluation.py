@@ -13,45 +13,25 @@ from prefect.cache_policies import NONE
 from muse_core.config import MuseConfig
 from muse_core.context import StageContext
 from muse_core.corpora import read_corpus
-from muse_core.elements import tag_elements
-from muse_core.evaluation_sample import sample_conversations
-from muse_core.judge import judge_conversations, judge_corpus
-from muse_core.rec_task import run_rec_task
-from muse_core.response_task import run_response_task
-from muse_core.stages import report_dict
+from muse_core.judge import judge_corpus
+from muse_core.stages import report_dict, stages_of
 from muse_core.store import Store
-from muse_flows.common import progress, recorded_run, show_progress
+from muse_flows.common import progress, recorded_run, run_stage, show_progress
 
-STAGES = ("judge", "rec-task", "response-task", "elements", "corpus-judge")
-MUSE_STAGES = STAGES[:4]  # the stages on muse's own sample; corpus-judge works on the --corpus files
-
-
-def _context(store: Store, run_id: str) -> StageContext:
-    config = MuseConfig.model_validate(json.loads(store.scalar("SELECT config FROM runs WHERE run_id = ?", [run_id])))
-    return StageContext.open(store, config, run_id, progress(show_progress.get()))
+MUSE_STAGES = tuple(stage.name for stage in stages_of("evaluate"))  # on muse's own sample, in order
+STAGES = (*MUSE_STAGES, "corpus-judge")  # corpus-judge works on the --corpus files
 
 
-# Not cached by Prefect: each stage skips what the database already holds (see muse_flows.common).
-@task(cache_policy=NONE)
-async def evaluate_task(stage: str, db: str, run_id: str) -> dict:
-    with Store(db) as store:
-        ctx = _context(store, run_id)
-        sample = sample_conversations(store, ctx.config.seed, ctx.config.evaluation.sample)
-        if stage == "judge":
-            return report_dict(await judge_conversations(ctx, sample))
-        if stage == "rec-task":
-            return report_dict(await run_rec_task(ctx, sample))
-        if stage == "response-task":
-            return {"scores": [report_dict(s) for s in await run_response_task(ctx, sample)]}
-        return report_dict(await tag_elements(ctx, sample))
-
-
+# Not cached by Prefect: it skips what the database already holds (see muse_flows.common).
 @task(cache_policy=NONE)
 async def judge_corpus_task(spec: str, db: str, run_id: str) -> dict:
     """The conversation judge on a seeded sample of one external corpus ("redial:PATH")."""
     corpus = read_corpus(spec)
     with Store(db) as store:
-        return {"spec": spec, **report_dict(await judge_corpus(_context(store, run_id), corpus))}
+        config = MuseConfig.model_validate(json.loads(store.scalar("SELECT config FROM runs WHERE run_id = ?",
+                                                                   [run_id])))
+        ctx = StageContext.open(store, config, run_id, progress(show_progress.get()))
+        return {"spec": spec, **report_dict(await judge_corpus(ctx, corpus))}
 
 
 def chosen_stages(stages: list[str] | None, corpora: list[str]) -> list[str]:
@@ -78,8 +58,8 @@ async def evaluate_flow(config: MuseConfig, stages: list[str] | None = None, cor
     show_progress.set(progress)
     db = str(config.db)
     with recorded_run(config, "evaluate") as run:
-        results: dict = {stage: await evaluate_task.with_options(name=f"evaluate-{stage}")(stage, db, run["run_id"])
-                         for stage in chosen if stage in MUSE_STAGES}
+        results: dict = {stage: await run_stage(stage, config, run["run_id"]) for stage in chosen
+                         if stage in MUSE_STAGES}
         if "corpus-judge" in chosen:
             results["corpus-judge"] = [
                 await judge_corpus_task.with_options(name=f"judge-{spec.partition(':')[0]}")(spec, db, run["run_id"])

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from muse_core.config import OFFLINE_MODEL, MuseConfig
 from muse_core.progress import Progress
-from muse_core.stages import STAGES
+from muse_core.stages import DATASET_STAGES
 from muse_core.store import Store
 
 # The unit each model-calling stage's cost is counted per (the stages and their order: muse_core.stages).
@@ -172,11 +172,11 @@ def _dry_config(config: MuseConfig, db: Path, sample: int) -> MuseConfig:
 def _dry_run(config: MuseConfig, sample: int, progress: Progress) -> DryRun:
     from muse_core.context import StageContext
     from muse_core.runs import start_run
-    from muse_core.stages import conversation_set, profile_set
+    from muse_core.stages import DATASET_STAGES, conversation_set, profile_set
 
     runs: dict[str, str] = {}
     with Store(config.db) as store:
-        for stage in STAGES:  # one run per stage: the stage of an llm_calls row is its run's
+        for stage in DATASET_STAGES:  # one run per stage: the stage of an llm_calls row is its run's
             runs[stage.name] = start_run(store, f"estimate-{stage.name}", config)
             asyncio.run(stage.run(StageContext.open(store, config, runs[stage.name], progress)))
         domain = StageContext.open(store, config, runs["ingest"]).domain
@@ -250,7 +250,7 @@ def scale(dry: DryRun, config: MuseConfig, conversations: int, products: int | N
               "review": conversations}
     measured_for = {**needed, "profiles": candidates}  # profile calls scale with candidates screened
     stages, allowances = [], {}
-    for stage in (s.name for s in STAGES if s.name in UNITS):
+    for stage in (s.name for s in DATASET_STAGES if s.name in UNITS):
         measured = dry.units(stage)
         factor = measured_for[stage] / measured if measured else 0.0
         row = {"calls": 0.0, "prompt": 0.0, "image": 0.0, "completion": 0.0, "images": 0.0}

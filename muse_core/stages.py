@@ -93,6 +93,37 @@ async def _review(ctx: StageContext):
                                       identity("review", ctx.config, ctx.domain))
 
 
+def _sample(ctx: StageContext) -> list[str]:
+    """The seeded sample of kept conversations every evaluation stage works on."""
+    from muse_core.evaluation_sample import sample_conversations
+
+    return sample_conversations(ctx.store, ctx.config.seed, ctx.config.evaluation.sample)
+
+
+async def _judge(ctx: StageContext):
+    from muse_core.judge import judge_conversations
+
+    return await judge_conversations(ctx, _sample(ctx))
+
+
+async def _rec_task(ctx: StageContext):
+    from muse_core.rec_task import run_rec_task
+
+    return await run_rec_task(ctx, _sample(ctx))
+
+
+async def _response_task(ctx: StageContext):
+    from muse_core.response_task import run_response_task
+
+    return {"scores": [report_dict(s) for s in await run_response_task(ctx, _sample(ctx))]}
+
+
+async def _elements(ctx: StageContext):
+    from muse_core.elements import tag_elements
+
+    return await tag_elements(ctx, _sample(ctx))
+
+
 def _uses_vectors(config: MuseConfig) -> bool:
     """BM25 alone needs no vectors: embedding a large catalog on a CPU takes most of an ingest."""
     from muse_core.plugins import registry
@@ -147,8 +178,25 @@ STAGES: tuple[Stage, ...] = (
     Stage("review", "conversations", reads=("turns", "rewrites", "profiles"), writes=("reviews",),
           after=("rewrite",), skills=("review_conversation",),
           settings=lambda c: {"threshold": c.conversations.keep_threshold}, run=_review),
+    # `muse evaluate` (paper section 4): each on the same seeded sample of kept conversations; each
+    # skips what it already stored for the sample (its rows are keyed by model, not by identity)
+    Stage("judge", "evaluate", reads=("reviews", "turns", "conversation_products"), writes=("judge_scores",),
+          after=("review",), skills=("judge_conversation",),
+          settings=lambda c: {"sample": c.evaluation.sample, "rounds": c.evaluation.judge_rounds}, run=_judge),
+    Stage("rec-task", "evaluate", reads=("reviews", "turns", "querier_rounds"), writes=("rec_task_rounds",),
+          after=("review",), skills=("rec_query",),
+          settings=lambda c: {"sample": c.evaluation.sample, "models": c.evaluation.task_models,
+                              "ranks": c.evaluation.ranks, "retrieval": _retrieval(c)}, run=_rec_task),
+    Stage("response-task", "evaluate", reads=("reviews", "turns", "conversation_products"),
+          writes=("response_task_turns", "response_task_scores"), after=("review",), skills=("response_generate",),
+          settings=lambda c: {"sample": c.evaluation.sample, "models": c.evaluation.task_models},
+          run=_response_task),
+    Stage("elements", "evaluate", reads=("reviews", "turns"), writes=("utterance_elements",), after=("review",),
+          skills=("tag_elements",), settings=lambda c: {"sample": c.evaluation.sample}, run=_elements),
 )
 BY_NAME: dict[str, Stage] = {stage.name: stage for stage in STAGES}
+# the stages that build a dataset (what `muse run` and `muse estimate` run): all but the evaluation
+DATASET_STAGES: tuple[Stage, ...] = tuple(stage for stage in STAGES if stage.command != "evaluate")
 COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(stage.command for stage in STAGES))
 
 

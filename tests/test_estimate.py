@@ -18,7 +18,7 @@ from muse_core.estimate import (
     scale,
 )
 from muse_core.skills import SKILLS_DIR, load_skill
-from muse_core.stages import STAGES
+from muse_core.stages import DATASET_STAGES
 
 PAPER_MODELS = ("gpt-4o-mini", "anthropic/claude-3-5-haiku-20241022")
 
@@ -42,8 +42,8 @@ def render(est: Estimate) -> str:
 
 def test_every_stage_has_calls_and_tokens(est: Estimate) -> None:
     # every stage that calls a model, in the pipeline's order
-    assert [s.stage for s in est.stages] == [stage.name for stage in STAGES if stage.skills]
-    assert set(UNITS) == {stage.name for stage in STAGES if stage.skills}
+    assert [s.stage for s in est.stages] == [stage.name for stage in DATASET_STAGES if stage.skills]
+    assert set(UNITS) == {stage.name for stage in DATASET_STAGES if stage.skills}
     for s in est.stages:
         assert s.calls > 0 and s.prompt_tokens > 0 and s.completion_tokens > 0, s
     assert est.stage("summaries").units == est.dry_run.products == 245

@@ -311,12 +311,13 @@ def test_every_failure_path_fires_when_the_querier_misses(both_picks: Path) -> N
         assert f["injected_pct"] > figures(store, "rerank")["injected_pct"]
         assert store.scalar("SELECT count(*) FROM rewrite_check_failures WHERE conversation_set = ?",
                             [f["conversation_set"]]) > 0
-        # every drop has a reason the reviewer could name, and the handed-over targets are among them
-        reasons = [r for (r,) in store.con.execute(
-            "SELECT v.reason FROM reviews v JOIN conversations c USING (conversation_id)"
-            " WHERE NOT v.kept AND c.conversation_set = ?", [f["conversation_set"]]).fetchall()]
-        assert all(r != "coherent, grounded and consistent" for r in reasons), reasons
-        assert any("handed over" in r for r in reasons)
+        # a drop names what the reviewer found, the handed-over targets among them; a conversation it
+        # found nothing wrong with is dropped only by noise under this set's strict threshold of 5,
+        # never under the default 4
+        drops = store.rows("SELECT v.reason, v.total FROM reviews v JOIN conversations c USING (conversation_id)"
+                           " WHERE NOT v.kept AND c.conversation_set = ?", [f["conversation_set"]])
+        assert all(d["total"] >= 4.0 for d in drops if d["reason"] == "coherent, grounded and consistent"), drops
+        assert any("handed over" in d["reason"] for d in drops)
 
 
 @pytest.mark.slow

@@ -11,15 +11,14 @@ import pytest
 from muse_core.config import load_config
 from muse_core.plugins import PluginEntry, registry
 from muse_core.skills import SKILLS_DIR
-from muse_core.stages import STAGES, identity_material
+from muse_core.stages import DATASET_STAGES, STAGES, identity_material
 from muse_core.store import Store
 from muse_plugins.fashion import FASHION
 from muse_plugins.offline import OfflineProvider
 from tests.helpers import run_stages
 
 N = 3
-ALL = tuple(stage.name for stage in STAGES)
-EVALUATION_SKILLS = {"judge_conversation", "rec_query", "response_generate", "tag_elements"}
+ALL = tuple(stage.name for stage in DATASET_STAGES)
 
 
 def role(config, name: str, **changes):
@@ -117,10 +116,10 @@ def test_the_identity_holds_what_changes_a_stage_and_what_it_read(tmp_path: Path
     assert identity_material("profiles", section(config, "profiles", scenarios=80), FASHION) != profiles
 
 
-def test_every_skill_is_called_by_one_stage_or_the_evaluation() -> None:
+def test_every_skill_is_called_by_one_stage() -> None:
     staged = [skill for stage in STAGES for skill in stage.skills]
     assert len(staged) == len(set(staged))
-    assert set(staged) | EVALUATION_SKILLS == {p.name.removesuffix(".toml") for p in SKILLS_DIR.iterdir() if p.name.endswith(".toml")}
+    assert set(staged) == {p.name.removesuffix(".toml") for p in SKILLS_DIR.iterdir() if p.name.endswith(".toml")}
 
 
 
