@@ -8,7 +8,6 @@ downloads) is asyncio inside the stage.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from muse_core.config import MuseConfig
 from muse_core.context import StageContext
 from muse_core.progress import Progress
 from muse_core.run_lock import exclusive_run
-from muse_core.runs import finish_run, mark_interrupted, start_run
+from muse_core.runs import finish_run, mark_interrupted, run_config, start_run
 from muse_core.stages import BY_NAME, report_dict
 from muse_core.store import Store
 
@@ -73,11 +72,13 @@ def recorded_run(config: MuseConfig, command: str) -> Iterator[dict[str, Any]]:
 async def stage_task(stage: str, db: str, run_id: str, catalog: str | None = None) -> dict[str, Any]:
     """Run one stage of muse_core.stages with the configuration recorded in the run's row."""
     with Store(db) as store:
-        config = MuseConfig.model_validate(json.loads(store.scalar("SELECT config FROM runs WHERE run_id = ?",
-                                                                   [run_id])))
-        ctx = StageContext.open(store, config, run_id, progress(show_progress.get()),
-                                catalog=Path(catalog) if catalog else None)
+        ctx = stage_context(store, run_id, catalog=Path(catalog) if catalog else None)
         return report_dict(await BY_NAME[stage].run(ctx))
+
+
+def stage_context(store: Store, run_id: str, catalog: Path | None = None) -> StageContext:
+    """A task's context: the run's recorded configuration, and progress bars if the CLI asked."""
+    return StageContext.open(store, run_config(store, run_id), run_id, progress(show_progress.get()), catalog)
 
 
 async def run_stage(stage: str, config: MuseConfig, run_id: str, **params: Any) -> dict[str, Any]:

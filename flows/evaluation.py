@@ -5,18 +5,15 @@ external corpus given (ReDial, INSPIRED). Every stage skips what an earlier run 
 
 from __future__ import annotations
 
-import json
-
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
 from muse_core.config import MuseConfig
-from muse_core.context import StageContext
 from muse_core.corpora import read_corpus
 from muse_core.judge import judge_corpus
 from muse_core.stages import report_dict, stages_of
 from muse_core.store import Store
-from muse_flows.common import progress, recorded_run, run_stage, show_progress
+from muse_flows.common import recorded_run, run_stage, show_progress, stage_context
 
 MUSE_STAGES = tuple(stage.name for stage in stages_of("evaluate"))  # on muse's own sample, in order
 STAGES = (*MUSE_STAGES, "corpus-judge")  # corpus-judge works on the --corpus files
@@ -28,10 +25,7 @@ async def judge_corpus_task(spec: str, db: str, run_id: str) -> dict:
     """The conversation judge on a seeded sample of one external corpus ("redial:PATH")."""
     corpus = read_corpus(spec)
     with Store(db) as store:
-        config = MuseConfig.model_validate(json.loads(store.scalar("SELECT config FROM runs WHERE run_id = ?",
-                                                                   [run_id])))
-        ctx = StageContext.open(store, config, run_id, progress(show_progress.get()))
-        return {"spec": spec, **report_dict(await judge_corpus(ctx, corpus))}
+        return {"spec": spec, **report_dict(await judge_corpus(stage_context(store, run_id), corpus))}
 
 
 def chosen_stages(stages: list[str] | None, corpora: list[str]) -> list[str]:

@@ -171,6 +171,7 @@ def _dry_config(config: MuseConfig, db: Path, sample: int) -> MuseConfig:
 
 def _dry_run(config: MuseConfig, sample: int, progress: Progress) -> DryRun:
     from muse_core.context import StageContext
+    from muse_core.plugins import registry
     from muse_core.runs import start_run
     from muse_core.stages import DATASET_STAGES, conversation_set, profile_set
 
@@ -179,7 +180,7 @@ def _dry_run(config: MuseConfig, sample: int, progress: Progress) -> DryRun:
         for stage in DATASET_STAGES:  # one run per stage: the stage of an llm_calls row is its run's
             runs[stage.name] = start_run(store, f"estimate-{stage.name}", config)
             asyncio.run(stage.run(StageContext.open(store, config, runs[stage.name], progress)))
-        domain = StageContext.open(store, config, runs["ingest"]).domain
+        domain = registry().get("domain", config.domain)
         profiles, conv_set = profile_set(config, domain), conversation_set(config, domain)
         return DryRun(
             sample=sample,

@@ -96,10 +96,10 @@ async def review_conversations(ctx: StageContext, conv_set: str, rewrite_identit
         total_score = round(s.content_quality + s.logical_fluency + s.user_consistency, 2)
         kept = total_score >= settings.keep_threshold
         with store.transaction() as con:
-            # a review made under other settings, and its screen
-            con.execute("DELETE FROM reviews WHERE conversation_id = ?", [cid])
-            con.execute("DELETE FROM screens WHERE stage = 'conversation' AND screen = 'review' AND entity_id = ?",
-                        [cid])
+            if conv["redo"]:  # the review made under other settings, and its screen
+                con.execute("DELETE FROM reviews WHERE conversation_id = ?", [cid])
+                con.execute("DELETE FROM screens WHERE stage = 'conversation' AND screen = 'review'"
+                            " AND entity_id = ?", [cid])
             con.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [cid, s.content_quality, s.logical_fluency, s.user_consistency, total_score,
                          settings.keep_threshold, kept, s.reason, result.cache_key, ctx.run_id, identity])

@@ -20,6 +20,11 @@ def start_run(store: Store, command: str, config: MuseConfig) -> str:
     return run_id
 
 
+def run_config(store: Store, run_id: str) -> MuseConfig:
+    """The resolved configuration a run recorded when it started (what its stages run with)."""
+    return MuseConfig.model_validate(json.loads(store.scalar("SELECT config FROM runs WHERE run_id = ?", [run_id])))
+
+
 def mark_interrupted(store: Store) -> tuple[int, int]:
     """Runs still 'running' and calls still 'pending' belong to killed processes: call this only while
     holding the database's run lock with no run of this process open. Returns (runs, calls) marked."""

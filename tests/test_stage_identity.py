@@ -131,3 +131,12 @@ def test_every_skill_names_a_defined_role_and_has_an_offline_rule() -> None:
     names = {p.name.removesuffix(".toml") for p in SKILLS_DIR.iterdir() if p.name.endswith(".toml")}
     assert {load_skill(name).role for name in names} <= set(ROLES)
     assert names == set(RULES)  # a rule the simulator has for every skill, and none for a skill that is gone
+
+
+def test_an_unknown_stage_is_refused_with_the_stages_named() -> None:
+    import asyncio
+
+    from muse_core.stages import run_stages
+
+    with pytest.raises(ValueError, match="unknown stage.*summaries"):
+        asyncio.run(run_stages(None, ("summarise",)))
