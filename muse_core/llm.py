@@ -68,16 +68,27 @@ class LLMResponse:
     cost_usd: float = 0.0
     response_model: str | None = None  # the model id the server answered with
     pricing: str = "unknown"  # price-map | local | unknown | offline
+    # What the server's rate-limit headers said, where the client exposes them; keys among
+    # remaining_requests, remaining_tokens, reset_requests_s, reset_tokens_s, limit_requests, limit_tokens.
+    rate_limits: dict[str, float] | None = None
 
 
 class ProviderError(Exception):
     """A provider attempt failed. `retryable` covers 429, 5xx, timeouts and connection errors."""
 
-    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None, status: int | None = None):
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None, status: int | None = None,
+                 timeout: bool = False, rate_limits: dict[str, float] | None = None):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
         self.status = status
+        self.timeout = timeout  # the request timed out: a sign of overload, like a 429
+        self.rate_limits = rate_limits  # as LLMResponse.rate_limits, from the error's headers
+
+    @property
+    def throttled(self) -> bool:
+        """The provider is telling us to slow down: the adaptive limit backs off."""
+        return self.status == 429 or self.timeout
 
 
 class LLMProvider(Protocol):

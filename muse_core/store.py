@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from muse_core.run_lock import DEFAULT_WAIT_S, hold
 
@@ -226,6 +227,20 @@ class Store:
             if len(waiting) == len(pending):  # no progress: show the first real error
                 self.con.execute(waiting[0].read_text())
             pending = waiting
+
+    # -- writes ------------------------------------------------------------------------------
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, verb: str = "INSERT") -> None:
+        """Insert many rows in one statement: DuckDB reads them as one Arrow table, where
+        `executemany` would run a statement per row. `verb`: "INSERT OR REPLACE" / "INSERT OR IGNORE"."""
+        if not rows:
+            return
+        batch = pa.Table.from_arrays([pa.array([row[i] for row in rows]) for i in range(len(columns))],
+                                     names=[f"c{i}" for i in range(len(columns))])
+        self.con.register("_muse_insert", batch)
+        try:
+            self.con.execute(f"{verb} INTO {table} ({', '.join(columns)}) SELECT * FROM _muse_insert")
+        finally:
+            self.con.unregister("_muse_insert")
 
     # -- small query helpers -----------------------------------------------------------------
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
