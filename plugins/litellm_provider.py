@@ -4,9 +4,10 @@ environment, read at call time, and never leave the process except to the provid
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import os
+import re
+from collections.abc import Coroutine, Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,19 +26,90 @@ LOCAL_PROVIDERS = {"ollama", "ollama_chat", "llamafile", "lm_studio", "hosted_vl
 NO_KEY = "no-key"
 
 
+class _NoLogging:
+    """Stands in for litellm's global async logging worker. That worker ties its queue to the first
+    event loop it sees, and a loop that closes with log events still queued hangs in its shutdown
+    (each `asyncio.run` of the tests and CLI is a new loop). muse records every call itself and
+    registers no litellm callbacks, so the events are dropped: less CPU per call, too."""
+
+    def ensure_initialized_and_enqueue(self, async_coroutine: Coroutine) -> None:
+        async_coroutine.close()  # never awaited on purpose; closing it avoids the 'never awaited' warning
+
+    def enqueue(self, coroutine: Coroutine) -> None:
+        coroutine.close()
+
+    def start(self) -> None:
+        pass
+
+    async def flush(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+
 def _litellm() -> Any:
     import litellm  # imported lazily: it takes seconds, and offline runs never need it
+    from litellm.litellm_core_utils import logging_worker
 
     litellm.drop_params = True  # e.g. `seed` for providers that lack it
     litellm.suppress_debug_info = True  # no "Give Feedback" banners on stdout
+    # litellm (pinned) imports the worker by name at each use, so replacing the module's attribute suffices
+    logging_worker.GLOBAL_LOGGING_WORKER = _NoLogging()
     guard_loggers()  # litellm logs raw provider errors at DEBUG, and those may quote a key
     return litellm
 
 
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?")
+
+
+def parse_duration(text: str) -> float | None:
+    """Seconds in a reset header: OpenAI's '1m30.5s', '20ms', '6m0s', or a plain number of seconds."""
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    match = _DURATION.fullmatch(text)
+    if not text or match is None:
+        return None  # e.g. an HTTP date: not paced by it
+    hours, minutes, seconds, millis = (float(g) if g else 0.0 for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds + millis / 1000
+
+
+_LIMIT_HEADERS = {"remaining_requests": "x-ratelimit-remaining-requests",
+                  "remaining_tokens": "x-ratelimit-remaining-tokens",
+                  "limit_requests": "x-ratelimit-limit-requests", "limit_tokens": "x-ratelimit-limit-tokens",
+                  "reset_requests_s": "x-ratelimit-reset-requests", "reset_tokens_s": "x-ratelimit-reset-tokens"}
+
+
+def rate_limits(headers: Mapping[str, Any] | None) -> dict[str, float] | None:
+    """The OpenAI-style x-ratelimit-* headers as LLMResponse.rate_limits, or None when there are none.
+    litellm hands them on as they came and again prefixed 'llm_provider-'; either is read."""
+    if not headers:
+        return None
+    found: dict[str, float] = {}
+    for key, name in _LIMIT_HEADERS.items():
+        raw = headers.get(name, headers.get(f"llm_provider-{name}"))
+        if raw is None:
+            continue
+        try:
+            value = parse_duration(str(raw)) if key.startswith("reset") else float(raw)
+        except ValueError:
+            value = None
+        if value is not None:
+            found[key] = value
+    return found or None
+
+
+def _error_headers(exc: Exception) -> Mapping[str, Any]:
+    response = getattr(exc, "response", None)
+    return getattr(response, "headers", None) or getattr(exc, "litellm_response_headers", None) or {}
+
+
 def _retry_after(exc: Exception) -> float | None:
     """Seconds the server asked us to wait (Retry-After / retry-after-ms), if it said."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or getattr(exc, "litellm_response_headers", None) or {}
+    headers = _error_headers(exc)
     try:
         if "retry-after-ms" in headers:
             return float(headers["retry-after-ms"]) / 1000
@@ -136,8 +208,12 @@ def _classify(exc: Exception, model: str) -> ProviderError:
         return ProviderError(f"{name}: cannot reach the server: {message}", retryable=True)
     if name in ("Timeout", "ServiceUnavailableError", "InternalServerError",
                 "BadGatewayError", "RateLimitError") or (isinstance(status, int) and (status == 429 or status >= 500)):
+        if name == "RateLimitError":
+            status = 429
+        # a timeout and a 429 are the server's signs of overload: the adaptive limit backs off on them
         return ProviderError(f"{name}: {message}", retryable=True, retry_after=_retry_after(exc),
-                             status=status if isinstance(status, int) else None)
+                             status=status if isinstance(status, int) else None, timeout=name == "Timeout",
+                             rate_limits=rate_limits(_error_headers(exc)))
     hints = {401: "authentication failed; check the key", 403: "access denied; check the key's permissions",
              404: f"model '{model}' or the endpoint was not found; check the model name and api_base"}
     hint = hints.get(status) if isinstance(status, int) else None
@@ -205,9 +281,9 @@ class LiteLLMProvider:
             if fmt is not None:
                 kwargs["response_format"] = response_format(fmt, request.skill, request.json_schema)
             try:
-                # The sync client in a worker thread: litellm's async client ties a global logging
-                # queue to the first event loop it sees and then hangs the shutdown of later loops.
-                response = await asyncio.to_thread(litellm.completion, **kwargs)
+                # litellm's async client: as many calls in flight as the gateway lets out, not a thread
+                # pool's worth (see _NoLogging for what makes it safe across event loops)
+                response = await litellm.acompletion(**kwargs)
                 break
             except Exception as exc:  # noqa: BLE001 - every provider failure is classified, redacted and re-raised
                 error = _classify(exc, request.model)
@@ -225,8 +301,10 @@ class LiteLLMProvider:
                 cost = float(litellm.completion_cost(completion_response=response, model=request.model) or 0.0)
             except Exception:  # noqa: BLE001 - litellm raises bare Exception for models missing from its price map
                 pricing = "unknown"
+        hidden = getattr(response, "_hidden_params", None) or {}
         return LLMResponse(text, getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None),
-                           cost, response_model=getattr(response, "model", None), pricing=pricing)
+                           cost, response_model=getattr(response, "model", None), pricing=pricing,
+                           rate_limits=rate_limits(hidden.get("additional_headers")))
 
     def prepare(self) -> None:
         """Import litellm now (seconds), so preflight's timed probe measures the server alone."""
@@ -240,7 +318,7 @@ class LiteLLMProvider:
         if role.send_inputs:  # the muse offline server answers skills only: probe with the simplest one
             kwargs["extra_body"] = {"muse": {"skill": "chatter_greet", "skill_version": 1, "inputs": {}, "seed": 0}}
         try:
-            await asyncio.to_thread(litellm.completion, **kwargs)
+            await litellm.acompletion(**kwargs)
         except Exception as exc:  # noqa: BLE001 - classified below
             error = _classify(exc, role.model)
             if error.status == 429:

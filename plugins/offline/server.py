@@ -7,6 +7,10 @@ litellm -> openai client -> HTTP. Faults can be injected at given rates: 429 wit
 decided by a seeded hash, so a test with 30% faults is deterministic and always recoverable.
 Like the engine's own `[offline] malformed_p`, a malformed answer is only ever a first try's (the
 re-ask is answered well), and one answer is spoilt at most once.
+For throughput work it can also act like a remote provider: `latency_s` added to every answer
+(awaited, so many requests wait at once) and a requests-per-minute cap `rpm_limit` over a
+trailing 60 s window, answered 429 with Retry-After above it, with OpenAI's
+`x-ratelimit-*-requests` headers on every answer.
 It answers like an OpenAI server: `stream` as server-sent events, errors as OpenAI-shaped JSON
 (400 for what the engine cannot answer, never a 500 or a reset), and its own model id.
 """
@@ -21,8 +25,8 @@ import logging
 import random
 import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,11 +56,53 @@ class Faults:
     # Test aid: quote the caller's Authorization header in 500 bodies, as a careless upstream
     # might, to prove muse redacts keys before storing or logging errors.
     leak_key_in_errors: bool = False
+    # Like a remote provider: seconds added to every answer, and a requests-per-minute cap (None: none).
+    latency_s: float = 0.0
+    rpm_limit: int | None = None
 
     def __post_init__(self) -> None:
         rates = [self.rate_429, self.rate_500, self.rate_slow, self.rate_malformed]
         if any(r < 0 for r in rates) or sum(rates) > 1:
             raise ValueError("fault rates must be >= 0 and sum to at most 1")
+        if self.latency_s < 0:
+            raise ValueError("latency must be >= 0")
+        if self.rpm_limit is not None and self.rpm_limit < 1:
+            raise ValueError("the requests-per-minute limit must be at least 1")
+
+
+def duration(seconds: float) -> str:
+    """A duration as OpenAI writes it in x-ratelimit-reset-*: '20ms', '1.5s', '6m0s'."""
+    if seconds < 1:
+        return f"{max(0, round(seconds * 1000))}ms"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}m{rest:.3g}s" if minutes else f"{rest:.3g}s"
+
+
+class RequestWindow:
+    """At most `limit` admitted requests in any trailing `period` seconds (a sliding log)."""
+
+    def __init__(self, limit: int, period: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self.times: deque[float] = deque()
+
+    def admit(self) -> tuple[bool, dict[str, str]]:
+        """(admitted, the rate-limit headers of the answer). The reset is when the oldest request
+        leaves the window, i.e. when the next place frees up; a refusal's Retry-After says the same."""
+        now = self.clock()
+        while self.times and self.times[0] <= now - self.period:
+            self.times.popleft()
+        admitted = len(self.times) < self.limit
+        if admitted:
+            self.times.append(now)
+        reset = self.times[0] + self.period - now if self.times else 0.0
+        headers = {"x-ratelimit-limit-requests": str(self.limit),
+                   "x-ratelimit-remaining-requests": str(self.limit - len(self.times)),
+                   "x-ratelimit-reset-requests": duration(reset)}
+        if not admitted:
+            headers |= {"retry-after": f"{reset:.3f}", "retry-after-ms": str(max(1, round(reset * 1000)))}
+        return admitted, headers
 
 
 def create_app(faults: Faults | None = None) -> FastAPI:
@@ -64,6 +110,7 @@ def create_app(faults: Faults | None = None) -> FastAPI:
     app = FastAPI(title="muse offline engine (rule-based simulator, not a language model)")
     app.state.stats = Counter()
     fault_counts: Counter[str] = Counter()
+    window = RequestWindow(faults.rpm_limit) if faults.rpm_limit else None
 
     def choose_fault(root: str, first_try: bool) -> str | None:
         """`first_try`: no answer of this request was refused yet; only then may one be malformed."""
@@ -91,6 +138,16 @@ def create_app(faults: Faults | None = None) -> FastAPI:
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Response:
         app.state.stats["requests"] += 1  # rejected requests count too: the client did send them
+        limit_headers: dict[str, str] = {}
+        if window is not None:
+            # counted before anything else, like a provider's gateway: even a bad request spends a place
+            admitted, limit_headers = window.admit()
+            if not admitted:
+                app.state.stats["throttled"] += 1
+                return _error(429, f"rate limited: more than {faults.rpm_limit} requests per minute",
+                              headers=limit_headers)
+        if faults.latency_s:
+            await asyncio.sleep(faults.latency_s)  # awaited: the server keeps taking other requests meanwhile
         try:
             body = json.loads(await request.body())
         except ValueError:  # not JSON, or not UTF-8
@@ -159,12 +216,12 @@ def create_app(faults: Faults | None = None) -> FastAPI:
             options = body.get("stream_options")
             include_usage = isinstance(options, dict) and options.get("include_usage") is True
             return StreamingResponse(_events(head, text, usage if include_usage else None),
-                                     media_type="text/event-stream")
+                                     media_type="text/event-stream", headers=limit_headers)
         return JSONResponse({
             **head, "object": "chat.completion",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
             "usage": usage,
-        })
+        }, headers=limit_headers)
 
     return app
 
