@@ -39,18 +39,24 @@ class RateLimiter:
         self.tokens = TokenBucket(tokens_per_minute) if tokens_per_minute else None
         self._lock = asyncio.Lock()
 
+    def wait_time(self, tokens: int) -> float:
+        """Seconds until one request of `tokens` fits both limits (0 if it does now); takes nothing."""
+        return max(self.requests.wait_time(1) if self.requests else 0.0,
+                   self.tokens.wait_time(tokens) if self.tokens else 0.0)
+
+    def take(self, tokens: int) -> None:
+        """Spend one request and `tokens` (callers that wait by `wait_time` themselves, in order)."""
+        if self.requests:
+            self.requests.take(1)
+        if self.tokens:
+            self.tokens.take(tokens)
+
     async def acquire(self, tokens: int) -> None:
         # The lock keeps callers in arrival order, so a big request is not starved by small ones.
         async with self._lock:
             while True:
-                wait = max(
-                    self.requests.wait_time(1) if self.requests else 0.0,
-                    self.tokens.wait_time(tokens) if self.tokens else 0.0,
-                )
+                wait = self.wait_time(tokens)
                 if wait <= 0:
                     break
                 await asyncio.sleep(wait)
-            if self.requests:
-                self.requests.take(1)
-            if self.tokens:
-                self.tokens.take(tokens)
+            self.take(tokens)

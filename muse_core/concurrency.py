@@ -1,0 +1,174 @@
+"""How many provider attempts may be in flight, adapted to what the provider says.
+
+`AdaptiveLimit` combines three things an attempt must wait for:
+- a concurrency window, adapted by additive increase / multiplicative decrease (AIMD, as TCP):
+  +1 per window's worth of answers, halved on a 429 or a timeout, at most once per round trip,
+  always within 1..max_concurrency;
+- the configured requests/tokens-per-minute buckets (`RateLimiter`): hard ceilings, never adapted;
+- pacing from the provider's rate-limit headers: when the budget left before its reset gets low,
+  the starts are spread over the time to the reset instead of bursting into 429s; a Retry-After
+  pauses every new start.
+
+    async with limit.slot(tokens):
+        response = await provider.complete(request)   # one attempt
+        limit.succeeded(response.rate_limits)          # or limit.throttled(error.retry_after) on 429/timeout
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+
+from muse_core.ratelimit import RateLimiter
+
+# When the current task's latest attempt started: a throttle of an attempt that started before the
+# last decrease is the same congestion event, not a new one.
+_attempt_started: ContextVar[float | None] = ContextVar("muse_attempt_started", default=None)
+
+
+class AdaptiveLimit:
+    # Pacing starts when fewer than this share of the provider's limit is left (beyond the attempts
+    # already in flight, which the provider had not counted yet when it answered).
+    LOW_SHARE = 0.1
+    MIN_MARGIN = 2.0
+
+    def __init__(self, max_concurrency: int, requests_per_minute: float | None, tokens_per_minute: float | None,
+                 *, clock: Callable[[], float] = time.monotonic) -> None:
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self.max_concurrency = max_concurrency
+        self._rate = RateLimiter(requests_per_minute, tokens_per_minute)
+        self._clock = clock
+        # Start at the ceiling: it is what the user configured and what the gateway did before (a
+        # plain semaphore); local servers never throttle and so keep it, and a remote provider trims
+        # it on its first 429s in a few halvings (64 -> 1 in 6), faster than growing from 1 would be.
+        self._cwnd = float(max_concurrency)
+        self.in_flight = 0
+        self._starts: deque[float] = deque()  # start times of the last 60 s, for per_minute()
+        self._last_decrease = float("-inf")
+        self._pause_until = 0.0  # Retry-After, or no budget left before the reset
+        self._interval = 0.0  # pacing: at least this long between starts ...
+        self._pace_until = 0.0  # ... until the reset the headers announced
+        self._last_start = float("-inf")
+        self._attempts = 0
+        self._tokens_per_attempt = 0.0  # running mean of the slot sizes, to read a token budget as attempts
+        self._admission: asyncio.Lock | None = None  # made in the running loop (the limit may be built outside one)
+        self._freed: asyncio.Event | None = None
+
+    # -- the state shown and tested ----------------------------------------------------------
+    @property
+    def window(self) -> int:
+        """The current adapted limit on attempts in flight, 1..max_concurrency."""
+        return max(1, min(self.max_concurrency, int(self._cwnd)))
+
+    def per_minute(self) -> float:
+        """Attempts started in the last 60 s."""
+        self._forget_old(self._clock())
+        return float(len(self._starts))
+
+    def describe(self) -> str:
+        """Short text for a progress bar: '12/64 in flight · 230/min', plus a pause if one holds."""
+        text = f"{self.in_flight}/{self.window} in flight · {self.per_minute():.0f}/min"
+        wait = self._pause_until - self._clock()
+        return f"{text} · paused {wait:.0f}s" if wait >= 1 else text
+
+    # -- entering and leaving ------------------------------------------------------------------
+    @asynccontextmanager
+    async def slot(self, tokens: int) -> AsyncIterator[None]:
+        """One provider attempt: waits for a place in the window, the rpm/tpm buckets and any pause."""
+        await self._enter(tokens)
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            if self._freed is not None:
+                self._freed.set()
+
+    async def _enter(self, tokens: int) -> None:
+        if self._admission is None or self._freed is None:
+            self._admission, self._freed = asyncio.Lock(), asyncio.Event()
+        # One admission at a time, in arrival order (asyncio.Lock is fair): a waiting call is not overtaken.
+        async with self._admission:
+            while True:
+                if self.in_flight >= self.window:
+                    self._freed.clear()
+                    await self._freed.wait()  # set when an attempt leaves
+                    continue
+                now = self._clock()
+                delay = max(self._pause_until - now, self._pacing_delay(now), self._rate.wait_time(tokens))
+                if delay > 0:
+                    await asyncio.sleep(delay)  # then look again: a pause may have grown meanwhile
+                    continue
+                break
+            self._rate.take(tokens)
+            now = self._clock()
+            self.in_flight += 1
+            self._last_start = now
+            self._starts.append(now)
+            self._forget_old(now)
+            self._attempts += 1
+            self._tokens_per_attempt += (tokens - self._tokens_per_attempt) / min(self._attempts, 100)
+            _attempt_started.set(now)
+
+    def _pacing_delay(self, now: float) -> float:
+        if now >= self._pace_until:
+            return 0.0
+        return self._last_start + self._interval - now
+
+    def _forget_old(self, now: float) -> None:
+        while self._starts and self._starts[0] <= now - 60:
+            self._starts.popleft()
+
+    # -- what the provider said ------------------------------------------------------------------
+    def succeeded(self, rate_limits: dict[str, float] | None) -> None:
+        """An answer: widen the window by 1/window (so by one per window's worth of answers), and
+        pace by the rate-limit headers if they came."""
+        self._cwnd = min(float(self.max_concurrency), self._cwnd + 1.0 / self._cwnd)
+        if self._freed is not None:
+            self._freed.set()  # a wider window may admit a waiting call
+        if rate_limits:
+            self._pace(rate_limits)
+
+    def throttled(self, retry_after: float | None, rate_limits: dict[str, float] | None = None) -> None:
+        """A 429 or a timeout: halve the window, once per round trip (the other attempts that were
+        already in flight when it was halved report the same congestion). A Retry-After pauses
+        every new start that long."""
+        now = self._clock()
+        started = _attempt_started.get()
+        if started is None or started >= self._last_decrease:
+            self._cwnd = max(1.0, self.window / 2)
+            self._last_decrease = now
+        if retry_after is not None and retry_after > 0:
+            self._pause_until = max(self._pause_until, now + retry_after)
+        if rate_limits:
+            self._pace(rate_limits)
+
+    def _pace(self, rate_limits: dict[str, float]) -> None:
+        """Spread what is left of the provider's budget over the time to its reset, once it is low;
+        the latest headers replace earlier ones. Tokens are read as attempts of the average size."""
+        now = self._clock()
+        per = self._tokens_per_attempt
+        budgets = [(rate_limits.get("remaining_requests"), rate_limits.get("reset_requests_s"),
+                    rate_limits.get("limit_requests"))]
+        if per > 0 and rate_limits.get("remaining_tokens") is not None:
+            limit_tokens = rate_limits.get("limit_tokens")
+            budgets.append((rate_limits["remaining_tokens"] / per, rate_limits.get("reset_tokens_s"),
+                            None if limit_tokens is None else limit_tokens / per))
+        interval, until = 0.0, now
+        for remaining, reset, limit in budgets:
+            if remaining is None or reset is None or reset <= 0:
+                continue
+            # the attempts in flight were not counted yet when the provider answered (this one aside)
+            ahead = remaining - max(0, self.in_flight - 1)
+            margin = max(self.MIN_MARGIN, self.LOW_SHARE * limit if limit else float(self.window))
+            if ahead >= margin:
+                continue
+            if ahead < 1:
+                self._pause_until = max(self._pause_until, now + reset)  # nothing left before the reset
+                continue
+            interval, until = max(interval, reset / ahead), max(until, now + reset)
+        self._interval, self._pace_until = interval, until
