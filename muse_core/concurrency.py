@@ -25,9 +25,9 @@ from contextvars import ContextVar
 
 from muse_core.ratelimit import RateLimiter
 
-# When the current task's latest attempt started: a throttle of an attempt that started before the
-# last decrease is the same congestion event, not a new one.
-_attempt_started: ContextVar[float | None] = ContextVar("muse_attempt_started", default=None)
+# The number of the current task's latest attempt (attempts are numbered as they start): a throttle
+# of an attempt that started before the last decrease is the same congestion event, not a new one.
+_attempt_number: ContextVar[int | None] = ContextVar("muse_attempt_number", default=None)
 
 
 class AdaptiveLimit:
@@ -49,7 +49,7 @@ class AdaptiveLimit:
         self._cwnd = float(max_concurrency)
         self.in_flight = 0
         self._starts: deque[float] = deque()  # start times of the last 60 s, for per_minute()
-        self._last_decrease = float("-inf")
+        self._decreased_after = -1  # the number of the last attempt started before the last decrease
         self._pause_until = 0.0  # Retry-After, or no budget left before the reset
         self._interval = 0.0  # pacing: at least this long between starts ...
         self._pace_until = 0.0  # ... until the reset the headers announced
@@ -112,7 +112,7 @@ class AdaptiveLimit:
             self._forget_old(now)
             self._attempts += 1
             self._tokens_per_attempt += (tokens - self._tokens_per_attempt) / min(self._attempts, 100)
-            _attempt_started.set(now)
+            _attempt_number.set(self._attempts)
 
     def _pacing_delay(self, now: float) -> float:
         if now >= self._pace_until:
@@ -138,10 +138,10 @@ class AdaptiveLimit:
         already in flight when it was halved report the same congestion). A Retry-After pauses
         every new start that long."""
         now = self._clock()
-        started = _attempt_started.get()
-        if started is None or started >= self._last_decrease:
+        number = _attempt_number.get()
+        if number is None or number > self._decreased_after:
             self._cwnd = max(1.0, self.window / 2)
-            self._last_decrease = now
+            self._decreased_after = self._attempts
         if retry_after is not None and retry_after > 0:
             self._pause_until = max(self._pause_until, now + retry_after)
         if rate_limits:
