@@ -42,7 +42,7 @@ class StageContext:
         from muse_core.plugins import registry
 
         domain = registry().get("domain", config.domain)
-        gateway = Gateway(store, config, run_id, skill_dirs=cls.skill_dirs_of(domain))
+        gateway = Gateway(store, config, run_id, skill_dirs=cls.skill_dirs_of(domain), batch_writes=True)
         return cls(store, config, run_id, domain, gateway, progress or Progress.silent(), catalog)
 
     @staticmethod

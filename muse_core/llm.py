@@ -27,9 +27,10 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from muse_core.call_log import CallLog
 from muse_core.config import MuseConfig, RoleConfig, api_base_host
 from muse_core.ratelimit import RateLimiter
-from muse_core.secrets import guard_loggers, redact
+from muse_core.secrets import guard_loggers, redact, secret_values
 from muse_core.seeding import derive_seed
 from muse_core.skills import Skill, load_skill
 from muse_core.store import Store
@@ -235,8 +236,9 @@ class Gateway:
     """One per task. Holds the store's single writer connection; not shared across processes."""
 
     def __init__(self, store: Store, config: MuseConfig, run_id: str, *, skill_dirs: tuple[Path, ...] = (),
-                 registry: Any = None) -> None:
-        """`skill_dirs`: folders of prompt overrides (a domain's) searched before the built-in skills."""
+                 registry: Any = None, batch_writes: bool = False) -> None:
+        """`skill_dirs`: folders of prompt overrides (a domain's) searched before the built-in skills.
+        `batch_writes`: write call records in groups (muse_core.call_log); stages do."""
         from muse_core.plugins import registry as default_registry
 
         self._store = store
@@ -249,9 +251,15 @@ class Gateway:
         self.stats = CallStats()
         self.skill_dirs = skill_dirs
         self._jitter = random.Random(derive_seed(config.seed, run_id, "backoff"))
+        self.calls = CallLog(store, batched=batch_writes)
+        self._images: dict[str, tuple[bytes, str, str]] = {}  # product id -> main photo, read once
         self._catalog_ids: set[str] | None = None  # read once, on the first answer checked
         self._id_shape: re.Pattern[str] | None = None
         guard_loggers()
+        self._secrets = secret_values()  # read once: the environment does not change during a stage
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._secrets)
 
     # public API ------------------------------------------------------------------------
     async def run(
@@ -309,15 +317,19 @@ class Gateway:
                     convo += [{"role": "assistant", "content": text}, {"role": "user", "content": fix}]
         # A re-ask chain that ended without a valid answer is not replayed: a rerun asks afresh. (One
         # that ended well is, invalid steps included, so a rerun reproduces it with no call.)
-        self._store.con.execute("UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"
-                               " AND cache_key IN (SELECT unnest(?::VARCHAR[]))", [chain])
+        self.calls.abandon(chain)
         raise LLMCallError(
             f"skill '{skill.name}' v{skill.version} gave no valid answer after "
             f"{self._config.gateway.structured_retries + 1} tries (entity {entity_id or '-'}); last problem: {last_problem}"
         )
 
+    def flush(self) -> None:
+        """Write the buffered call records now (a stage's end and every store transaction do)."""
+        self.calls.flush()
+
     def flush_stats(self) -> None:
-        """Add this gateway's hit/miss counts to the run's row."""
+        """Write the buffered call records and add this gateway's hit/miss counts to the run's row."""
+        self.calls.flush()
         self._store.con.execute(
             "UPDATE runs SET cache_hits = cache_hits + ?, cache_misses = cache_misses + ? WHERE run_id = ?",
             [self.stats.hits, self.stats.misses, self._run_id],
@@ -385,26 +397,18 @@ class Gateway:
         return value
 
     def _image(self, product_id: str) -> tuple[bytes, str, str]:
-        row = self._store.con.execute(
-            "SELECT image, mime, sha256 FROM product_images WHERE product_id = ? AND variant = 'MAIN'", [product_id]
-        ).fetchone()
-        if row is None:
-            raise LLMCallError(f"product {product_id} has no stored image to attach")
-        return bytes(row[0]), row[1], row[2]
-
-    def _cached(self, key: str) -> str | None:
-        """The first answer to this key, valid or refused on the way to a valid one; an answer of a
-        chain that was abandoned is history, not cache."""
-        row = self._store.con.execute(
-            "SELECT response FROM llm_calls WHERE cache_key = ? AND status IN ('ok', 'invalid')"
-            " ORDER BY created_at LIMIT 1",
-            [key],
-        ).fetchone()
-        return None if row is None else row[0]
+        if product_id not in self._images:
+            row = self._store.con.execute(
+                "SELECT image, mime, sha256 FROM product_images WHERE product_id = ? AND variant = 'MAIN'", [product_id]
+            ).fetchone()
+            if row is None:
+                raise LLMCallError(f"product {product_id} has no stored image to attach")
+            self._images[product_id] = (bytes(row[0]), row[1], row[2])
+        return self._images[product_id]
 
     async def _complete(self, call: _Call) -> tuple[str, bool, float]:
         """The answer for one cache key: replayed from llm_calls, or fetched with retries."""
-        cached = self._cached(call.key)
+        cached = self.calls.answer(call.key)
         if cached is not None:
             self.stats.hits += 1
             return cached, True, 0.0
@@ -418,7 +422,7 @@ class Gateway:
                 # Written before the request goes out: a kill while it is in flight leaves a 'pending'
                 # row (marked 'interrupted' by the next run), so no paid call goes unrecorded. A provider
                 # in this process (the offline engine) bills nothing and dies with it: one write is enough.
-                call_id = None if getattr(call.provider, "in_process", False) else self._begin(call, attempt)
+                call_id = None if getattr(call.provider, "in_process", False) else await self._begin(call, attempt)
                 try:
                     response = await call.provider.complete(call.request)
                 except asyncio.CancelledError:  # cancelled in a live process: not a kill, but no outcome either
@@ -427,9 +431,10 @@ class Gateway:
                                      error="cancelled before the answer was recorded; outcome unknown")
                     raise
                 except ProviderError as exc:
-                    message = redact(f"{type(exc).__name__}: {exc}")
+                    message = self._redact(f"{type(exc).__name__}: {exc}")
                     self._settle(call, call_id, attempt, started, status="error", error=message)
                     if not exc.retryable or attempt == gw.max_retries:
+                        self.calls.flush()  # a call that failed for good is on record before anyone hears of it
                         hint = ""
                         if call.images_sent and exc.status in (400, 422, 500):  # e.g. llama.cpp: "can only concatenate"
                             hint = (f"; if {call.request.model} takes no images, set vision = false in "
@@ -449,7 +454,7 @@ class Gateway:
                         status, error = "invalid", str(problem)
                     self._settle(call, call_id, attempt, started, status=status, error=error, response=response)
                     # a proxy that echoes a key into an answer must not put it in turns or exports
-                    return redact(response.text), False, response.cost_usd
+                    return self._redact(response.text), False, response.cost_usd
             await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot
         raise AssertionError("unreachable: the retry loop returns or raises")
 
@@ -458,35 +463,37 @@ class Gateway:
         gw = self._config.gateway
         return min(gw.backoff_max_s, gw.backoff_base_s * 2**attempt) * (0.5 + self._jitter.random() / 2)
 
-    def _begin(self, call: _Call, attempt: int, outcome: dict[str, Any] | None = None) -> str:
-        """The attempt's row: 'pending' before the request goes out, or whole once it is answered."""
-        request, call_id = call.request, uuid.uuid4().hex
+    def _row(self, call: _Call, attempt: int, outcome: dict[str, Any]) -> dict[str, Any]:
+        """An attempt's row of llm_calls: 'pending' before the request goes out, or whole once answered."""
+        request = call.request
         params = {"temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed,
                   "api_base": request.api_base, "structured": request.structured}
-        row = {"call_id": call_id, "cache_key": call.key, "run_id": self._run_id, "role": call.role,
-               "skill": request.skill, "skill_version": request.skill_version, "entity_id": call.entity_id or None,
-               "provider": call.provider.name, "model": request.model, "params": json.dumps(params),
-               "request": redact(json.dumps(call.messages_by_hash, ensure_ascii=False)), "attempt": attempt,
-               "api_base_host": api_base_host(request.api_base), "images_sent": call.images_sent,
-               "images_as_text": call.images_as_text, **(outcome or {"status": "pending", "latency_ms": 0})}
-        self._store.con.execute(f"INSERT INTO llm_calls ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                               list(row.values()))
-        return call_id
+        return {"call_id": uuid.uuid4().hex, "cache_key": call.key, "run_id": self._run_id, "role": call.role,
+                "skill": request.skill, "skill_version": request.skill_version, "entity_id": call.entity_id or None,
+                "provider": call.provider.name, "model": request.model, "params": json.dumps(params),
+                "request": self._redact(json.dumps(call.messages_by_hash, ensure_ascii=False)), "attempt": attempt,
+                "api_base_host": api_base_host(request.api_base), "images_sent": call.images_sent,
+                "images_as_text": call.images_as_text, **outcome}
+
+    async def _begin(self, call: _Call, attempt: int) -> str:
+        """Write the attempt's 'pending' row, durable before the request goes out."""
+        row = self._row(call, attempt, {"status": "pending", "latency_ms": 0.0})
+        await self.calls.begin(row)
+        return row["call_id"]
 
     def _settle(self, call: _Call, call_id: str | None, attempt: int, started: float, *, status: str,
                 error: str | None = None, response: LLMResponse | None = None) -> None:
         """Record the attempt's outcome: completing its pending row, or as one row (call_id None)."""
         outcome = {
-            "status": status, "error": error, "response": redact(response.text) if response else None,
+            "status": status, "error": error, "response": self._redact(response.text) if response else None,
             "prompt_tokens": response.prompt_tokens if response else None,
             "completion_tokens": response.completion_tokens if response else None,
             "cost_usd": response.cost_usd if response else 0.0, "latency_ms": (time.perf_counter() - started) * 1000,
             # the model id is the server's text: redacted like any other text it sends
-            "response_model": redact(response.response_model or "") or None if response else None,
+            "response_model": self._redact(response.response_model or "") or None if response else None,
             "pricing": response.pricing if response else None,
         }
         if call_id is None:
-            self._begin(call, attempt, outcome)
-            return
-        self._store.con.execute(f"UPDATE llm_calls SET {', '.join(f'{k} = ?' for k in outcome)} WHERE call_id = ?",
-                               [*outcome.values(), call_id])
+            self.calls.record(self._row(call, attempt, outcome))
+        else:
+            self.calls.settle(call_id, outcome, call.key)

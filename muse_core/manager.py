@@ -183,6 +183,13 @@ async def run_conversations(ctx: StageContext, profile_set: str, conv_set: str) 
     return SimulationReport(conv_set, len(jobs), len(pending))
 
 
+TURN_COLUMNS = ("conversation_id", "idx", "round", "role", "action", "text", "original_text", "product_ids",
+                "image_product_ids", "cache_key")
+QUERIER_ROUND_COLUMNS = ("conversation_id", "round", "needs", "attributes", "query", "retriever", "candidates",
+                         "dropped", "reranked_product_id", "rerank_reason", "chosen_product_id",
+                         "target_in_candidates", "injected", "cache_keys")
+
+
 def commit(ctx: StageContext, conv_set: str, s: Simulated) -> None:
     """Write one finished conversation, its turns, querier rounds and opening attempt atomically."""
     job, run_id, cid, policy = s.job, ctx.run_id, s.job.conversation_id, ctx.policy.name
@@ -196,13 +203,13 @@ def commit(ctx: StageContext, conv_set: str, s: Simulated) -> None:
                      s.outfit.outfit_product_id if s.open_type == "multimodal" else None, policy, round_limit,
                      len(s.rounds), s.rounds[-1].injected, s.accepted_round, s.cost_usd, run_id,
                      ctx.config.querier.pick])
-        con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids, t.image_product_ids,
-                          t.cache_key] for t in s.dialogue.turns])
-        con.executemany("INSERT INTO querier_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [[cid, q.round, q.needs, q.attributes, q.query, ctx.config.retrieval.retriever,
-                          q.candidates, q.dropped, q.reranked_product_id, q.rerank_reason, q.chosen_product_id,
-                          q.target_in_candidates, q.injected, q.cache_keys] for q in s.rounds])
+        ctx.store.insert("turns", TURN_COLUMNS,
+                         [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids, t.image_product_ids,
+                           t.cache_key] for t in s.dialogue.turns])
+        ctx.store.insert("querier_rounds", QUERIER_ROUND_COLUMNS,
+                         [[cid, q.round, q.needs, q.attributes, q.query, ctx.config.retrieval.retriever,
+                           q.candidates, q.dropped, q.reranked_product_id, q.rerank_reason, q.chosen_product_id,
+                           q.target_in_candidates, q.injected, q.cache_keys] for q in s.rounds])
         if s.outfit is not None:
             a = s.outfit
             con.execute("INSERT INTO outfit_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -33,6 +33,10 @@ def product_facts(product: dict) -> list[str]:
     return [product["title"], *facts.get("colors", []), *facts.get("materials", []), *price]
 
 
+REWRITE_COLUMNS = ("conversation_id", "idx", "colloquial", "rewritten_text", "check_passed", "check_reason",
+                   "rewrite_cache_key", "check_cache_key", "run_id", "identity")
+
+
 async def rewrite_conversations(ctx: StageContext, conv_set: str, identity: str) -> RewriteReport:
     """Rewrite every conversation of the set that has no rewrite of this identity (the rewriter's
     and checker's models, sampling and skill versions, the colloquial share): a conversation
@@ -79,12 +83,11 @@ async def rewrite_conversations(ctx: StageContext, conv_set: str, identity: str)
                 con.execute("DELETE FROM rewrites WHERE conversation_id = ?", [cid])
                 con.execute("DELETE FROM screens WHERE stage = 'rewrite' AND starts_with(entity_id, ?)", [f"{cid}/t"])
                 con.execute("UPDATE turns SET text = original_text WHERE conversation_id = ?", [cid])
-            con.executemany("INSERT INTO rewrites VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            store.insert("rewrites", REWRITE_COLUMNS, rows)
             con.execute("UPDATE turns t SET text = r.rewritten_text FROM rewrites r WHERE r.conversation_id = ?"
                         " AND t.conversation_id = r.conversation_id AND t.idx = r.idx AND r.check_passed", [cid])
-            con.executemany("INSERT INTO screens (stage, entity_id, screen, passed, reason, cache_key, run_id)"
-                            " VALUES ('rewrite', ?, 'fact_check', ?, ?, ?, ?)",
-                            [[f"{r[0]}/t{r[1]}", r[4], r[5], r[7], r[8]] for r in rows])
+            store.insert("screens", ("stage", "entity_id", "screen", "passed", "reason", "cache_key", "run_id"),
+                         [["rewrite", f"{r[0]}/t{r[1]}", "fact_check", r[4], r[5], r[7], r[8]] for r in rows])
         progress.advance()
 
     with progress.task("rewriting", total=total):

@@ -14,7 +14,7 @@ from contextlib import ExitStack, contextmanager
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -30,6 +30,15 @@ READ_QUERIES = "SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN o
 # EXPLAIN's own words, so the statement it explains can be checked too (EXPLAIN ANALYZE runs it)
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?:ANALY[SZ]E\s+)?(?:\([^)]*\)\s*)?", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"^\s*([A-Za-z_]+)")
+
+
+class Buffer(Protocol):
+    """Rows held in memory to be written in groups (muse_core.call_log.CallLog)."""
+
+    def pending(self) -> bool: ...
+
+    def write(self) -> None:
+        """Write the rows, inside the transaction the store has open."""
 
 
 class StoreError(RuntimeError):
@@ -101,6 +110,9 @@ class Store:
         for its readers) before failing with a message naming it."""
         self.path = Path(path)
         self.read_only = read_only
+        # Buffered writes (the gateway's call records): every transaction writes them first, so an
+        # entity never commits ahead of the calls behind it.
+        self.buffers: list[Buffer] = []
         if read_only and not self.path.exists():
             raise StoreError(f"no database at {self.path}: run `muse run --offline` or `muse ingest` first")
         if not read_only:
@@ -165,8 +177,19 @@ class Store:
             writer.execute(f"COPY (SELECT {columns} FROM result) TO '{target}' (FORMAT parquet)")
 
     # -- lifecycle -------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write what is buffered (the gateway's call records) now, in one transaction."""
+        if any(buffer.pending() for buffer in self.buffers):
+            with self.transaction():
+                pass
+
     def close(self) -> None:
-        self.con.close()
+        try:
+            if not self.read_only:
+                self.flush()
+        finally:
+            self.buffers.clear()
+            self.con.close()
         self._lock.close()
 
     def __enter__(self) -> Store:
@@ -180,6 +203,8 @@ class Store:
         """All-or-nothing block: an entity is committed whole or not at all."""
         self.con.execute("BEGIN TRANSACTION")
         try:
+            for buffer in self.buffers:
+                buffer.write()
             yield self.con
         except BaseException:
             self.con.execute("ROLLBACK")

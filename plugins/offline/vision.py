@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
@@ -79,6 +80,7 @@ def product_mask(small: np.ndarray) -> np.ndarray:
     return ~(outside | holes)
 
 
+@lru_cache(maxsize=1024)  # a conversation shows the same photos again and again; decoding is the cost
 def analyze_image(data: bytes) -> ImageFacts:
     with Image.open(io.BytesIO(data)) as img:
         width, height = img.size

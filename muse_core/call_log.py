@@ -1,0 +1,178 @@
+"""The `llm_calls` table as the gateway uses it: a cache whose lookups cost the same at any size,
+and call records written in groups.
+
+- Lookup: the keys that have a replayable answer ('ok' or 'invalid') are held in memory, loaded
+  once per process and database, so a miss asks DuckDB nothing. A hit reads the key's rows with
+  the key written into the SQL: DuckDB uses the ART index on `cache_key` for a constant, not for
+  a bound parameter (which scans the table).
+- Records: rows are buffered and written as one Arrow insert per group. A call to a remote
+  provider is written 'pending' before it goes out: every pending row of one turn of the event
+  loop joins one group commit, and `begin` returns once it is durable, so a kill leaves a trace
+  of every paid call. In a stage, outcomes (`settle`) and the rows of in-process calls (`record`)
+  wait for the next write: a group, any transaction of the store (which writes them first, so an
+  entity never commits ahead of the calls behind it), the stage's end, or a buffer of FLUSH_ROWS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from muse_core.store import Store
+
+_HEX = re.compile(r"^[0-9a-f]{32,64}$")
+REPLAYABLE = ("ok", "invalid")
+FLUSH_ROWS = 512  # a buffer this long is written without waiting for a flush point
+
+
+
+class _Known:
+    """The replayable keys of one database, and the row count of llm_calls they describe."""
+
+    def __init__(self, rows: int, keys: set[str]) -> None:
+        self.rows, self.keys = rows, keys
+
+
+_known: dict[str, _Known] = {}  # by store_id: shared by the gateways of this process
+
+
+def _hex(value: str) -> str:
+    """Our own hex digests and uuids, checked before they are written into SQL."""
+    if not _HEX.match(value):
+        raise ValueError(f"not a hex id: {value[:80]!r}")
+    return value
+
+
+def _literal(key: str) -> str:
+    return f"'{_hex(key)}'"
+
+
+class CallLog:
+    """One per gateway; the store's connection is its only writer (one process writes a file)."""
+
+    def __init__(self, store: Store, *, batched: bool) -> None:
+        """`batched`: outcomes and in-process rows wait for the next write (a stage, which commits
+        its entities in transactions); else each is written as it comes (a caller of the gateway
+        who reads llm_calls right after)."""
+        self._store = store
+        self._batched = batched
+        self._rows: list[dict[str, Any]] = []  # whole rows or pending rows, not yet written
+        self._outcomes: list[tuple[str, dict[str, Any]]] = []  # (call_id, columns) of written pending rows
+        self._abandoned: list[str] = []
+        self._fresh: dict[str, str] = {}  # key -> first replayable answer among the buffered rows
+        self._group: asyncio.Future[None] | None = None
+        self._known = self._load_keys()
+        self._keys = self._known.keys
+        store.buffers.append(self)
+
+    def _load_keys(self) -> _Known:
+        """The replayable keys, shared by every gateway of this process on this database. Rows
+        written by anything else since (another process, a test) show as a different row count,
+        and the set is read again."""
+        rows = self._store.scalar("SELECT count(*) FROM llm_calls")
+        known = _known.get(self._store.store_id)
+        if known is None or known.rows != rows:
+            keys = {k for (k,) in self._store.con.execute(
+                "SELECT DISTINCT cache_key FROM llm_calls WHERE status IN ('ok', 'invalid')").fetchall()}
+            known = _known[self._store.store_id] = _Known(rows, keys)
+        return known
+
+    # -- the cache ---------------------------------------------------------------------------
+    def answer(self, key: str) -> str | None:
+        """The first replayable answer to `key`, or None (a miss)."""
+        if key in self._fresh:
+            return self._fresh[key]
+        if key not in self._keys:
+            return None
+        rows = self._store.con.execute(
+            f"SELECT response, created_at, status FROM llm_calls WHERE cache_key = {_literal(key)}").fetchall()
+        replayable = sorted((created, response) for response, created, status in rows if status in REPLAYABLE)
+        return replayable[0][1] if replayable else None
+
+    # -- records -----------------------------------------------------------------------------
+    def record(self, row: dict[str, Any]) -> None:
+        """A whole row (an answered or failed attempt of an in-process provider), written with the
+        next group, transaction or flush."""
+        self._rows.append(row)
+        if row["status"] in REPLAYABLE and row["cache_key"] not in self._keys:
+            self._fresh.setdefault(row["cache_key"], row["response"])
+        self._flush_if_long()
+
+    def settle(self, call_id: str, outcome: dict[str, Any], key: str) -> None:
+        """The outcome of a pending row, written with the next group, transaction or flush."""
+        self._outcomes.append((call_id, outcome))
+        if outcome["status"] in REPLAYABLE and key not in self._keys:
+            self._fresh.setdefault(key, outcome["response"])
+        self._flush_if_long()
+
+    async def begin(self, row: dict[str, Any]) -> None:
+        """A 'pending' row, durable when this returns: it joins the group commit of every row
+        buffered in this turn of the event loop, written once the coroutines that can run now
+        have run."""
+        self._rows.append(row)
+        if self._group is None:
+            loop = asyncio.get_running_loop()
+            self._group = loop.create_future()
+            loop.call_soon(self._commit_group)
+        await asyncio.shield(self._group)
+
+    def _commit_group(self) -> None:
+        group, self._group = self._group, None
+        try:
+            self.flush()
+        except Exception as exc:  # the pending rows' callers learn they were not written
+            group.set_exception(exc)
+        else:
+            group.set_result(None)
+
+    def _flush_if_long(self) -> None:
+        if not self._batched or len(self._rows) + len(self._outcomes) >= FLUSH_ROWS:
+            self.flush()
+
+    def abandon(self, keys: list[str]) -> None:
+        """The invalid answers of a re-ask chain that never got a valid one: history, not cache."""
+        self._keys.difference_update(keys)
+        for key in keys:
+            self._fresh.pop(key, None)
+        self._abandoned += keys
+        self.flush()
+
+    def flush(self) -> None:
+        """Write everything buffered now, in one transaction."""
+        if self.pending():
+            with self._store.transaction():  # which calls write()
+                pass
+
+    # -- the store's Buffer protocol ----------------------------------------------------------
+    def pending(self) -> bool:
+        return bool(self._rows or self._outcomes or self._abandoned)
+
+    def write(self) -> None:
+        """Write everything buffered inside the store's open transaction. Should that transaction
+        roll back, the rows are lost: a pending row then stays 'pending' (marked 'interrupted' by
+        the next run) and a replayable key is looked up in vain (a miss), never the reverse."""
+        if not self.pending():
+            return
+        rows, outcomes, abandoned = self._rows, self._outcomes, self._abandoned
+        self._rows, self._outcomes, self._abandoned = [], [], []
+        con = self._store.con
+        for columns, group in _by_columns(rows).items():
+            self._store.insert("llm_calls", columns, [[row[c] for c in columns] for row in group])
+        for call_id, outcome in outcomes:  # one statement per row: the primary key's index finds it
+            con.execute(f"UPDATE llm_calls SET {', '.join(f'{k} = ?' for k in outcome)}"
+                        f" WHERE call_id = '{_hex(call_id)}'", list(outcome.values()))
+        for key in abandoned:  # the pending rows of the chain were written above, or earlier
+            con.execute(f"UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"
+                        f" AND cache_key = {_literal(key)}")
+        self._keys.update(self._fresh)
+        self._fresh.clear()
+        self._known.rows += len(rows)
+
+
+def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """Pending rows and whole rows have different columns: one insert for each shape."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return groups
