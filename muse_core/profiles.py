@@ -5,9 +5,12 @@ Candidates are numbered k = 0, 1, 2, ... within a profile set; everything random
 candidate k derives from (seed, domain, target selection, k), so sets that differ only by a model
 screen the same candidates (muse_core.stages names the set and its identity). Model calls of a
 batch of candidates run concurrently, but decisions are taken in k order, because the dedup
-screen compares each backstory with those kept before it. Each decision is committed in one
-transaction with its lineage, so an interrupted run resumes at the first undecided candidate
-and ends with exactly the same profiles.
+screen compares each backstory with those kept before it. The decisions of a batch are committed
+together, in one transaction with their lineage (a commit per candidate cost a third of late
+screening), so an interrupted run resumes at the first undecided candidate, the first of the batch
+it lost, and ends with exactly the same profiles. The retrieval queries of a batch are embedded
+in one job on the embedding thread (muse_core.retrieval), off the event loop, before its targets
+are picked.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from muse_core.config import ProfilesConfig
 from muse_core.context import StageContext
 from muse_core.llm import LLMCallError, SkillResult
 from muse_core.personas import Persona
-from muse_core.retrieval import Retriever
+from muse_core.retrieval import Retriever, prepare_queries
 from muse_core.secrets import redact
 from muse_core.seeding import rng_for
 from muse_core.stages import profile_stream
@@ -103,9 +106,21 @@ class TargetPicker:
                                      if hit.product_id in self.products]
         return self._searched[query]
 
+    @staticmethod
+    def query(scenario: str, persona: Persona) -> str:
+        """The retrieval query for a (persona, scenario)."""
+        return f"{scenario} {who_for(persona)}".strip()
+
+    async def prepare(self, pairs: list[tuple[str, Persona]]) -> None:
+        """Embed the queries of these (scenario, persona) pairs not searched yet, in one job on the
+        embedding thread, so that `pick` finds their vectors made."""
+        if self.mode == "retrieval":
+            queries = dict.fromkeys(self.query(scenario, persona) for scenario, persona in pairs)
+            await prepare_queries(self.retriever, [q for q in queries if q not in self._searched])
+
     def pick(self, scenario: str, persona: Persona, rng) -> dict:
         if self.mode == "retrieval":
-            hits = self._search(f"{scenario} {who_for(persona)}".strip())
+            hits = self._search(self.query(scenario, persona))
             if hits:
                 return self.products[rng.choice(hits)]
         group = rng.choices(sorted(self.weights), weights=[self.weights[g] for g in sorted(self.weights)])[0]
@@ -135,11 +150,16 @@ async def build_profiles(ctx: StageContext, profile_set: str) -> ProfileReport:
                          [profile_set]))
     start_have = have
 
-    def candidate(k: int) -> _Candidate:
-        rng = rng_for(seed, stream, "candidate", k)
-        persona = domain.sample_persona(rng_for(seed, stream, "persona", k))
-        scenario = rng.choice(scenarios)
-        return _Candidate(k, f"{profile_set}-{k}", persona, scenario, picker.pick(scenario["text"], persona, rng))
+    async def draw_candidates(ks: range) -> list[_Candidate]:
+        """Candidates ks with their targets; the draws of k come from (seed, stream, k) alone."""
+        draws = []
+        for k in ks:
+            rng = rng_for(seed, stream, "candidate", k)
+            persona = domain.sample_persona(rng_for(seed, stream, "persona", k))
+            draws.append((k, rng, persona, rng.choice(scenarios)))
+        await picker.prepare([(scenario["text"], persona) for _, _, persona, scenario in draws])
+        return [_Candidate(k, f"{profile_set}-{k}", persona, scenario, picker.pick(scenario["text"], persona, rng))
+                for k, rng, persona, scenario in draws]
 
     async def screen_with_models(c: _Candidate) -> _Candidate:
         inputs = {"persona": {**c.persona.model_dump(), "description": c.persona.describe()},
@@ -161,14 +181,16 @@ async def build_profiles(ctx: StageContext, profile_set: str) -> ProfileReport:
             if k >= settings.max_candidates:
                 raise RuntimeError(f"{k:,} candidates screened for {have} profiles: the screens reject too much "
                                    "(see the screen_pass_rates view); raise profiles.max_candidates or relax them")
-            batch = await asyncio.gather(*(screen_with_models(candidate(i)) for i in range(k, k + settings.batch)))
+            drawn = await draw_candidates(range(k, k + settings.batch))
+            batch = await asyncio.gather(*(screen_with_models(c) for c in drawn))
+            decided = Decisions()
             for c in batch:
                 if have >= settings.n:
                     break
-                kept = _decide(ctx, metric, profile_set, c)
-                have += kept
-                progress.advance(kept)
+                have += _decide(ctx, metric, profile_set, c, decided)
                 k = c.k + 1
+            decided.commit(ctx.store)  # an exception before this loses the batch, the stage and its metric
+            progress.advance(len(decided.backstories))
     gateway.flush_stats()
     rejected = dict(store.con.execute(
         "SELECT rejected_by, count(*) FROM profile_candidates WHERE profile_set = ? AND outcome = 'rejected'"
@@ -177,8 +199,32 @@ async def build_profiles(ctx: StageContext, profile_set: str) -> ProfileReport:
     return ProfileReport(profile_set, have, have - start_have, candidates, rejected)
 
 
-def _decide(ctx: StageContext, metric: DedupMetric, profile_set: str, c: _Candidate) -> int:
-    """Run the remaining screens of one candidate in order and commit it; 1 if it became a profile."""
+@dataclass
+class Decisions:
+    """The rows of one batch's decisions, written in one transaction by `commit`."""
+    users: list[list] = field(default_factory=list)
+    screens: list[list] = field(default_factory=list)
+    candidates: list[list] = field(default_factory=list)
+    profiles: list[list] = field(default_factory=list)
+    backstories: list[str] = field(default_factory=list)  # of the new profiles, in k order
+
+    def commit(self, store: Store) -> None:
+        with store.transaction():
+            store.insert("users", ["user_id", "name", "gender", "age", "profession", "domain", "run_id"],
+                         self.users, verb="INSERT OR IGNORE")
+            store.insert("screens", ["stage", "entity_id", "screen", "passed", "reason", "score", "cache_key", "run_id"],
+                         self.screens)
+            store.insert("profile_candidates", ["candidate_id", "profile_set", "k", "user_id", "scenario_id",
+                                                "target_product_id", "outcome", "rejected_by", "run_id"], self.candidates)
+            store.insert("profiles", ["profile_id", "profile_set", "user_id", "scenario_id", "target_product_id",
+                                      "backstory", "requirements", "judge_cache_key", "backstory_cache_key", "run_id"],
+                         self.profiles)
+
+
+def _decide(ctx: StageContext, metric: DedupMetric, profile_set: str, c: _Candidate, decided: Decisions) -> int:
+    """Run the remaining screens of one candidate in order and add its rows to `decided`; 1 if it
+    became a profile (its backstory joins the metric's kept set at once: the next candidate of the
+    batch is compared with it)."""
     run_id, domain = ctx.run_id, ctx.domain.name
     if c.failure is not None:
         screens = [["model", False, redact(c.failure), None, None]]
@@ -197,23 +243,16 @@ def _decide(ctx: StageContext, metric: DedupMetric, profile_set: str, c: _Candid
                         f"max similarity {decision.score:.3f} to a kept backstory", decision.score, c.story.cache_key])
         failed = None if decision.keep else "dedup"
     user_id = c.persona.user_id(profile_set, c.k)
-    with ctx.store.transaction() as con:
-        con.execute("INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [user_id, c.persona.name, c.persona.gender, c.persona.age, c.persona.profession,
-                     domain, run_id])
-        con.executemany("INSERT INTO screens (stage, entity_id, screen, passed, reason, score, cache_key, run_id)"
-                        " VALUES ('profile', ?, ?, ?, ?, ?, ?, ?)",
-                        [[c.candidate_id, *screen, run_id] for screen in screens])
-        con.execute("INSERT INTO profile_candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [c.candidate_id, profile_set, c.k, user_id, c.scenario["scenario_id"], c.target["product_id"],
-                     "rejected" if failed else "profile", failed, run_id])
-        if failed is None:
-            con.execute("INSERT INTO profiles (profile_id, profile_set, user_id, scenario_id, target_product_id,"
-                        " backstory, requirements, judge_cache_key, backstory_cache_key, run_id)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [c.candidate_id, profile_set, user_id, c.scenario["scenario_id"], c.target["product_id"],
-                         story.backstory, story.requirements, c.judge.cache_key, c.story.cache_key, run_id])
+    decided.users.append([user_id, c.persona.name, c.persona.gender, c.persona.age, c.persona.profession,
+                          domain, run_id])
+    decided.screens.extend(["profile", c.candidate_id, *screen, run_id] for screen in screens)
+    decided.candidates.append([c.candidate_id, profile_set, c.k, user_id, c.scenario["scenario_id"],
+                               c.target["product_id"], "rejected" if failed else "profile", failed, run_id])
     if failed is None:
+        decided.profiles.append([c.candidate_id, profile_set, user_id, c.scenario["scenario_id"],
+                                 c.target["product_id"], story.backstory, story.requirements, c.judge.cache_key,
+                                 c.story.cache_key, run_id])
+        decided.backstories.append(story.backstory)
         metric.add(story.backstory)
         return 1
     return 0

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, create_model
 from muse_core.config import MuseConfig
 from muse_core.dialogue import Dialogue
 from muse_core.llm import Gateway
-from muse_core.retrieval import Retriever
+from muse_core.retrieval import Retriever, search
 from muse_core.seeding import rng_for
 
 
@@ -55,11 +55,12 @@ class Querier:
         self.gateway, self.retriever, self.products = gateway, retriever, products
         self.top_k, self.pick, self.seed = config.retrieval.top_k, config.querier.pick, config.seed
 
-    def _candidates(self, query: str, mentioned: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
-        """Top-k hits minus mentioned items; if every hit was mentioned, look deeper (k, 2k, 4k ...)."""
+    async def _candidates(self, query: str, mentioned: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
+        """Top-k hits minus mentioned items; if every hit was mentioned, look deeper (k, 2k, 4k ...).
+        The query is embedded off the event loop, so other conversations go on meanwhile."""
         depth = self.top_k
         while True:
-            hits = self.retriever.search(query, depth)
+            hits = await search(self.retriever, query, depth)
             kept = [{"product_id": h.product_id, "score": float(h.score), "rank": h.rank} for h in hits
                     if h.product_id not in mentioned and h.product_id in self.products][: self.top_k]
             dropped = [h.product_id for h in hits if h.product_id in mentioned]
@@ -75,12 +76,12 @@ class Querier:
         # the query a model wrote; if it matches nothing (a weak model's), the needs it read; if
         # those match nothing either, the user's own words. `searched` is what retrieval was given.
         searched = plan.value.query
-        candidates, dropped = self._candidates(searched, mentioned)
+        candidates, dropped = await self._candidates(searched, mentioned)
         for fallback in (analysis.value, " ".join(t.text for t in dialogue.turns if t.role == "user")):
             if candidates:
                 break
             searched = fallback
-            candidates, dropped = self._candidates(searched, mentioned)
+            candidates, dropped = await self._candidates(searched, mentioned)
         keys, cost = [analysis.cache_key, plan.cache_key], analysis.cost_usd + plan.cost_usd
         chosen = reason = None
         ids = [c["product_id"] for c in candidates]

