@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from muse_core.action_policy import Action, RoundAction, round_actions
+from muse_core.batch import Batch, Writes
 from muse_core.chatter import Chatter
 from muse_core.context import StageContext
 from muse_core.dialogue import Dialogue, load_products
@@ -164,6 +165,7 @@ async def run_conversations(ctx: StageContext, profile_set: str, conv_set: str) 
         "SELECT conversation_id FROM conversations WHERE conversation_set = ?", [conv_set]).fetchall()}
     pending = [job for job in jobs if job.conversation_id not in done]
     slots = asyncio.Semaphore(config.conversations.concurrency)
+    batch = Batch(store)
 
     async def one(job: ConversationJob) -> None:
         async with slots:
@@ -173,7 +175,7 @@ async def run_conversations(ctx: StageContext, profile_set: str, conv_set: str) 
                 record_failure(store, ctx.run_id, "conversation", job.conversation_id, exc)
                 progress.advance()
                 return
-        commit(ctx, conv_set, simulated)
+        await batch.write(conversation_writes(ctx, conv_set, simulated))
         progress.advance()
 
     with progress.task("simulating", total=len(jobs)):
@@ -190,31 +192,33 @@ QUERIER_ROUND_COLUMNS = ("conversation_id", "round", "needs", "attributes", "que
                          "target_in_candidates", "injected", "cache_keys")
 
 
-def commit(ctx: StageContext, conv_set: str, s: Simulated) -> None:
-    """Write one finished conversation, its turns, querier rounds and opening attempt atomically."""
+CONVERSATION_COLUMNS = ("conversation_id", "conversation_set", "k", "profile_id", "target_product_id", "open_type",
+                        "outfit_product_id", "policy", "round_limit", "rounds", "target_injected", "accepted_round",
+                        "cost_usd", "run_id", "querier_pick")
+OUTFIT_COLUMNS = ("conversation_id", "description", "outfit_product_id", "compatible", "reason", "stylist_cache_key",
+                  "check_cache_key")
+
+
+def conversation_writes(ctx: StageContext, conv_set: str, s: Simulated) -> Writes:
+    """One finished conversation, its turns, querier rounds and opening attempt: written whole."""
     job, run_id, cid, policy = s.job, ctx.run_id, s.job.conversation_id, ctx.policy.name
     settings = ctx.config.conversations
     round_limit = settings.round_limit_multimodal if s.open_type == "multimodal" else settings.round_limit_text
-    with ctx.store.transaction() as con:
-        con.execute("INSERT INTO conversations (conversation_id, conversation_set, k, profile_id, target_product_id,"
-                    " open_type, outfit_product_id, policy, round_limit, rounds, target_injected, accepted_round,"
-                    " cost_usd, run_id, querier_pick) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [cid, conv_set, job.k, job.profile_id, job.target["product_id"], s.open_type,
-                     s.outfit.outfit_product_id if s.open_type == "multimodal" else None, policy, round_limit,
-                     len(s.rounds), s.rounds[-1].injected, s.accepted_round, s.cost_usd, run_id,
-                     ctx.config.querier.pick])
-        ctx.store.insert("turns", TURN_COLUMNS,
-                         [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids, t.image_product_ids,
-                           t.cache_key] for t in s.dialogue.turns])
-        ctx.store.insert("querier_rounds", QUERIER_ROUND_COLUMNS,
-                         [[cid, q.round, q.needs, q.attributes, q.query, ctx.config.retrieval.retriever,
-                           q.candidates, q.dropped, q.reranked_product_id, q.rerank_reason, q.chosen_product_id,
-                           q.target_in_candidates, q.injected, q.cache_keys] for q in s.rounds])
-        if s.outfit is not None:
-            a = s.outfit
-            con.execute("INSERT INTO outfit_attempts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [cid, a.description, a.outfit_product_id, a.compatible, a.reason, a.stylist_cache_key,
-                         a.check_cache_key])
-            con.execute("INSERT INTO screens (stage, entity_id, screen, passed, reason, cache_key, run_id)"
-                        " VALUES ('conversation', ?, 'outfit_check', ?, ?, ?, ?)",
-                        [cid, a.compatible, a.reason, a.check_cache_key or a.stylist_cache_key, run_id])
+    writes = Writes().add("conversations", CONVERSATION_COLUMNS, [
+        [cid, conv_set, job.k, job.profile_id, job.target["product_id"], s.open_type,
+         s.outfit.outfit_product_id if s.open_type == "multimodal" else None, policy, round_limit,
+         len(s.rounds), s.rounds[-1].injected, s.accepted_round, s.cost_usd, run_id, ctx.config.querier.pick]])
+    writes.add("turns", TURN_COLUMNS, [[cid, t.idx, t.round, t.role, t.action, t.text, t.text, t.product_ids,
+                                        t.image_product_ids, t.cache_key] for t in s.dialogue.turns])
+    writes.add("querier_rounds", QUERIER_ROUND_COLUMNS,
+               [[cid, q.round, q.needs, q.attributes, q.query, ctx.config.retrieval.retriever, q.candidates,
+                 q.dropped, q.reranked_product_id, q.rerank_reason, q.chosen_product_id, q.target_in_candidates,
+                 q.injected, q.cache_keys] for q in s.rounds])
+    if s.outfit is not None:
+        a = s.outfit
+        writes.add("outfit_attempts", OUTFIT_COLUMNS, [[cid, a.description, a.outfit_product_id, a.compatible,
+                                                        a.reason, a.stylist_cache_key, a.check_cache_key]])
+        writes.add("screens", ("stage", "entity_id", "screen", "passed", "reason", "cache_key", "run_id"),
+                   [["conversation", cid, "outfit_check", a.compatible, a.reason,
+                     a.check_cache_key or a.stylist_cache_key, run_id]])
+    return writes

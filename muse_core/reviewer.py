@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from muse_core.batch import Batch, Writes
 from muse_core.dialogue import ROLES, conversation_products
 from muse_core.context import StageContext
 from muse_core.llm import LLMCallError
@@ -35,6 +36,10 @@ class ReviewScores(BaseModel):
     logical_fluency: Score
     user_consistency: Score
     reason: str = Field("", max_length=400)
+
+
+REVIEW_COLUMNS = ("conversation_id", "content_quality", "logical_fluency", "user_consistency", "total", "threshold",
+                  "kept", "reason", "cache_key", "run_id", "identity")
 
 
 @dataclass
@@ -66,14 +71,20 @@ async def review_conversations(ctx: StageContext, conv_set: str, rewrite_identit
     total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))
     slots = asyncio.Semaphore(settings.concurrency)
 
+    ids = [conv["conversation_id"] for conv in todo]
+    turns_of: dict[str, list[dict]] = {cid: [] for cid in ids}
+    for turn in store.rows("SELECT conversation_id, role, text, product_ids, action FROM turns"
+                           " WHERE list_contains(?, conversation_id) ORDER BY conversation_id, idx", [ids]):
+        turns_of[turn["conversation_id"]].append(turn)
+    profiles = {row["profile_id"]: row for row in store.rows(
+        "SELECT p.profile_id, p.backstory, p.requirements, u.name, u.gender, u.age, u.profession FROM profiles p"
+        " JOIN users u ON u.user_id = p.user_id WHERE list_contains(?, p.profile_id)",
+        [[conv["profile_id"] for conv in todo]])}
+    batch = Batch(store)
+
     async def one(conv: dict) -> None:
         cid = conv["conversation_id"]
-        products = listings[cid]
-        turns = store.rows("SELECT role, text, product_ids, action FROM turns WHERE conversation_id = ? ORDER BY idx",
-                           [cid])
-        profile = store.rows(
-            "SELECT p.backstory, p.requirements, u.name, u.gender, u.age, u.profession FROM profiles p JOIN users u"
-            " ON u.user_id = p.user_id WHERE p.profile_id = ?", [conv["profile_id"]])[0]
+        products, turns, profile = listings[cid], turns_of[cid], profiles[conv["profile_id"]]
         # The process facts a reader of the text alone could miss are stated, to any reviewer: the
         # accepted item was handed over at the round limit (not found), and rewrites that failed
         # the fact check (their original wording was kept).
@@ -95,17 +106,16 @@ async def review_conversations(ctx: StageContext, conv_set: str, rewrite_identit
         s = result.value
         total_score = round(s.content_quality + s.logical_fluency + s.user_consistency, 2)
         kept = total_score >= settings.keep_threshold
-        with store.transaction() as con:
-            if conv["redo"]:  # the review made under other settings, and its screen
-                con.execute("DELETE FROM reviews WHERE conversation_id = ?", [cid])
-                con.execute("DELETE FROM screens WHERE stage = 'conversation' AND screen = 'review'"
-                            " AND entity_id = ?", [cid])
-            con.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [cid, s.content_quality, s.logical_fluency, s.user_consistency, total_score,
-                         settings.keep_threshold, kept, s.reason, result.cache_key, ctx.run_id, identity])
-            con.execute("INSERT INTO screens (stage, entity_id, screen, passed, reason, score, cache_key, run_id)"
-                        " VALUES ('conversation', ?, 'review', ?, ?, ?, ?, ?)",
-                        [cid, kept, s.reason, total_score, result.cache_key, ctx.run_id])
+        writes = Writes().add("reviews", REVIEW_COLUMNS, [
+            [cid, s.content_quality, s.logical_fluency, s.user_consistency, total_score, settings.keep_threshold,
+             kept, s.reason, result.cache_key, ctx.run_id, identity]])
+        writes.add("screens", ("stage", "entity_id", "screen", "passed", "reason", "score", "cache_key", "run_id"),
+                   [["conversation", cid, "review", kept, s.reason, total_score, result.cache_key, ctx.run_id]])
+        if conv["redo"]:  # the review made under other settings, and its screen
+            writes.before += [("DELETE FROM reviews WHERE conversation_id = ?", [cid]),
+                              ("DELETE FROM screens WHERE stage = 'conversation' AND screen = 'review'"
+                               " AND entity_id = ?", [cid])]
+        await batch.write(writes)
         progress.advance()
 
     with progress.task("reviewing", total=total):

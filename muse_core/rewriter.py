@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from muse_core.batch import Batch, Writes
 from muse_core.dialogue import ROLES, conversation_products
 from muse_core.context import StageContext
 from muse_core.llm import LLMCallError
@@ -67,9 +68,14 @@ async def rewrite_conversations(ctx: StageContext, conv_set: str, identity: str)
         return [cid, turn["idx"], colloquial, new.value.strip(), check.value.answer == "Yes",
                 check.value.reason or check.value.answer, new.cache_key, check.cache_key, ctx.run_id, identity]
 
+    turns_of: dict[str, list[dict]] = {cid: [] for cid in todo}
+    for turn in store.rows("SELECT conversation_id, idx, role, original_text, product_ids FROM turns"
+                           " WHERE list_contains(?, conversation_id) ORDER BY conversation_id, idx", [todo]):
+        turns_of[turn["conversation_id"]].append(turn)
+    batch = Batch(store)
+
     async def one(cid: str) -> None:
-        turns = store.rows("SELECT idx, role, original_text, product_ids FROM turns WHERE conversation_id = ?"
-                           " ORDER BY idx", [cid])
+        turns = turns_of[cid]
         async with slots:
             try:
                 rows = await asyncio.gather(*(utterance(cid, t, turns[i - 1]["original_text"] if i else None)
@@ -78,16 +84,16 @@ async def rewrite_conversations(ctx: StageContext, conv_set: str, identity: str)
                 record_failure(store, ctx.run_id, "rewrite", cid, exc)
                 progress.advance()
                 return
-        with store.transaction() as con:
-            if cid in redo:  # the earlier rewrite, its fact checks, and the text it gave the turns
-                con.execute("DELETE FROM rewrites WHERE conversation_id = ?", [cid])
-                con.execute("DELETE FROM screens WHERE stage = 'rewrite' AND starts_with(entity_id, ?)", [f"{cid}/t"])
-                con.execute("UPDATE turns SET text = original_text WHERE conversation_id = ?", [cid])
-            store.insert("rewrites", REWRITE_COLUMNS, rows)
-            con.execute("UPDATE turns t SET text = r.rewritten_text FROM rewrites r WHERE r.conversation_id = ?"
-                        " AND t.conversation_id = r.conversation_id AND t.idx = r.idx AND r.check_passed", [cid])
-            store.insert("screens", ("stage", "entity_id", "screen", "passed", "reason", "cache_key", "run_id"),
-                         [["rewrite", f"{r[0]}/t{r[1]}", "fact_check", r[4], r[5], r[7], r[8]] for r in rows])
+        writes = Writes().add("rewrites", REWRITE_COLUMNS, rows)
+        writes.add("screens", ("stage", "entity_id", "screen", "passed", "reason", "cache_key", "run_id"),
+                   [["rewrite", f"{r[0]}/t{r[1]}", "fact_check", r[4], r[5], r[7], r[8]] for r in rows])
+        if cid in redo:  # the earlier rewrite, its fact checks, and the text it gave the turns
+            writes.before += [("DELETE FROM rewrites WHERE conversation_id = ?", [cid]),
+                              ("DELETE FROM screens WHERE stage = 'rewrite' AND starts_with(entity_id, ?)", [f"{cid}/t"]),
+                              ("UPDATE turns SET text = original_text WHERE conversation_id = ?", [cid])]
+        writes.after.append(("UPDATE turns t SET text = r.rewritten_text FROM rewrites r WHERE r.conversation_id = ?"
+                             " AND t.conversation_id = r.conversation_id AND t.idx = r.idx AND r.check_passed", [cid]))
+        await batch.write(writes)
         progress.advance()
 
     with progress.task("rewriting", total=total):
