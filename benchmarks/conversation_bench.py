@@ -1,16 +1,11 @@
-"""Offline conversations end to end, and what the LLM gateway costs per call.
+"""Offline conversations end to end: simulate + rewrite + review.
 
     python benchmarks/conversation_bench.py [--conversations 40] [--db PATH]
 
-1. Builds (or reuses, with --db) a database with the bundled sample catalog ingested, BM25-indexed
-   and `--conversations` offline profiles, then times simulate + rewrite + review of that many
-   conversations with the offline engine: conversations per second per stage and overall.
-2. Records every gateway call those stages made, then, in the same process, replays the same
-   calls three ways: a bare loop of the offline engine (`engine.answer` on the same inputs and
-   decoded images), the gateway on an emptied call table (every call a miss: render, hash,
-   image fetch, provider, validation, one `llm_calls` row), and the gateway again (every call a
-   cache hit). The gateway's overhead per call is its time minus the bare loop's, and its ratio.
-Timings are ratios against baselines measured in the same run: machines are noisy.
+Builds (or reuses, with --db) a database with the bundled sample catalog ingested, BM25-indexed
+and `--conversations` offline profiles, then times simulate + rewrite + review of that many
+conversations with the offline engine: conversations per second per stage and overall, and the
+CPU-seconds the process spent. What the gateway costs per call is benchmarks/gateway_bench.py.
 """
 
 from __future__ import annotations
@@ -26,10 +21,8 @@ from muse_core.config import MuseConfig, load_config
 from muse_core.context import StageContext
 from muse_core.llm import Gateway
 from muse_core.runs import start_run
-from muse_core.seeding import derive_seed
 from muse_core.stages import BY_NAME, run_stages
 from muse_core.store import Store
-from muse_plugins.offline import engine
 
 
 def config_for(db: Path, n: int) -> MuseConfig:
@@ -73,7 +66,8 @@ class Recorder:
         Gateway.run = self._real
 
 
-def stages(db: Path, n: int) -> dict[str, float]:
+def stages(db: Path, n: int) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds of simulate, rewrite and review, run as `muse run` runs them."""
     config = config_for(db, n)
     times = {}
     with Store(db) as store:
@@ -82,38 +76,12 @@ def stages(db: Path, n: int) -> dict[str, float]:
         async def go() -> None:
             ctx = StageContext.open(store, config, run_id)
             for name in ("simulate", "rewrite", "review"):
-                start = time.perf_counter()
+                wall, cpu = time.perf_counter(), time.process_time()
                 await BY_NAME[name].run(ctx)
-                times[name] = time.perf_counter() - start
+                times[name] = (time.perf_counter() - wall, time.process_time() - cpu)
 
         asyncio.run(go())
     return times
-
-
-def replay(db: Path, n: int, calls: list[tuple]) -> dict[str, float]:
-    config = config_for(db, n)
-    with Store(db) as store:
-        images = {pid: bytes(blob) for pid, blob in store.con.execute(
-            "SELECT product_id, image FROM product_images WHERE variant = 'MAIN'").fetchall()}
-        gateway = Gateway(store, config, start_run(store, "bench-replay", config))
-        seeds = [derive_seed(config.seed, entity, skill) for skill, _, _, _, entity in calls]  # as the gateway does
-        start = time.perf_counter()
-        for (skill, inputs, _, pids, _), seed in zip(calls, seeds):
-            engine.answer(skill, inputs, [images[p] for p in pids], seed)
-        bare = time.perf_counter() - start
-        store.con.execute("DELETE FROM llm_calls")
-
-        async def through_gateway() -> list[float]:
-            passes = []
-            for _ in ("misses", "hits"):
-                begin = time.perf_counter()
-                for skill, inputs, output, pids, entity in calls:
-                    await gateway.run(skill, inputs, output=output, image_product_ids=pids, entity_id=entity)
-                passes.append(time.perf_counter() - begin)
-            return passes
-
-        miss, hit = asyncio.run(through_gateway())
-    return {"bare": bare, "miss": miss, "hit": hit}
 
 
 def main() -> None:
@@ -132,22 +100,13 @@ def main() -> None:
                 shutil.copy(db, args.db)
         with Recorder() as recorder:
             times = stages(db, args.conversations)
-        total = sum(times.values())
         n = args.conversations
+        wall, cpu = sum(w for w, _ in times.values()), sum(c for _, c in times.values())
         print(f"\n{n} offline conversations over the bundled sample (BM25):")
-        for stage, seconds in times.items():
-            print(f"  {stage:<9} {seconds:7.2f} s   {n / seconds:7.2f} conversations/s")
-        print(f"  {'total':<9} {total:7.2f} s   {n / total:7.2f} conversations/s end to end "
+        for stage, (seconds, cpu_s) in times.items():
+            print(f"  {stage:<9} {seconds:7.2f} s  {cpu_s:7.2f} CPU-s  {n / seconds:7.2f} conversations/s")
+        print(f"  {'total':<9} {wall:7.2f} s  {cpu:7.2f} CPU-s  {n / wall:7.2f} conversations/s end to end "
               f"({len(recorder.calls)} model calls, {len(recorder.calls) / n:.1f} per conversation)")
-        t = replay(db, n, recorder.calls)
-        calls = len(recorder.calls)
-        per = {k: 1000 * v / calls for k, v in t.items()}
-        print(f"\nthe same {calls} calls, replayed serially in this process:")
-        print(f"  bare offline engine loop  {per['bare']:7.3f} ms/call   (baseline)")
-        print(f"  gateway, cache misses     {per['miss']:7.3f} ms/call   overhead {per['miss'] - per['bare']:6.3f} ms/call,"
-              f" ratio {t['miss'] / t['bare']:.2f}x")
-        print(f"  gateway, cache hits       {per['hit']:7.3f} ms/call   ratio {t['hit'] / t['bare']:.2f}x")
-
 
 if __name__ == "__main__":
     main()

@@ -43,7 +43,9 @@ class StageContext:
 
         domain = registry().get("domain", config.domain)
         gateway = Gateway(store, config, run_id, skill_dirs=cls.skill_dirs_of(domain), batch_writes=True)
-        return cls(store, config, run_id, domain, gateway, progress or Progress.silent(), catalog)
+        progress = progress or Progress.silent()
+        progress.watch(gateway.limit.describe)  # calls in flight and per minute, beside each stage's bar
+        return cls(store, config, run_id, domain, gateway, progress, catalog)
 
     @staticmethod
     def skill_dirs_of(domain: Domain) -> tuple[Path, ...]:

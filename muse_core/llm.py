@@ -1,11 +1,12 @@
 """The LLM gateway: every model call of muse goes through `Gateway.run`.
 
 It renders a skill, attaches product images from DuckDB as base64 data URLs, looks the call
-up in the `llm_calls` cache, and on a miss calls the configured provider under a concurrency
-limit and a requests/tokens-per-minute limiter, retrying transient failures with exponential
-backoff and jitter. Every provider attempt becomes a row of `llm_calls` (tokens, cost,
-latency, redacted error). Structured answers are validated with pydantic and re-asked a
-bounded number of times before the call fails loudly.
+up in the `llm_calls` cache (muse_core.call_log), and on a miss calls the configured provider
+under an adaptive concurrency limit within the requests/tokens-per-minute ceilings
+(muse_core.concurrency), retrying transient failures with exponential backoff and jitter.
+Every provider attempt becomes a row of `llm_calls` (tokens, cost, latency, redacted error).
+Structured answers are validated with pydantic and re-asked a bounded number of times before
+the call fails loudly.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from muse_core.call_log import CallLog
 from muse_core.config import MuseConfig, RoleConfig, api_base_host
-from muse_core.ratelimit import RateLimiter
+from muse_core.concurrency import AdaptiveLimit
 from muse_core.secrets import guard_loggers, redact, secret_values
 from muse_core.seeding import derive_seed
 from muse_core.skills import Skill, load_skill
@@ -246,8 +247,7 @@ class Gateway:
         self._run_id = run_id
         self.registry = registry or default_registry()
         gw = config.gateway
-        self.semaphore = asyncio.Semaphore(gw.max_concurrency)
-        self.limiter = RateLimiter(gw.requests_per_minute, gw.tokens_per_minute)
+        self.limit = AdaptiveLimit(gw.max_concurrency, gw.requests_per_minute, gw.tokens_per_minute)
         self.stats = CallStats()
         self.skill_dirs = skill_dirs
         self._jitter = random.Random(derive_seed(config.seed, run_id, "backoff"))
@@ -416,8 +416,7 @@ class Gateway:
         gw = self._config.gateway
         tokens = estimate_tokens(call.request.messages, call.request.max_tokens)
         for attempt in range(gw.max_retries + 1):
-            async with self.semaphore:
-                await self.limiter.acquire(tokens)
+            async with self.limit.slot(tokens):
                 started = time.perf_counter()
                 # Written before the request goes out: a kill while it is in flight leaves a 'pending'
                 # row (marked 'interrupted' by the next run), so no paid call goes unrecorded. A provider
@@ -431,6 +430,8 @@ class Gateway:
                                      error="cancelled before the answer was recorded; outcome unknown")
                     raise
                 except ProviderError as exc:
+                    if exc.throttled:  # a 429 or a timeout: fewer in flight for a while
+                        self.limit.throttled(exc.retry_after, exc.rate_limits)
                     message = self._redact(f"{type(exc).__name__}: {exc}")
                     self._settle(call, call_id, attempt, started, status="error", error=message)
                     if not exc.retryable or attempt == gw.max_retries:
@@ -447,6 +448,7 @@ class Gateway:
                     log.warning("%s/%s skill %s attempt %d failed, retrying in %.2fs: %s", call.provider.name,
                                 call.request.model, call.request.skill, attempt + 1, delay, message)
                 else:
+                    self.limit.succeeded(response.rate_limits)
                     status, error = "ok", None
                     try:
                         self._parse(response.text, call)
@@ -455,7 +457,7 @@ class Gateway:
                     self._settle(call, call_id, attempt, started, status=status, error=error, response=response)
                     # a proxy that echoes a key into an answer must not put it in turns or exports
                     return self._redact(response.text), False, response.cost_usd
-            await asyncio.sleep(delay)  # outside the semaphore: a backing-off call holds no slot
+            await asyncio.sleep(delay)  # outside the slot: a backing-off call holds no place
         raise AssertionError("unreachable: the retry loop returns or raises")
 
     def _backoff(self, attempt: int) -> float:
