@@ -214,13 +214,15 @@ class ImageLoader:
             scheme = urlsplit(ref).scheme.lower()
         except ValueError:  # e.g. an unclosed IPv6 bracket
             raise ImageError("invalid image URL") from None
+        # Reading a file and decoding the image run on worker threads (Pillow releases the GIL while
+        # decoding): the event loop keeps the other downloads going meanwhile.
         if scheme in ("http", "https"):
             data = await self.fetch(ref)
         elif scheme == "":
-            data = read_local(ref, base_dir, self.limits.max_image_bytes, self.image_dirs)
+            data = await asyncio.to_thread(read_local, ref, base_dir, self.limits.max_image_bytes, self.image_dirs)
         else:
             raise ImageError(f"unsupported image URL scheme '{scheme[:20]}:' (use http, https or a local path)")
-        return validate_image(data, ref, self.limits.max_image_pixels)
+        return await asyncio.to_thread(validate_image, data, ref, self.limits.max_image_pixels)
 
     async def fetch(self, url: str) -> bytes:
         """Download with redirects checked hop by hop, one total deadline and a size cap."""
