@@ -28,12 +28,16 @@ def muse_llm_providers() -> list[Any]:
 @hookspec
 def muse_embedders() -> list[Any]:
     """Return embedder classes (muse_core.api.Embedder); muse calls the class's `load()` once per
-    process for the configured one."""
+    process for the configured one. `encode_queries` must give each text the vector it would get
+    alone (a stage may hand over several queries at once)."""
 
 
 @hookspec
 def muse_retrievers() -> list[Any]:
-    """Return retriever classes (muse_core.api.Retriever); muse instantiates them with (store, config)."""
+    """Return retriever classes (muse_core.api.Retriever); muse instantiates them with (store, config).
+    A retriever that embeds its queries may also define `prepare_queries(queries)`: async stages
+    call it on muse's embedding thread before searching (muse_core.retrieval.search), so the
+    costly part runs off the event loop; `search` itself runs on the loop, where it may use SQL."""
 
 
 @hookspec
