@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -220,6 +221,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--skip-throttled", action="store_true")
     args = parser.parse_args()
+    logging.getLogger("muse.llm").setLevel(logging.ERROR)  # the gateway's retry warnings would flood the tables
     console = Console()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -5,9 +5,8 @@
   +1 per window's worth of answers, halved on a 429 or a timeout, at most once per round trip,
   always within 1..max_concurrency;
 - the configured requests/tokens-per-minute buckets (`RateLimiter`): hard ceilings, never adapted;
-- pacing from the provider's rate-limit headers: when the budget left before its reset gets low,
-  the starts are spread over the time to the reset instead of bursting into 429s; a Retry-After
-  pauses every new start.
+- pacing from the provider's rate-limit headers: the budget left before its reset is spread over
+  the time to the reset instead of bursting into 429s; a Retry-After pauses every new start.
 
     async with limit.slot(tokens):
         response = await provider.complete(request)   # one attempt
@@ -31,11 +30,6 @@ _attempt_number: ContextVar[int | None] = ContextVar("muse_attempt_number", defa
 
 
 class AdaptiveLimit:
-    # Pacing starts when fewer than this share of the provider's limit is left (beyond the attempts
-    # already in flight, which the provider had not counted yet when it answered).
-    LOW_SHARE = 0.1
-    MIN_MARGIN = 2.0
-
     def __init__(self, max_concurrency: int, requests_per_minute: float | None, tokens_per_minute: float | None,
                  *, clock: Callable[[], float] = time.monotonic) -> None:
         if max_concurrency < 1:
@@ -50,9 +44,13 @@ class AdaptiveLimit:
         self.in_flight = 0
         self._starts: deque[float] = deque()  # start times of the last 60 s, for per_minute()
         self._decreased_after = -1  # the number of the last attempt started before the last decrease
-        self._pause_until = 0.0  # Retry-After, or no budget left before the reset
-        self._interval = 0.0  # pacing: at least this long between starts ...
-        self._pace_until = 0.0  # ... until the reset the headers announced
+        self._pause_until = 0.0  # Retry-After
+        # What the latest rate-limit headers said (at `_budget_time`): `_budget` more attempts may
+        # start (one less each start), `_interval` apart, the next place frees in `_reset` s. None: no headers.
+        self._budget: float | None = None
+        self._budget_time = 0.0
+        self._reset = 0.0
+        self._interval = 0.0
         self._last_start = float("-inf")
         self._attempts = 0
         self._tokens_per_attempt = 0.0  # running mean of the slot sizes, to read a token budget as attempts
@@ -73,8 +71,9 @@ class AdaptiveLimit:
     def describe(self) -> str:
         """Short text for a progress bar: '12/64 in flight · 230/min', plus a pause if one holds."""
         text = f"{self.in_flight}/{self.window} in flight · {self.per_minute():.0f}/min"
-        wait = self._pause_until - self._clock()
-        return f"{text} · paused {wait:.0f}s" if wait >= 1 else text
+        now = self._clock()
+        wait = max(self._pause_until - now, self._pacing_delay(now))
+        return f"{text} · paused {wait:.0f}s" if 1 <= wait < float("inf") else text
 
     # -- entering and leaving ------------------------------------------------------------------
     @asynccontextmanager
@@ -100,12 +99,18 @@ class AdaptiveLimit:
                     continue
                 now = self._clock()
                 delay = max(self._pause_until - now, self._pacing_delay(now), self._rate.wait_time(tokens))
+                if delay == float("inf"):
+                    self._freed.clear()
+                    await self._freed.wait()  # set by an answer (newer headers) or an attempt leaving
+                    continue
                 if delay > 0:
                     await asyncio.sleep(delay)  # then look again: a pause may have grown meanwhile
                     continue
                 break
             self._rate.take(tokens)
             now = self._clock()
+            if self._budget is not None:
+                self._budget -= 1
             self.in_flight += 1
             self._last_start = now
             self._starts.append(now)
@@ -115,9 +120,20 @@ class AdaptiveLimit:
             _attempt_number.set(self._attempts)
 
     def _pacing_delay(self, now: float) -> float:
-        if now >= self._pace_until:
+        """Seconds until the provider's budget (as its latest headers told it) allows a start; inf
+        while it is spent and an answer with newer headers is on its way."""
+        if self._budget is None:
             return 0.0
-        return self._last_start + self._interval - now
+        spacing = self._last_start + self._interval - now
+        if self._budget >= 1:
+            return spacing
+        if self._budget >= 0:
+            # none left: one place frees up at the reset (a trailing window frees them one by one,
+            # at uneven times): one start then, and the next when its answer tells more
+            return max(spacing, self._budget_time + self._reset - now)
+        if self.in_flight:
+            return float("inf")
+        return self._last_start + self._reset - now  # nothing in flight to tell more: one try per reset
 
     def _forget_old(self, now: float) -> None:
         while self._starts and self._starts[0] <= now - 60:
@@ -146,29 +162,32 @@ class AdaptiveLimit:
             self._pause_until = max(self._pause_until, now + retry_after)
         if rate_limits:
             self._pace(rate_limits)
+        if self._freed is not None:
+            self._freed.set()  # a waiting call looks again at the new state
 
     def _pace(self, rate_limits: dict[str, float]) -> None:
-        """Spread what is left of the provider's budget over the time to its reset, once it is low;
-        the latest headers replace earlier ones. Tokens are read as attempts of the average size."""
+        """Spread what is left of the provider's budget over the time to its reset (always: with
+        plenty left the spacing is negligible, and pacing only once it is low would spend most of
+        the budget in a burst that a trailing-window provider frees again in a burst). The latest
+        headers replace earlier ones. Tokens are read as attempts of the average size seen."""
         now = self._clock()
         per = self._tokens_per_attempt
-        budgets = [(rate_limits.get("remaining_requests"), rate_limits.get("reset_requests_s"),
-                    rate_limits.get("limit_requests"))]
+        budgets = [(rate_limits.get("remaining_requests"), rate_limits.get("reset_requests_s"))]
         if per > 0 and rate_limits.get("remaining_tokens") is not None:
-            limit_tokens = rate_limits.get("limit_tokens")
-            budgets.append((rate_limits["remaining_tokens"] / per, rate_limits.get("reset_tokens_s"),
-                            None if limit_tokens is None else limit_tokens / per))
-        interval, until = 0.0, now
-        for remaining, reset, limit in budgets:
-            if remaining is None or reset is None or reset <= 0:
+            budgets.append((rate_limits["remaining_tokens"] / per, rate_limits.get("reset_tokens_s")))
+        # The provider counted this attempt when it arrived: the attempts started after it (in flight
+        # or even done, answers come back out of order) are not in its `remaining`.
+        number = _attempt_number.get()
+        later = self._attempts - number if number is not None else max(0, self.in_flight - 1)
+        tightest: tuple[float, float] | None = None
+        for remaining, reset in budgets:
+            if remaining is None or reset is None:
                 continue
-            # the attempts in flight were not counted yet when the provider answered (this one aside)
-            ahead = remaining - max(0, self.in_flight - 1)
-            margin = max(self.MIN_MARGIN, self.LOW_SHARE * limit if limit else float(self.window))
-            if ahead >= margin:
-                continue
-            if ahead < 1:
-                self._pause_until = max(self._pause_until, now + reset)  # nothing left before the reset
-                continue
-            interval, until = max(interval, reset / ahead), max(until, now + reset)
-        self._interval, self._pace_until = interval, until
+            ahead, reset = remaining - later, max(reset, 0.001)
+            if tightest is None or ahead / reset < tightest[0] / tightest[1]:
+                tightest = (ahead, reset)
+        if tightest is None:
+            return
+        ahead, reset = tightest
+        self._budget, self._budget_time, self._reset = ahead, now, reset
+        self._interval = reset / ahead if ahead >= 1 else 0.0
