@@ -55,8 +55,7 @@ def refresh_docs(store: Store) -> int:
             changed.append([product_id, doc, digest])
     with store.transaction() as con:
         con.execute("DELETE FROM product_docs WHERE product_id NOT IN (SELECT product_id FROM products)")
-        if changed:
-            con.executemany("INSERT OR REPLACE INTO product_docs VALUES (?, ?, ?)", changed)
+        store.insert("product_docs", ["product_id", "doc", "doc_sha256"], changed, verb="INSERT OR REPLACE")
     return len(changed)
 
 
