@@ -7,15 +7,19 @@ The model server is `muse offline-server` in its own process (as a real one woul
 
 1. Concurrency efficiency: `--calls` calls, `--concurrency` in flight, against the server adding
    `--latency` s to every answer; achieved calls/s over the ideal concurrency / latency (320/s for
-   64 and 0.2 s). Four ways, in one run: the limiter alone around a sleep (the ceiling of this
+   64 and 0.2 s). Six ways, in one run: the limiter alone around a sleep (the ceiling of this
    machine's event loop), the gateway with an in-process fake provider that sleeps (no HTTP), the
-   limiter around the litellm provider (litellm -> openai client -> HTTP, no gateway), and the real
-   path (Gateway -> litellm provider -> HTTP). Every call has its own inputs: no cache hit.
+   limiter around the litellm provider (litellm -> openai client -> HTTP, no gateway), the real
+   path (Gateway -> litellm provider -> HTTP), and the same two with the lean `openai-compatible`
+   provider (aiohttp -> HTTP). Every call has its own inputs: no cache hit. Beside each ratio, the
+   client's CPU per call (time.process_time of this process / calls; the server is another
+   process): at 320 calls/s on 2 cores, client and server share about 6 ms a call.
 2. Throttled provider: a fresh server answering 429 above `--rpm` requests in the trailing 60 s,
    64 workers calling for `--seconds` (a multiple of 60: the server's window is a minute) with no
    client-side rpm cap. Achieved rate over R (answers the server gave in the run / R per minute) and
    the share of requests it throttled, for the real path (the Gateway) and for `AdaptiveLimit`
-   around the litellm provider directly (a driver that retries like the gateway).
+   around the provider directly (a driver that retries like the gateway), with each provider, and
+   the client's CPU per request sent.
 Timings are ratios against ideals and baselines of the same run: machines are noisy.
 """
 
@@ -47,6 +51,11 @@ from muse_core.llm import Gateway, LLMRequest, LLMResponse, ProviderError  # noq
 from muse_core.runs import start_run  # noqa: E402
 from muse_core.store import Store  # noqa: E402
 from muse_plugins.litellm_provider import LiteLLMProvider  # noqa: E402
+from muse_plugins.openai_compatible import OpenAICompatibleProvider  # noqa: E402
+
+# provider name -> (its class, the model a role names): the HTTP paths measured, each through the gateway
+# and through the limiter alone
+PROVIDERS = {"litellm": (LiteLLMProvider, "openai/bench"), "openai-compatible": (OpenAICompatibleProvider, "bench")}
 
 
 class Server:
@@ -108,15 +117,23 @@ def gateway(folder: Path, role: RoleConfig, concurrency: int, registry: Any = No
                                  "tokens_per_minute": None, "backoff_base_s": 0.05, "backoff_max_s": 2.0,
                                  "max_retries": 8})
     store = Store(config.db)
-    return Gateway(store, config, start_run(store, "bench", config), registry=registry)
+    # batch_writes as in a stage (muse_core/context.py): the call records of a turn share one commit
+    return Gateway(store, config, start_run(store, "bench", config), registry=registry, batch_writes=True)
 
 
-def served_role(url: str) -> RoleConfig:
-    return RoleConfig(provider="litellm", model="openai/bench", api_base=url, timeout_s=30.0, send_inputs=True)
+def served_role(url: str, provider: str) -> RoleConfig:
+    return RoleConfig(provider=provider, model=PROVIDERS[provider][1], api_base=url, timeout_s=30.0, send_inputs=True)
 
 
-def request(url: str, i: int) -> LLMRequest:
-    return LLMRequest(model="openai/bench", messages=[{"role": "user", "content": f"Write the greeting ({i})."}],
+def served_gateway(folder: Path, url: str, provider: str, concurrency: int) -> Gateway:
+    """The real path with one provider; openai-compatible is registered here (the default registry
+    may not list it yet)."""
+    registry = FakeRegistry(OpenAICompatibleProvider()) if provider == "openai-compatible" else None
+    return gateway(folder, served_role(url, provider), concurrency, registry)
+
+
+def request(url: str, i: int, provider: str = "litellm") -> LLMRequest:
+    return LLMRequest(model=PROVIDERS[provider][1], messages=[{"role": "user", "content": f"Write the greeting ({i})."}],
                       temperature=0.7, seed=i, skill="chatter_greet", skill_version=1, inputs={}, api_base=url,
                       timeout_s=30.0, send_inputs=True)
 
@@ -141,53 +158,65 @@ async def limited(limit: AdaptiveLimit, provider: Any, req: LLMRequest, retries:
     raise AssertionError("unreachable")
 
 
-def rate(calls: int, make: Callable[[int], Awaitable[Any]], concurrency: int) -> float:
-    """Calls per second for `calls` calls started at once (each call's own limit keeps `concurrency` out)."""
-    async def go() -> float:
+def rate(calls: int, make: Callable[[int], Awaitable[Any]], concurrency: int) -> tuple[float, float]:
+    """(calls per second, this process's CPU ms per call) for `calls` calls started at once (each
+    call's own limit keeps `concurrency` out)."""
+    async def go() -> tuple[float, float]:
         await make(-1)  # warm-up: imports, connections
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(make(i) for i in range(calls)))
-        return calls / (time.perf_counter() - started)
+        return calls / (time.perf_counter() - started), (time.process_time() - cpu) * 1000 / calls
     return asyncio.run(go())
 
 
-def efficiency(args: argparse.Namespace, folder: Path) -> list[tuple[str, float]]:
+def efficiency(args: argparse.Namespace, folder: Path) -> list[tuple[str, float, float]]:
+    """(path, achieved / ideal, client CPU ms per call) for each path."""
     ideal, rows = args.concurrency / args.latency, []
+
+    def row(name: str, make: Callable[[int], Awaitable[Any]]) -> None:
+        per_second, cpu_ms = rate(args.calls, make, args.concurrency)
+        rows.append((name, per_second / ideal, cpu_ms))
+
     limit = AdaptiveLimit(args.concurrency, None, None)
 
     async def bare(i: int) -> None:
         async with limit.slot(100):
             await asyncio.sleep(args.latency)
-    rows.append(("limiter around a sleep (no provider)", rate(args.calls, bare, args.concurrency) / ideal))
+    row("limiter around a sleep (no provider)", bare)
 
     fake = gateway(folder / "fake", RoleConfig(provider="fake", model="fake"), args.concurrency,
                    FakeRegistry(FakeProvider(args.latency)))
-    rows.append(("gateway, in-process fake provider", rate(
-        args.calls, lambda i: fake.run("chatter_greet", {}, entity_id=f"fake-{i}"), args.concurrency) / ideal))
+    row("gateway, in-process fake provider", lambda i: fake.run("chatter_greet", {}, entity_id=f"fake-{i}"))
 
     with Server(args.latency) as server:
-        provider, direct = LiteLLMProvider(), AdaptiveLimit(args.concurrency, None, None)
-        rows.append(("limiter + litellm provider -> HTTP", rate(
-            args.calls, lambda i: limited(direct, provider, request(server.url, i)), args.concurrency) / ideal))
-        real = gateway(folder / "real", served_role(server.url), args.concurrency)
-        rows.append(("gateway -> litellm -> HTTP (real path)", rate(
-            args.calls, lambda i: real.run("chatter_greet", {}, entity_id=f"real-{i}"), args.concurrency) / ideal))
+        for name, (cls, _) in PROVIDERS.items():
+            provider, direct = cls(), AdaptiveLimit(args.concurrency, None, None)
+            row(f"limiter + {name} provider -> HTTP",
+                lambda i, p=provider, d=direct, n=name: limited(d, p, request(server.url, i, n)))
+            (folder / name).mkdir()
+            real = served_gateway(folder / name, server.url, name, args.concurrency)
+            row(f"gateway -> {name} -> HTTP (real path)",
+                lambda i, g=real, n=name: g.run("chatter_greet", {}, entity_id=f"{n}-{i}"))
     return rows
 
 
-def throttled(args: argparse.Namespace, folder: Path, via_gateway: bool) -> tuple[float, float, int]:
-    """(achieved rate / R, share of requests throttled, failed calls) for `--seconds` of 64 workers."""
+def throttled(args: argparse.Namespace, folder: Path, provider_name: str,
+              via_gateway: bool) -> tuple[float, float, int, float]:
+    """(achieved rate / R, share of requests throttled, failed calls, client CPU ms per request sent)
+    for `--seconds` of 64 workers."""
     with Server(args.latency, args.rpm) as server:
         if via_gateway:
-            gw = gateway(folder / "throttled", served_role(server.url), args.concurrency)
+            sub = folder / f"throttled-{provider_name}"
+            sub.mkdir()
+            gw = served_gateway(sub, server.url, provider_name, args.concurrency)
 
             def call(i: int) -> Awaitable[Any]:
                 return gw.run("chatter_greet", {}, entity_id=f"t-{i}")
         else:
-            provider, limit = LiteLLMProvider(), AdaptiveLimit(args.concurrency, None, None)
+            provider, limit = PROVIDERS[provider_name][0](), AdaptiveLimit(args.concurrency, None, None)
 
             def call(i: int) -> Awaitable[Any]:
-                return limited(limit, provider, request(server.url, i))
+                return limited(limit, provider, request(server.url, i, provider_name))
 
         async def go() -> tuple[dict[str, int], int]:
             deadline, counter, failed = time.monotonic() + args.seconds, iter(range(10**9)), 0
@@ -207,9 +236,11 @@ def throttled(args: argparse.Namespace, folder: Path, via_gateway: bool) -> tupl
             await asyncio.gather(*tasks, return_exceptions=True)
             return stats, failed
 
+        cpu = time.process_time()
         stats, failed = asyncio.run(go())
-    answered, throttled_n = stats.get("answers", 0), stats.get("throttled", 0)
-    return answered / (args.rpm * args.seconds / 60), throttled_n / max(1, stats.get("requests", 0)), failed
+        cpu_ms = (time.process_time() - cpu) * 1000
+    answered, throttled_n, sent = stats.get("answers", 0), stats.get("throttled", 0), max(1, stats.get("requests", 0))
+    return answered / (args.rpm * args.seconds / 60), throttled_n / sent, failed, cpu_ms / sent
 
 
 def main() -> None:
@@ -225,24 +256,26 @@ def main() -> None:
     console = Console()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for sub in ("fake", "real", "throttled"):
-            (folder / sub).mkdir()
+        (folder / "fake").mkdir()
         table = Table(title=f"1. concurrency efficiency: {args.concurrency} in flight, {args.latency * 1000:.0f} ms "
                             f"per call, ideal {args.concurrency / args.latency:.0f} calls/s")
         table.add_column("path")
         table.add_column("achieved / ideal", justify="right")
-        for name, ratio in efficiency(args, folder):
-            table.add_row(name, f"{ratio:.1%}")
+        table.add_column("client CPU / call", justify="right")
+        for name, ratio, cpu_ms in efficiency(args, folder):
+            table.add_row(name, f"{ratio:.1%}", f"{cpu_ms:.2f} ms")
         console.print(table)
         if args.skip_throttled:
             return
         table = Table(title=f"2. throttled provider: 429 above R = {args.rpm}/min, {args.concurrency} workers, "
                             f"{args.seconds:.0f} s, no client rpm cap")
-        for column in ("path", "achieved / R", "throttled share", "failed calls"):
+        for column in ("path", "achieved / R", "throttled share", "failed calls", "client CPU / request"):
             table.add_column(column, justify="right" if column != "path" else "left")
-        for name, via in (("AdaptiveLimit + litellm provider", False), ("gateway (real path)", True)):
-            achieved, share, failed = throttled(args, folder, via)
-            table.add_row(name, f"{achieved:.1%}", f"{share:.1%}", str(failed))
+        for provider_name in PROVIDERS:
+            for name, via in ((f"AdaptiveLimit + {provider_name} provider", False),
+                              (f"gateway -> {provider_name} (real path)", True)):
+                achieved, share, failed, cpu_ms = throttled(args, folder, provider_name, via)
+                table.add_row(name, f"{achieved:.1%}", f"{share:.1%}", str(failed), f"{cpu_ms:.2f} ms")
         console.print(table)
 
 
