@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -88,6 +89,14 @@ class Server:
 
     def stats(self) -> dict[str, int]:
         return json.loads(urllib.request.urlopen(f"http://127.0.0.1:{self.port}/stats", timeout=5).read())
+
+    def cpu_seconds(self) -> float:
+        """The server process's CPU time so far (user + system, from /proc: Linux), or NaN elsewhere."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 class FakeProvider:
@@ -169,13 +178,15 @@ def rate(calls: int, make: Callable[[int], Awaitable[Any]], concurrency: int) ->
     return asyncio.run(go())
 
 
-def efficiency(args: argparse.Namespace, folder: Path) -> list[tuple[str, float, float]]:
-    """(path, achieved / ideal, client CPU ms per call) for each path."""
+def efficiency(args: argparse.Namespace, folder: Path) -> list[tuple[str, float, float, float | None]]:
+    """(path, achieved / ideal, client CPU ms per call, server CPU ms per call or None) for each path."""
     ideal, rows = args.concurrency / args.latency, []
 
-    def row(name: str, make: Callable[[int], Awaitable[Any]]) -> None:
+    def row(name: str, make: Callable[[int], Awaitable[Any]], server: Server | None = None) -> None:
+        server_cpu = server.cpu_seconds() if server else 0.0
         per_second, cpu_ms = rate(args.calls, make, args.concurrency)
-        rows.append((name, per_second / ideal, cpu_ms))
+        server_ms = (server.cpu_seconds() - server_cpu) * 1000 / (args.calls + 1) if server else None
+        rows.append((name, per_second / ideal, cpu_ms, server_ms))
 
     limit = AdaptiveLimit(args.concurrency, None, None)
 
@@ -192,11 +203,11 @@ def efficiency(args: argparse.Namespace, folder: Path) -> list[tuple[str, float,
         for name, (cls, _) in PROVIDERS.items():
             provider, direct = cls(), AdaptiveLimit(args.concurrency, None, None)
             row(f"limiter + {name} provider -> HTTP",
-                lambda i, p=provider, d=direct, n=name: limited(d, p, request(server.url, i, n)))
+                lambda i, p=provider, d=direct, n=name: limited(d, p, request(server.url, i, n)), server)
             (folder / name).mkdir()
             real = served_gateway(folder / name, server.url, name, args.concurrency)
             row(f"gateway -> {name} -> HTTP (real path)",
-                lambda i, g=real, n=name: g.run("chatter_greet", {}, entity_id=f"{n}-{i}"))
+                lambda i, g=real, n=name: g.run("chatter_greet", {}, entity_id=f"{n}-{i}"), server)
     return rows
 
 
@@ -262,8 +273,9 @@ def main() -> None:
         table.add_column("path")
         table.add_column("achieved / ideal", justify="right")
         table.add_column("client CPU / call", justify="right")
-        for name, ratio, cpu_ms in efficiency(args, folder):
-            table.add_row(name, f"{ratio:.1%}", f"{cpu_ms:.2f} ms")
+        table.add_column("server CPU / call", justify="right")
+        for name, ratio, cpu_ms, server_ms in efficiency(args, folder):
+            table.add_row(name, f"{ratio:.1%}", f"{cpu_ms:.2f} ms", "-" if server_ms is None else f"{server_ms:.2f} ms")
         console.print(table)
         if args.skip_throttled:
             return
