@@ -264,7 +264,7 @@ def main() -> None:
     parser.add_argument("--skip-throttled", action="store_true")
     args = parser.parse_args()
     logging.getLogger("muse.llm").setLevel(logging.ERROR)  # the gateway's retry warnings would flood the tables
-    console = Console()
+    console = Console(width=max(Console().width, 110))  # the path names fit on one line
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "fake").mkdir()

@@ -309,3 +309,17 @@ def test_an_ollama_style_error_a_redirect_and_a_non_json_answer() -> None:
     assert missing.status == 404 and not missing.retryable and "model 'bench' not found" in str(missing)
     assert moved.status == 307 and not moved.retryable
     assert not html.retryable and "not JSON" in str(html)
+
+
+def test_a_key_quoted_bare_is_redacted_even_from_a_variable_not_named_like_a_secret(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MUSE_TEST_LLM", PLANTED_KEY)  # "LLM": not a name `secret_values` picks up
+
+    def answer(body: dict, headers: dict) -> tuple[int, Any, dict]:
+        key = headers["authorization"].removeprefix("Bearer ")
+        return 401, {"error": {"message": f"invalid api key {key}"}}, {}
+
+    with Scripted(answer) as server:
+        error = fails(OpenAICompatibleProvider(), request(server.url, api_key_env="MUSE_TEST_LLM"))
+    assert error.status == 401 and not error.retryable
+    assert PLANTED_KEY not in str(error) and "[REDACTED]" in str(error)
