@@ -16,8 +16,8 @@ from typing import Any
 from muse_core.store import Store
 
 Statement = tuple[str, list[Any]]
-WAIT_S = 0.05
-MAX_WAITING = 64
+WAIT_S = 0.2
+MAX_WAITING = 128
 
 
 @dataclass

@@ -398,8 +398,11 @@ class Gateway:
 
     def _image(self, product_id: str) -> tuple[bytes, str, str]:
         if product_id not in self._images:
+            # the id as a constant, so DuckDB finds the row through the primary key's index (a bound
+            # parameter scans every photo of the catalog)
+            literal = "'" + product_id.replace("'", "''") + "'"
             row = self._store.con.execute(
-                "SELECT image, mime, sha256 FROM product_images WHERE product_id = ? AND variant = 'MAIN'", [product_id]
+                f"SELECT image, mime, sha256 FROM product_images WHERE product_id = {literal} AND variant = 'MAIN'"
             ).fetchone()
             if row is None:
                 raise LLMCallError(f"product {product_id} has no stored image to attach")

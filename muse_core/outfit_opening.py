@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from muse_core.domain import Domain
 from muse_core.llm import Gateway
 from muse_core.profiles import MatchVerdict
-from muse_core.retrieval import Retriever
+from muse_core.retrieval import Retriever, search
 
 
 class StylistIdea(BaseModel):
@@ -52,7 +52,7 @@ async def try_outfit_opening(gateway: Gateway, domain: Domain, retriever: Retrie
     if proposed not in complements:
         return refused(f"the stylist proposed {proposed or 'nothing'}, which the {domain.name} complement rule "
                        f"does not pair with {ptype or 'this item'}")
-    hits = retriever.search(idea.value.description, depth)
+    hits = await search(retriever, idea.value.description, depth)
     # A different product with a photo to share, of a complementary kind: the proposed kind first.
     usable = [products[h.product_id] for h in hits if h.product_id in products and h.product_id != target["product_id"]
               and products[h.product_id]["has_image"]

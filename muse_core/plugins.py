@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "muse"
 DEFAULT_PLUGINS = (
     "muse_plugins.offline",
     "muse_plugins.litellm_provider",
+    "muse_plugins.openai_compatible",
     "muse_plugins.minilm_embedder",
     "muse_plugins.bge_m3_embedder",
     "muse_plugins.bm25",

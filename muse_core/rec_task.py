@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from muse_core.config import RoleConfig
 from muse_core.evaluation_sample import context, conversation_turns
 from muse_core.context import StageContext
+from muse_core.retrieval import search
 
 
 UPPER_BOUND = "gold-query"
@@ -78,7 +79,7 @@ async def run_rec_task(ctx: StageContext, conversation_ids: list[str]) -> RecTas
             result = await gateway.run("rec_query", {"conversation": context(turns, idx)}, output=RecQuery,
                                        image_product_ids=shown, entity_id=f"{cid}/r{q['round']}/rec", role=role)
             query, key = result.value.query, result.cache_key
-        ranked = [hit.product_id for hit in retriever.search(query, depth)]
+        ranked = [hit.product_id for hit in await search(retriever, query, depth)]
         store.con.execute("INSERT INTO rec_task_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           [cid, q["round"], method, query, retriever_name, q["chosen_product_id"],
                            rank_of(ranked, q["chosen_product_id"]), key, ctx.run_id])

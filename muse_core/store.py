@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
-import pyarrow as pa
 
 from muse_core.run_lock import DEFAULT_WAIT_S, hold
 
@@ -259,6 +258,8 @@ class Store:
         `executemany` would run a statement per row. `verb`: "INSERT OR REPLACE" / "INSERT OR IGNORE"."""
         if not rows:
             return
+        import pyarrow as pa  # here: a read-only command (`muse sql`) never pays for its import
+
         batch = pa.Table.from_arrays([pa.array([row[i] for row in rows]) for i in range(len(columns))],
                                      names=[f"c{i}" for i in range(len(columns))])
         self.con.register("_muse_insert", batch)

@@ -44,7 +44,7 @@ class ListRetriever:
     def __init__(self, ids: list[str]) -> None:
         self.ids = ids
 
-    def search(self, query: str, k: int) -> list[Hit]:
+    def search(self, query: str, k: int, exclude=()) -> list[Hit]:
         return [Hit(pid, 1.0 / (i + 1), i + 1) for i, pid in enumerate(self.ids[:k])]
 
 
