@@ -1,0 +1,131 @@
+"""The call log: a miss asks DuckDB nothing, rows are written in groups, and a stage's entity never
+commits ahead of the calls behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+
+import duckdb
+import pytest
+
+from muse_core import call_log
+from muse_core.call_log import CallLog
+from muse_core.store import Store
+
+
+class Counting:
+    """The store's connection, remembering every statement it was given."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con, self.statements = con, []
+
+    def execute(self, sql: str, *args):
+        self.statements.append(sql)
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+
+def key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def row(text: str, status: str = "ok", **extra) -> dict:
+    return {"call_id": uuid.uuid4().hex, "cache_key": key(text), "run_id": "r", "role": "agent", "skill": "s",
+            "skill_version": 1, "provider": "p", "model": "m", "params": "{}", "request": "[]",
+            "response": f"answer to {text}", "status": status, "attempt": 0, "latency_ms": 1.0, **extra}
+
+
+def stored(store: Store) -> list[tuple]:
+    return store.con.execute("SELECT cache_key, status FROM llm_calls ORDER BY cache_key").fetchall()
+
+
+@pytest.fixture(autouse=True)
+def fresh_key_sets():
+    call_log._known.clear()  # each test's database is new; the process-wide sets must not leak between them
+    yield
+    call_log._known.clear()
+
+
+def test_a_miss_asks_the_database_nothing_and_a_hit_one_query(store: Store) -> None:
+    log = CallLog(store, batched=False)
+    log.record(row("known"))
+    counting = store.con = Counting(store.con)
+    assert log.answer(key("never asked")) is None
+    assert counting.statements == []
+    assert log.answer(key("known")) == "answer to known"
+    assert len(counting.statements) == 1 and key("known") in counting.statements[0]  # a constant: the index finds it
+
+
+def test_unbatched_rows_are_written_as_they_come(store: Store) -> None:
+    CallLog(store, batched=False).record(row("a"))
+    assert stored(store) == [(key("a"), "ok")]
+
+
+def test_batched_rows_wait_for_the_next_transaction_which_writes_them_first(store: Store) -> None:
+    log = CallLog(store, batched=True)
+    log.record(row("a"))
+    assert stored(store) == [] and log.answer(key("a")) == "answer to a"  # answered from the buffer
+    with store.transaction() as con:
+        con.execute("CREATE TABLE entity (id INTEGER)")
+    assert stored(store) == [(key("a"), "ok")]
+
+
+def test_a_long_buffer_is_written_without_waiting(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(call_log, "FLUSH_ROWS", 3)
+    log = CallLog(store, batched=True)
+    for text in ("a", "b"):
+        log.record(row(text))
+    assert stored(store) == []
+    log.record(row("c"))
+    assert len(stored(store)) == 3
+
+
+def test_rows_another_writer_added_are_found_by_the_next_log(store: Store) -> None:
+    first = CallLog(store, batched=False)
+    assert first.answer(key("elsewhere")) is None
+    store.con.execute("INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, provider, model,"
+                      " params, request, response, status, attempt, latency_ms) VALUES (?, ?, 'r', 'agent', 's', 1,"
+                      " 'p', 'm', '{}', '[]', 'theirs', 'ok', 0, 1)", [uuid.uuid4().hex, key("elsewhere")])
+    assert CallLog(store, batched=False).answer(key("elsewhere")) == "theirs"
+
+
+def test_abandoned_answers_are_history_not_cache(store: Store) -> None:
+    log = CallLog(store, batched=True)
+    log.record(row("bad", status="invalid"))
+    log.abandon([key("bad")])
+    assert log.answer(key("bad")) is None
+    assert stored(store) == [(key("bad"), "abandoned")]
+
+
+def test_pending_rows_of_one_turn_share_one_commit_and_are_durable_when_begin_returns(store: Store) -> None:
+    log = CallLog(store, batched=True)
+    counting = store.con = Counting(store.con)
+    seen = []
+
+    async def call(text: str) -> None:
+        await log.begin(row(text, status="pending"))
+        seen.append(counting._con.execute("SELECT count(*) FROM llm_calls WHERE cache_key = ?",
+                                          [key(text)]).fetchone()[0])
+
+    async def main() -> None:
+        await asyncio.gather(*(call(t) for t in "abc"))
+
+    asyncio.run(main())
+    assert seen == [1, 1, 1]
+    assert counting.statements.count("BEGIN TRANSACTION") == 1
+
+
+def test_a_group_that_cannot_be_written_fails_every_call_in_it(store: Store) -> None:
+    log = CallLog(store, batched=True)
+
+    async def main() -> list:
+        broken = row("b", status="pending", no_such_column=1)
+        return await asyncio.gather(log.begin(row("a", status="pending")), log.begin(broken), return_exceptions=True)
+
+    results = asyncio.run(main())
+    assert all(isinstance(r, duckdb.Error) for r in results), results
+    assert stored(store) == []  # the group's transaction rolled back whole
