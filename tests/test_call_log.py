@@ -50,14 +50,35 @@ def fresh_key_sets():
     call_log._known.clear()
 
 
-def test_a_miss_asks_the_database_nothing_and_a_hit_one_query(store: Store) -> None:
+def test_a_miss_asks_the_database_nothing_and_a_hit_nothing_while_answers_fit_in_memory(store: Store) -> None:
+    CallLog(store, batched=False).record(row("known"))
+    log = CallLog(store, batched=False)  # reads what is stored
+    counting = store.con = Counting(store.con)
+    assert log.answer(key("never asked")) is None
+    assert log.answer(key("known")) == "answer to known"
+    assert counting.statements == []
+
+
+def test_beyond_the_memory_budget_a_hit_is_one_indexed_query(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(call_log, "ANSWERS_IN_MEMORY", 10)  # "answer to known" is 15 characters
+    CallLog(store, batched=False).record(row("known"))
+    call_log._known.clear()
     log = CallLog(store, batched=False)
-    log.record(row("known"))
     counting = store.con = Counting(store.con)
     assert log.answer(key("never asked")) is None
     assert counting.statements == []
     assert log.answer(key("known")) == "answer to known"
     assert len(counting.statements) == 1 and key("known") in counting.statements[0]  # a constant: the index finds it
+
+
+def test_answers_that_outgrow_the_budget_are_read_from_the_database(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(call_log, "ANSWERS_IN_MEMORY", 20)
+    log = CallLog(store, batched=False)
+    log.record(row("a"))  # 11 characters: held
+    assert call_log._known[store.store_id].answers == {key("a"): "answer to a"}
+    log.record(row("b"))  # 22 in all: no longer
+    assert call_log._known[store.store_id].answers is None
+    assert log.answer(key("a")) == "answer to a" and log.answer(key("b")) == "answer to b"
 
 
 def test_unbatched_rows_are_written_as_they_come(store: Store) -> None:
