@@ -2,9 +2,11 @@
 and call records written in groups.
 
 - Lookup: the keys that have a replayable answer ('ok' or 'invalid') are held in memory, loaded
-  once per process and database, so a miss asks DuckDB nothing. A hit reads the key's rows with
-  the key written into the SQL: DuckDB uses the ART index on `cache_key` for a constant, not for
-  a bound parameter (which scans the table).
+  once per process and database, so a miss asks DuckDB nothing. Their first answers are held too
+  while they fit in ANSWERS_IN_MEMORY bytes, so a hit asks nothing either; beyond that, a hit reads
+  the key's rows with the key written into the SQL: DuckDB uses the ART index on `cache_key` for a
+  constant, not for a bound parameter (which scans the table). Either way a lookup costs the same
+  at any size of the table.
 - Records: rows are buffered and written as one Arrow insert per group. A call to a remote
   provider is written 'pending' before it goes out: every pending row of one turn of the event
   loop joins one group commit, and `begin` returns once it is durable, so a kill leaves a trace
@@ -24,14 +26,33 @@ from muse_core.store import Store
 _HEX = re.compile(r"^[0-9a-f]{32,64}$")
 REPLAYABLE = ("ok", "invalid")
 FLUSH_ROWS = 512  # a buffer this long is written without waiting for a flush point
+# Answer text held in memory for lookups (an offline answer is ~150 bytes: a million of them fit).
+ANSWERS_IN_MEMORY = 256 * 2**20
 
 
 
 class _Known:
-    """The replayable keys of one database, and the row count of llm_calls they describe."""
+    """The replayable keys of one database, their first answers while they fit in memory (else
+    None), and the row count of llm_calls they describe."""
 
-    def __init__(self, rows: int, keys: set[str]) -> None:
-        self.rows, self.keys = rows, keys
+    def __init__(self, rows: int, keys: set[str], answers: dict[str, str] | None, size: int) -> None:
+        self.rows, self.keys, self.answers, self.size = rows, keys, answers, size
+
+    def add(self, answers: dict[str, str]) -> None:
+        for key, text in answers.items():
+            if key not in self.keys:
+                self.keys.add(key)
+                if self.answers is not None:
+                    self.answers[key] = text
+                    self.size += len(text)
+        if self.size > ANSWERS_IN_MEMORY:
+            self.answers = None  # hits read DuckDB from now on
+
+    def forget(self, keys: list[str]) -> None:
+        self.keys.difference_update(keys)
+        for key in keys:
+            if self.answers is not None:
+                self.answers.pop(key, None)
 
 
 _known: dict[str, _Known] = {}  # by store_id: shared by the gateways of this process
@@ -73,9 +94,17 @@ class CallLog:
         rows = self._store.scalar("SELECT count(*) FROM llm_calls")
         known = _known.get(self._store.store_id)
         if known is None or known.rows != rows:
-            keys = {k for (k,) in self._store.con.execute(
-                "SELECT DISTINCT cache_key FROM llm_calls WHERE status IN ('ok', 'invalid')").fetchall()}
-            known = _known[self._store.store_id] = _Known(rows, keys)
+            con = self._store.con
+            size = con.execute("SELECT coalesce(sum(strlen(response)), 0) FROM llm_calls"
+                               " WHERE status IN ('ok', 'invalid')").fetchone()[0]
+            if size <= ANSWERS_IN_MEMORY:
+                answers = dict(con.execute("SELECT cache_key, arg_min(response, created_at) FROM llm_calls"
+                                           " WHERE status IN ('ok', 'invalid') GROUP BY cache_key").fetchall())
+                keys = set(answers)
+            else:
+                answers, keys = None, {k for (k,) in con.execute(
+                    "SELECT DISTINCT cache_key FROM llm_calls WHERE status IN ('ok', 'invalid')").fetchall()}
+            known = _known[self._store.store_id] = _Known(rows, keys, answers, size)
         return known
 
     # -- the cache ---------------------------------------------------------------------------
@@ -85,6 +114,8 @@ class CallLog:
             return self._fresh[key]
         if key not in self._keys:
             return None
+        if self._known.answers is not None:
+            return self._known.answers.get(key)
         rows = self._store.con.execute(
             f"SELECT response, created_at, status FROM llm_calls WHERE cache_key = {_literal(key)}").fetchall()
         replayable = sorted((created, response) for response, created, status in rows if status in REPLAYABLE)
@@ -132,7 +163,7 @@ class CallLog:
 
     def abandon(self, keys: list[str]) -> None:
         """The invalid answers of a re-ask chain that never got a valid one: history, not cache."""
-        self._keys.difference_update(keys)
+        self._known.forget(keys)
         for key in keys:
             self._fresh.pop(key, None)
         self._abandoned += keys
@@ -165,7 +196,7 @@ class CallLog:
         for key in abandoned:  # the pending rows of the chain were written above, or earlier
             con.execute(f"UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"
                         f" AND cache_key = {_literal(key)}")
-        self._keys.update(self._fresh)
+        self._known.add(self._fresh)
         self._fresh.clear()
         self._known.rows += len(rows)
 
