@@ -55,7 +55,8 @@ class _Known:
                 self.answers.pop(key, None)
 
 
-_known: dict[str, _Known] = {}  # by store_id: shared by the gateways of this process
+# By database (its store_id and file: a copied file keeps its store_id), shared by the gateways of this process.
+_known: dict[tuple[str, str], _Known] = {}
 
 
 def _hex(value: str) -> str:
@@ -92,7 +93,8 @@ class CallLog:
         written by anything else since (another process, a test) show as a different row count,
         and the set is read again."""
         rows = self._store.scalar("SELECT count(*) FROM llm_calls")
-        known = _known.get(self._store.store_id)
+        where = (self._store.store_id, str(self._store.path.resolve()))
+        known = _known.get(where)
         if known is None or known.rows != rows:
             con = self._store.con
             size = con.execute("SELECT coalesce(sum(strlen(response)), 0) FROM llm_calls"
@@ -104,7 +106,7 @@ class CallLog:
             else:
                 answers, keys = None, {k for (k,) in con.execute(
                     "SELECT DISTINCT cache_key FROM llm_calls WHERE status IN ('ok', 'invalid')").fetchall()}
-            known = _known[self._store.store_id] = _Known(rows, keys, answers, size)
+            known = _known[where] = _Known(rows, keys, answers, size)
         return known
 
     # -- the cache ---------------------------------------------------------------------------
