@@ -30,3 +30,15 @@ def test_gateway_benchmark_runs_small() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gateway_bench.py"), "--conversations", "2",
                           "--rows", "3000"], capture_output=True, text=True, timeout=600, check=True, cwd=ROOT).stdout
     assert "bare offline engine loop" in out and "3,000" in out
+
+
+def test_main_job_benchmark_runs_small() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "main_job_bench.py"), "--conversations", "2",
+                          "--skip-cli"], capture_output=True, text=True, timeout=900, check=True, cwd=ROOT).stdout
+    assert "simulate" in out and "profiles" in out and "share of CPU" in out
+
+
+def test_concurrency_benchmark_runs_small() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "concurrency_bench.py"), "--calls", "64",
+                          "--skip-throttled"], capture_output=True, text=True, timeout=600, check=True, cwd=ROOT).stdout
+    assert "openai-compatible" in out and "litellm" in out and "%" in out
