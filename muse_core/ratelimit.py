@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 
@@ -37,7 +36,6 @@ class RateLimiter:
     def __init__(self, requests_per_minute: float | None, tokens_per_minute: float | None) -> None:
         self.requests = TokenBucket(requests_per_minute) if requests_per_minute else None
         self.tokens = TokenBucket(tokens_per_minute) if tokens_per_minute else None
-        self._lock = asyncio.Lock()
 
     def wait_time(self, tokens: int) -> float:
         """Seconds until one request of `tokens` fits both limits (0 if it does now); takes nothing."""
@@ -45,18 +43,9 @@ class RateLimiter:
                    self.tokens.wait_time(tokens) if self.tokens else 0.0)
 
     def take(self, tokens: int) -> None:
-        """Spend one request and `tokens` (callers that wait by `wait_time` themselves, in order)."""
+        """Spend one request and `tokens` (the caller waited by `wait_time` itself, callers in arrival
+        order: muse_core.concurrency.AdaptiveLimit)."""
         if self.requests:
             self.requests.take(1)
         if self.tokens:
             self.tokens.take(tokens)
-
-    async def acquire(self, tokens: int) -> None:
-        # The lock keeps callers in arrival order, so a big request is not starved by small ones.
-        async with self._lock:
-            while True:
-                wait = self.wait_time(tokens)
-                if wait <= 0:
-                    break
-                await asyncio.sleep(wait)
-            self.take(tokens)

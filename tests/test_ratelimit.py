@@ -1,5 +1,3 @@
-import asyncio
-
 from muse_core import ratelimit
 from muse_core.ratelimit import RateLimiter, TokenBucket
 
@@ -25,21 +23,13 @@ def test_bucket_refills_at_its_rate(monkeypatch) -> None:
     assert bucket.wait_time(1000) == 49.5  # capped at one minute's budget: a huge request still goes
 
 
-def test_limiter_waits_for_tokens(monkeypatch) -> None:
+def test_limiter_spends_both_budgets_and_says_how_long_to_wait(monkeypatch) -> None:
     clock = Clock()
-    slept: list[float] = []
-
-    async def fake_sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock.now += seconds
-
     monkeypatch.setattr(ratelimit.time, "monotonic", clock)
-    monkeypatch.setattr(ratelimit.asyncio, "sleep", fake_sleep)
-    limiter = RateLimiter(requests_per_minute=None, tokens_per_minute=600)  # 10 tokens a second
-
-    async def go():
-        await limiter.acquire(600)  # the whole burst
-        await limiter.acquire(100)  # must wait 10 s of refill
-
-    asyncio.run(go())
-    assert slept == [10.0]
+    limiter = RateLimiter(requests_per_minute=120, tokens_per_minute=600)  # 2 requests, 10 tokens a second
+    assert limiter.wait_time(600) == 0.0
+    limiter.take(600)  # the whole token burst
+    assert limiter.wait_time(100) == 10.0  # the tokens bind: 10 s of refill
+    clock.now += 10
+    assert limiter.wait_time(100) == 0.0
+    assert RateLimiter(None, None).wait_time(10**9) == 0.0  # no limits
