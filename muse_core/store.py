@@ -189,7 +189,7 @@ class Store:
         finally:
             self.buffers.clear()
             self.con.close()
-        self._lock.close()
+            self._lock.close()
 
     def __enter__(self) -> Store:
         return self
