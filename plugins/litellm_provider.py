@@ -107,16 +107,14 @@ def _error_headers(exc: Exception) -> Mapping[str, Any]:
     return getattr(response, "headers", None) or getattr(exc, "litellm_response_headers", None) or {}
 
 
-def _retry_after(exc: Exception) -> float | None:
-    """Seconds the server asked us to wait (Retry-After / retry-after-ms), if it said."""
-    headers = _error_headers(exc)
-    try:
-        if "retry-after-ms" in headers:
-            return float(headers["retry-after-ms"]) / 1000
-        if "retry-after" in headers:
-            return float(headers["retry-after"])
-    except (TypeError, ValueError):
-        return None  # an HTTP-date Retry-After: fall back to our own backoff
+def retry_after(headers: Mapping[str, Any]) -> float | None:
+    """Seconds the server asked us to wait (retry-after-ms / Retry-After), if it said so in numbers
+    (an HTTP-date Retry-After gives None: our own backoff then)."""
+    if "retry-after-ms" in headers:
+        millis = parse_duration(str(headers["retry-after-ms"]))
+        return None if millis is None else millis / 1000
+    if "retry-after" in headers:
+        return parse_duration(str(headers["retry-after"]))
     return None
 
 
@@ -211,7 +209,7 @@ def _classify(exc: Exception, model: str) -> ProviderError:
         if name == "RateLimitError":
             status = 429
         # a timeout and a 429 are the server's signs of overload: the adaptive limit backs off on them
-        return ProviderError(f"{name}: {message}", retryable=True, retry_after=_retry_after(exc),
+        return ProviderError(f"{name}: {message}", retryable=True, retry_after=retry_after(_error_headers(exc)),
                              status=status if isinstance(status, int) else None, timeout=name == "Timeout",
                              rate_limits=rate_limits(_error_headers(exc)))
     hints = {401: "authentication failed; check the key", 403: "access denied; check the key's permissions",

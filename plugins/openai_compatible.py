@@ -31,7 +31,7 @@ from muse_core.config import RoleConfig, _api_base
 from muse_core.hookspecs import hookimpl
 from muse_core.llm import LLMRequest, LLMResponse, ProviderError
 from muse_core.secrets import redact, secret_values
-from muse_plugins.litellm_provider import _refuses_format, is_local, parse_duration, rate_limits, response_format
+from muse_plugins.litellm_provider import _refuses_format, is_local, rate_limits, response_format, retry_after
 
 OPENAI_BASE = "https://api.openai.com/v1"
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
@@ -60,16 +60,6 @@ def _key(target: RoleConfig | LLMRequest) -> str | None:
                                 retryable=False, status=401)
         return key
     return os.environ.get(DEFAULT_KEY_ENV) or None
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asked us to wait (retry-after-ms / Retry-After), if it said in seconds."""
-    if "retry-after-ms" in headers:
-        millis = parse_duration(headers["retry-after-ms"])
-        return None if millis is None else millis / 1000
-    if "retry-after" in headers:
-        return parse_duration(headers["retry-after"])  # an HTTP date gives None: our own backoff then
-    return None
 
 
 def _server_message(raw: bytes) -> str:
@@ -103,10 +93,10 @@ def _http_error(status: int, headers: Mapping[str, str], raw: bytes, model: str,
     if status == 429:
         # the server's sign of overload: the adaptive limit backs off and paces by its headers
         return ProviderError(f"HTTP 429 rate limited: {message}", retryable=True, status=429,
-                             retry_after=_retry_after(headers), rate_limits=rate_limits(headers))
+                             retry_after=retry_after(headers), rate_limits=rate_limits(headers))
     if status >= 500:
         return ProviderError(f"HTTP {status} server error: {message}", retryable=True, status=status,
-                             retry_after=_retry_after(headers), rate_limits=rate_limits(headers))
+                             retry_after=retry_after(headers), rate_limits=rate_limits(headers))
     hints = {401: "authentication failed; check the key", 403: "access denied; check the key's permissions",
              404: f"model '{model}' or the endpoint was not found; check the model name and api_base"}
     hint = hints.get(status)

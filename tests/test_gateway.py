@@ -202,6 +202,20 @@ def test_images_go_as_data_urls_and_are_stored_by_hash(store: Store, tmp_path) -
     assert stored[1]["content"][1]["image_url"]["url"] == "sha256:abc123"
 
 
+def test_a_product_id_with_quotes_finds_its_own_photo_and_no_other(store: Store, tmp_path) -> None:
+    # the id is written into the lookup's SQL as a quoted constant (so the primary key's index is used)
+    png = draw_product(tmp_path / "p.png", (200, 30, 40)).read_bytes()
+    for pid, sha in (("P' OR '1'='1", "quoted"), ("P", "plain")):
+        store.con.execute("INSERT INTO product_images VALUES (?, 'MAIN', ?, ?, 'image/png', 128, 128, 'p.png')",
+                          [pid, png, sha])
+    provider = Scripted()
+    ask(gateway(store, provider), images=["P' OR '1'='1"])
+    stored = json.loads(store.scalar("SELECT request FROM llm_calls"))
+    assert stored[1]["content"][1]["image_url"]["url"] == "sha256:quoted"
+    with pytest.raises(LLMCallError, match="no stored image"):
+        ask(gateway(store, Scripted()), "e2", images=["Q' OR '1'='1"])
+
+
 def test_concurrency_limit_is_respected(store: Store) -> None:
     running, peak = 0, 0
 
