@@ -7,19 +7,25 @@ and call records written in groups.
   the key's rows with the key written into the SQL: DuckDB uses the ART index on `cache_key` for a
   constant, not for a bound parameter (which scans the table). Either way a lookup costs the same
   at any size of the table.
-- Records: rows are buffered and written as one Arrow insert per group. A call to a remote
-  provider is written 'pending' before it goes out: every pending row of one turn of the event
-  loop joins one group commit, and `begin` returns once it is durable, so a kill leaves a trace
-  of every paid call. In a stage, outcomes (`settle`) and the rows of in-process calls (`record`)
-  wait for the next write: a group, any transaction of the store (which writes them first, so an
-  entity never commits ahead of the calls behind it), the stage's end, or a buffer of FLUSH_ROWS.
+- Records: rows are buffered and written as one Arrow insert per group; llm_calls only grows by
+  inserts. A call to a remote provider gets a row in `llm_calls_pending` before it goes out: the
+  pending rows of one turn of the event loop share one insert, committed on its own connection
+  (whatever transaction the store has open), and `begin` returns once it is durable, so a kill
+  leaves a trace of every paid call. Its outcome (`settle`) later moves it to llm_calls: the
+  outcomes of a batch are one insert joined with their pending rows, and one delete. In a stage,
+  outcomes and the rows of in-process calls (`record`) wait for the next transaction of the store
+  (which writes them first, so an entity never commits ahead of the calls behind it), the stage's
+  end, or a buffer of FLUSH_ROWS.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import duckdb
 
 from muse_core.store import Store
 
@@ -28,6 +34,7 @@ REPLAYABLE = ("ok", "invalid")
 FLUSH_ROWS = 512  # a buffer this long is written without waiting for a flush point
 # Answer text held in memory for lookups (an offline answer is ~150 bytes: a million of them fit).
 ANSWERS_IN_MEMORY = 256 * 2**20
+_WRITER = ThreadPoolExecutor(1, thread_name_prefix="muse-call-log")  # commits pending rows, one group at a time
 
 
 
@@ -79,11 +86,13 @@ class CallLog:
         who reads llm_calls right after)."""
         self._store = store
         self._batched = batched
-        self._rows: list[dict[str, Any]] = []  # whole rows or pending rows, not yet written
+        self._rows: list[dict[str, Any]] = []  # whole rows, not yet written
+        self._pending: list[dict[str, Any]] = []  # rows for llm_calls_pending, the next group's
         self._outcomes: list[tuple[str, dict[str, Any]]] = []  # (call_id, columns) of written pending rows
         self._abandoned: list[str] = []
         self._fresh: dict[str, str] = {}  # key -> first replayable answer among the buffered rows
-        self._group: asyncio.Future[None] | None = None
+        self._group: asyncio.Future[None] | None = None  # resolved when the rows of _pending are durable
+        self._writer: asyncio.Task[None] | None = None
         self._known = self._load_keys()
         self._keys = self._known.keys
         store.buffers.append(self)
@@ -140,24 +149,36 @@ class CallLog:
         self._flush_if_long()
 
     async def begin(self, row: dict[str, Any]) -> None:
-        """A 'pending' row, durable when this returns: it joins the group commit of every row
-        buffered in this turn of the event loop, written once the coroutines that can run now
-        have run."""
-        self._rows.append(row)
+        """A row of llm_calls_pending, durable when this returns. It joins the next group: the rows
+        begun while the group before is being committed, or in this turn of the event loop."""
+        self._pending.append(row)
+        loop = asyncio.get_running_loop()
         if self._group is None:
-            loop = asyncio.get_running_loop()
             self._group = loop.create_future()
-            loop.call_soon(self._commit_group)
+        if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
+            self._writer = loop.create_task(self._write_groups(self._store.autocommit))
         await asyncio.shield(self._group)
 
-    def _commit_group(self) -> None:
-        group, self._group = self._group, None
-        try:
-            self.flush()
-        except Exception as exc:  # the pending rows' callers learn they were not written
-            group.set_exception(exc)
-        else:
-            group.set_result(None)
+    async def _write_groups(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Commit the pending rows group by group on a thread of this process (DuckDB lets go of the
+        GIL), so the event loop runs on while a group commits and the calls begun meanwhile gather
+        in the next one: the busier the loop, the larger the groups."""
+        while self._pending:
+            rows, group = self._pending, self._group
+            self._pending, self._group = [], None
+            try:
+                await asyncio.get_running_loop().run_in_executor(_WRITER, self._insert_pending, con, rows)
+            except BaseException as exc:  # the group's callers learn their rows were not written
+                group.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+            else:
+                group.set_result(None)
+
+    def _insert_pending(self, con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+        """One statement on the store's autocommit connection: one transaction, durable on return."""
+        columns = tuple(rows[0])  # every pending row has the columns of Gateway._row without an outcome
+        self._store.insert("llm_calls_pending", columns, [[row[c] for c in columns] for row in rows], con=con)
 
     def _flush_if_long(self) -> None:
         if not self._batched or len(self._rows) + len(self._outcomes) >= FLUSH_ROWS:
@@ -179,7 +200,7 @@ class CallLog:
 
     # -- the store's Buffer protocol ----------------------------------------------------------
     def pending(self) -> bool:
-        return bool(self._rows or self._outcomes or self._abandoned)
+        return bool(self._rows or self._outcomes or self._abandoned)  # pending rows go by their own group
 
     def write(self) -> None:
         """Write everything buffered inside the store's open transaction. Should that transaction
@@ -192,19 +213,23 @@ class CallLog:
         con = self._store.con
         for columns, group in _by_columns(rows).items():
             self._store.insert("llm_calls", columns, [[row[c] for c in columns] for row in group])
-        for call_id, outcome in outcomes:  # one statement per row: the primary key's index finds it
-            con.execute(f"UPDATE llm_calls SET {', '.join(f'{k} = ?' for k in outcome)}"
-                        f" WHERE call_id = '{_hex(call_id)}'", list(outcome.values()))
-        for key in abandoned:  # the pending rows of the chain were written above, or earlier
+        if outcomes:  # every outcome has the same columns (Gateway._settle)
+            columns = ("call_id", *outcomes[0][1])
+            values = [[call_id, *outcome.values()] for call_id, outcome in outcomes]
+            with self._store.batch(columns, values) as (source, params):
+                con.execute(f"INSERT INTO llm_calls BY NAME SELECT p.*, _muse_batch.* EXCLUDE (call_id)"
+                            f" FROM {source} JOIN llm_calls_pending p USING (call_id)", params)
+                con.execute(f"DELETE FROM llm_calls_pending WHERE call_id IN (SELECT call_id FROM {source})", params)
+        for key in abandoned:  # the chain's rows were written above, or earlier
             con.execute(f"UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"
                         f" AND cache_key = {_literal(key)}")
         self._known.add(self._fresh)
         self._fresh.clear()
-        self._known.rows += len(rows)
+        self._known.rows += len(rows) + len(outcomes)
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-    """Pending rows and whole rows have different columns: one insert for each shape."""
+    """Rows of different columns (a provider that gave no usage, say): one insert for each shape."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)

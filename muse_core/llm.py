@@ -421,8 +421,8 @@ class Gateway:
         for attempt in range(gw.max_retries + 1):
             async with self.limit.slot(tokens):
                 started = time.perf_counter()
-                # Written before the request goes out: a kill while it is in flight leaves a 'pending'
-                # row (marked 'interrupted' by the next run), so no paid call goes unrecorded. A provider
+                # Written before the request goes out: a kill while it is in flight leaves a row in
+                # llm_calls_pending (moved to llm_calls as 'interrupted' by the next run), so no paid call goes unrecorded. A provider
                 # in this process (the offline engine) bills nothing and dies with it: one write is enough.
                 call_id = None if getattr(call.provider, "in_process", False) else await self._begin(call, attempt)
                 try:
@@ -469,7 +469,7 @@ class Gateway:
         return min(gw.backoff_max_s, gw.backoff_base_s * 2**attempt) * (0.5 + self._jitter.random() / 2)
 
     def _row(self, call: _Call, attempt: int, outcome: dict[str, Any]) -> dict[str, Any]:
-        """An attempt's row of llm_calls: 'pending' before the request goes out, or whole once answered."""
+        """An attempt's row: of llm_calls_pending before the request goes out (no outcome), or of llm_calls."""
         request = call.request
         params = {"temperature": request.temperature, "max_tokens": request.max_tokens, "seed": request.seed,
                   "api_base": request.api_base, "structured": request.structured}
@@ -481,8 +481,8 @@ class Gateway:
                 "images_as_text": call.images_as_text, **outcome}
 
     async def _begin(self, call: _Call, attempt: int) -> str:
-        """Write the attempt's 'pending' row, durable before the request goes out."""
-        row = self._row(call, attempt, {"status": "pending", "latency_ms": 0.0})
+        """Write the attempt's row of llm_calls_pending, durable before the request goes out."""
+        row = self._row(call, attempt, {})
         await self.calls.begin(row)
         return row["call_id"]
 

@@ -26,13 +26,18 @@ def run_config(store: Store, run_id: str) -> MuseConfig:
 
 
 def mark_interrupted(store: Store) -> tuple[int, int]:
-    """Runs still 'running' and calls still 'pending' belong to killed processes: call this only while
+    """Runs still 'running' and calls still in flight belong to killed processes: call this only while
     holding the database's run lock with no run of this process open. Returns (runs, calls) marked."""
     runs = store.con.execute("UPDATE runs SET status = 'interrupted', error = 'the process was killed',"
                              " finished_at = NULL WHERE status = 'running'").fetchone()[0]
-    calls = store.con.execute("UPDATE llm_calls SET status = 'interrupted', error = 'the process was killed while "
-                              "this request was in flight: the provider may have answered (and billed) it'"
-                              " WHERE status = 'pending'").fetchone()[0]
+    killed = "the process was killed while this request was in flight: the provider may have answered (and billed) it"
+    with store.transaction() as con:
+        calls = con.execute("INSERT INTO llm_calls BY NAME SELECT *, 'interrupted' AS status, ? AS error,"
+                            " 0.0 AS latency_ms FROM llm_calls_pending", [killed]).fetchone()[0]
+        con.execute("DELETE FROM llm_calls_pending")
+        # the in-flight rows of a database written before llm_calls_pending (schema 010)
+        calls += con.execute("UPDATE llm_calls SET status = 'interrupted', error = ? WHERE status = 'pending'",
+                             [killed]).fetchone()[0]
     return runs, calls
 
 

@@ -23,6 +23,7 @@ from muse_core.run_lock import DEFAULT_WAIT_S, hold
 # The folder sql/ of the checkout, installed as the package muse_sql: found wherever muse is installed
 # (a wheel or an editable checkout); read through the Traversable API only (iterdir, read_text).
 SQL_DIR: Traversable = files("muse_sql")
+ROWS_AS_VALUES = 16  # Store.batch: up to this many rows as a VALUES list, more as an Arrow table
 _MIGRATION = re.compile(r"^[0-9]{3}_.*\.sql$")  # sql/schema/NNN_<name>.sql
 EXTENSIONS = ("fts", "vss")
 READ_QUERIES = "SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN or PRAGMA table_info(...)"
@@ -112,6 +113,7 @@ class Store:
         # Buffered writes (the gateway's call records): every transaction writes them first, so an
         # entity never commits ahead of the calls behind it.
         self.buffers: list[Buffer] = []
+        self._autocommit: duckdb.DuckDBPyConnection | None = None
         if read_only and not self.path.exists():
             raise StoreError(f"no database at {self.path}: run `muse run --offline` or `muse ingest` first")
         if not read_only:
@@ -188,8 +190,18 @@ class Store:
                 self.flush()
         finally:
             self.buffers.clear()
+            if self._autocommit is not None:
+                self._autocommit.close()
             self.con.close()
             self._lock.close()
+
+    @property
+    def autocommit(self) -> duckdb.DuckDBPyConnection:
+        """A second connection to this database whose every statement commits on its own, whatever
+        transaction `con` has open (the gateway's pending rows must be durable before a request goes out)."""
+        if self._autocommit is None:
+            self._autocommit = self.con.cursor()
+        return self._autocommit
 
     def __enter__(self) -> Store:
         return self
@@ -253,20 +265,37 @@ class Store:
             pending = waiting
 
     # -- writes ------------------------------------------------------------------------------
-    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, verb: str = "INSERT") -> None:
-        """Insert many rows in one statement: DuckDB reads them as one Arrow table, where
-        `executemany` would run a statement per row. `verb`: "INSERT OR REPLACE" / "INSERT OR IGNORE"."""
-        if not rows:
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, verb: str = "INSERT",
+               con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Insert many rows in one statement (`executemany` would run one per row). `verb`: "INSERT OR
+        REPLACE" / "INSERT OR IGNORE"; `con`: another connection to this database (`autocommit`)."""
+        if rows:
+            con = con or self.con
+            with self.batch(columns, rows, con) as (source, params):
+                con.execute(f"{verb} INTO {table} ({', '.join(columns)}) SELECT * FROM {source}", params)
+
+    @contextmanager
+    def batch(self, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+              con: duckdb.DuckDBPyConnection | None = None) -> Iterator[tuple[str, list[Any]]]:
+        """`rows` as a table that the block's statements on `con` (default: `self.con`) read: (what to
+        write after FROM, its parameters). A few rows go as parameters of a VALUES list; more as one
+        Arrow table, whose registration costs a few ms but which grows cheaply (measured: they break
+        even near 30 rows of 15 columns)."""
+        con = con or self.con
+        if len(rows) <= ROWS_AS_VALUES:
+            row = f"({', '.join('?' * len(columns))})"
+            yield (f"(VALUES {', '.join([row] * len(rows))}) AS _muse_batch ({', '.join(columns)})",
+                   [value for values in rows for value in values])
             return
         import pyarrow as pa  # here: a read-only command (`muse sql`) never pays for its import
 
-        batch = pa.Table.from_arrays([pa.array([row[i] for row in rows]) for i in range(len(columns))],
-                                     names=[f"c{i}" for i in range(len(columns))])
-        self.con.register("_muse_insert", batch)
+        table = pa.Table.from_arrays([pa.array([row[i] for row in rows]) for i in range(len(columns))],
+                                     names=list(columns))
+        con.register("_muse_batch", table)
         try:
-            self.con.execute(f"{verb} INTO {table} ({', '.join(columns)}) SELECT * FROM _muse_insert")
+            yield "_muse_batch", []
         finally:
-            self.con.unregister("_muse_insert")
+            con.unregister("_muse_batch")
 
     # -- small query helpers -----------------------------------------------------------------
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:

@@ -123,31 +123,70 @@ def test_abandoned_answers_are_history_not_cache(store: Store) -> None:
     assert stored(store) == [(key("bad"), "abandoned")]
 
 
+def pending(text: str) -> dict:
+    """A row for llm_calls_pending: a call about to go out, no outcome yet."""
+    return {k: v for k, v in row(text).items() if k not in ("response", "status", "latency_ms")}
+
+
+def outcome(text: str, status: str = "ok") -> dict:  # the columns Gateway._settle gives
+    return {"status": status, "error": None, "response": f"answer to {text}", "prompt_tokens": 3,
+            "completion_tokens": None, "cost_usd": 0.0, "latency_ms": 5.0, "response_model": None, "pricing": "local"}
+
+
+def in_flight(store: Store) -> list[str]:
+    return [k for (k,) in store.con.execute("SELECT cache_key FROM llm_calls_pending ORDER BY cache_key").fetchall()]
+
+
 def test_pending_rows_of_one_turn_share_one_commit_and_are_durable_when_begin_returns(store: Store) -> None:
     log = CallLog(store, batched=True)
-    counting = store.con = Counting(store.con)
+    counting = store._autocommit = Counting(store.con.cursor())
     seen = []
 
     async def call(text: str) -> None:
-        await log.begin(row(text, status="pending"))
-        seen.append(counting._con.execute("SELECT count(*) FROM llm_calls WHERE cache_key = ?",
-                                          [key(text)]).fetchone()[0])
+        await log.begin(pending(text))
+        seen.append(text)
 
     async def main() -> None:
+        store.con.execute("BEGIN TRANSACTION")  # a transaction of the stage, open meanwhile...
         await asyncio.gather(*(call(t) for t in "abc"))
+        store.con.execute("ROLLBACK")  # ...and rolled back: the pending rows were committed on their own
 
     asyncio.run(main())
-    assert seen == [1, 1, 1]
-    assert counting.statements.count("BEGIN TRANSACTION") == 1
+    assert seen == ["a", "b", "c"] and in_flight(store) == sorted(key(t) for t in "abc")
+    assert len(counting.statements) == 1 and counting.statements[0].startswith("INSERT INTO llm_calls_pending")
+
+
+def test_outcomes_move_their_calls_to_llm_calls_in_one_insert(store: Store) -> None:
+    log = CallLog(store, batched=True)
+    rows = {t: pending(t) for t in "abc"}
+
+    async def main() -> None:
+        await asyncio.gather(*(log.begin(r) for r in rows.values()))
+
+    asyncio.run(main())
+    went_out = dict(store.con.execute("SELECT call_id, created_at FROM llm_calls_pending").fetchall())
+    counting = store.con = Counting(store.con)
+    log.settle(rows["a"]["call_id"], outcome("a"), key("a"))
+    log.settle(rows["b"]["call_id"], outcome("b", status="error") | {"response": None}, key("b"))
+    assert log.answer(key("a")) == "answer to a" and log.answer(key("b")) is None
+    assert stored(store) == []  # batched: waiting for the stage's next transaction
+    store.flush()
+    assert sorted(stored(store)) == sorted([(key("a"), "ok"), (key("b"), "error")])
+    assert in_flight(store) == [key("c")]
+    assert sum(s.startswith("INSERT INTO llm_calls ") for s in counting.statements) == 1
+    moved = store.rows("SELECT call_id, created_at, prompt_tokens, pricing, skill FROM llm_calls ORDER BY call_id")
+    assert all(r["created_at"] == went_out[r["call_id"]] for r in moved)  # when the request went out
+    assert {(r["prompt_tokens"], r["pricing"], r["skill"]) for r in moved} == {(3, "local", "s")}
 
 
 def test_a_group_that_cannot_be_written_fails_every_call_in_it(store: Store) -> None:
     log = CallLog(store, batched=True)
 
     async def main() -> list:
-        broken = row("b", status="pending", no_such_column=1)
-        return await asyncio.gather(log.begin(row("a", status="pending")), log.begin(broken), return_exceptions=True)
+        first = pending("a")
+        broken = pending("b") | {"call_id": first["call_id"]}  # the primary key twice
+        return await asyncio.gather(log.begin(first), log.begin(broken), return_exceptions=True)
 
     results = asyncio.run(main())
     assert all(isinstance(r, duckdb.Error) for r in results), results
-    assert stored(store) == []  # the group's transaction rolled back whole
+    assert in_flight(store) == []  # the group's statement failed whole

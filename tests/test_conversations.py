@@ -146,7 +146,7 @@ def test_thirty_percent_faults_through_the_loopback_server_give_the_same_export(
 def test_kills_over_http_leave_no_answered_request_unrecorded(profiles_db: Path, straight: Path, tmp_path: Path,
                                                               monkeypatch) -> None:
     """Five SIGKILLs while requests are in flight: every request the server received has an
-    llm_calls row (completed, or still 'pending': killed in flight), and the resumed export is the
+    row (in llm_calls, or still in llm_calls_pending: killed in flight), and the resumed export is the
     uninterrupted one."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-not-used-by-the-offline-server")
     db = copy(profiles_db, tmp_path, "killed-over-http.duckdb")
@@ -165,8 +165,8 @@ def test_kills_over_http_leave_no_answered_request_unrecorded(profiles_db: Path,
         requests = server.stats["requests"]
     with Store(db, read_only=True) as store:
         # the profiles were made in process: only the HTTP provider's rows went to the server
-        rows = store.scalar("SELECT count(*) FROM llm_calls WHERE provider = 'litellm'")
-        in_flight = store.scalar("SELECT count(*) FROM llm_calls WHERE provider = 'litellm' AND status = 'pending'")
+        in_flight = store.scalar("SELECT count(*) FROM llm_calls_pending WHERE provider = 'litellm'")
+        rows = store.scalar("SELECT count(*) FROM llm_calls WHERE provider = 'litellm'") + in_flight
     assert kills == 5
     # a row is written before its request goes out, so a kill can only leave rows the server never saw
     assert rows - in_flight <= requests <= rows, (rows, in_flight, requests)
@@ -180,14 +180,20 @@ def test_a_run_marks_what_killed_runs_left_in_flight(tmp_path: Path) -> None:
     config = load_config(db=tmp_path / "muse.duckdb").with_offline_engine()
     with Store(config.db) as store:
         killed = start_run(store, "conversations", config)
+        store.con.execute("INSERT INTO llm_calls_pending (call_id, cache_key, run_id, role, skill, skill_version,"
+                          " provider, model, params, request, attempt) VALUES ('c1', 'k', ?, 'agent',"
+                          " 'chatter_greet', 1, 'offline', 'm', '{}', '[]', 0)", [killed])
+        # and one from before llm_calls_pending (schema 010), when in-flight rows stood in llm_calls
         store.con.execute("INSERT INTO llm_calls (call_id, cache_key, run_id, role, skill, skill_version, provider,"
-                          " model, params, request, status, attempt, latency_ms) VALUES ('c1', 'k', ?, 'agent',"
+                          " model, params, request, status, attempt, latency_ms) VALUES ('c0', 'k', ?, 'agent',"
                           " 'chatter_greet', 1, 'offline', 'm', '{}', '[]', 'pending', 0, 0)", [killed])
     with recorded_run(config, "conversations") as run:
         with Store(config.db, read_only=True) as store:
             assert store.scalar("SELECT status FROM runs WHERE run_id = ?", [killed]) == "interrupted"
             assert store.scalar("SELECT status FROM runs WHERE run_id = ?", [run["run_id"]]) == "running"
-            assert store.scalar("SELECT status FROM llm_calls WHERE call_id = 'c1'") == "interrupted"
+            assert store.rows("SELECT call_id, status, skill FROM llm_calls ORDER BY call_id") == [
+                {"call_id": c, "status": "interrupted", "skill": "chatter_greet"} for c in ("c0", "c1")]
+            assert store.scalar("SELECT count(*) FROM llm_calls_pending") == 0
 
 
 @pytest.mark.slow

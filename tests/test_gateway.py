@@ -152,7 +152,8 @@ def test_each_attempt_is_recorded_before_it_goes_out(store: Store) -> None:
 
     class Peeking(Scripted):
         async def complete(self, request: LLMRequest) -> LLMResponse:
-            seen.append(store.rows("SELECT status, attempt FROM llm_calls"))
+            seen.append(store.rows("SELECT status, attempt FROM llm_calls UNION ALL"
+                                   " SELECT 'pending', attempt FROM llm_calls_pending ORDER BY attempt"))
             return await super().complete(request)
 
     ask(gateway(store, Peeking(ProviderError("busy", retryable=True, status=503), '{"colour": "red", "count": 5}')))
