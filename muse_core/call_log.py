@@ -9,8 +9,8 @@ and call records written in groups.
   at any size of the table.
 - Records: rows are buffered and written as one Arrow insert per group; llm_calls only grows by
   inserts. A call to a remote provider gets a row in `llm_calls_pending` before it goes out: the
-  pending rows of one turn of the event loop share one insert, committed on its own connection
-  (whatever transaction the store has open), and `begin` returns once it is durable, so a kill
+  calls begun together share one insert, committed apart from the event loop and from whatever
+  transaction the store has open (Store.apart), and `begin` returns once it is durable, so a kill
   leaves a trace of every paid call. Its outcome (`settle`) later moves it to llm_calls: the
   outcomes of a batch are one insert joined with their pending rows, and one delete. In a stage,
   outcomes and the rows of in-process calls (`record`) wait for the next transaction of the store
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -34,7 +34,6 @@ REPLAYABLE = ("ok", "invalid")
 FLUSH_ROWS = 512  # a buffer this long is written without waiting for a flush point
 # Answer text held in memory for lookups (an offline answer is ~150 bytes: a million of them fit).
 ANSWERS_IN_MEMORY = 256 * 2**20
-_WRITER = ThreadPoolExecutor(1, thread_name_prefix="muse-call-log")  # commits pending rows, one group at a time
 
 
 
@@ -156,27 +155,28 @@ class CallLog:
         if self._group is None:
             self._group = loop.create_future()
         if self._writer is None or self._writer.done() or self._writer.get_loop() is not loop:
-            self._writer = loop.create_task(self._write_groups(self._store.autocommit))
+            self._writer = loop.create_task(self._write_groups())
         await asyncio.shield(self._group)
 
-    async def _write_groups(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Commit the pending rows group by group on a thread of this process (DuckDB lets go of the
-        GIL), so the event loop runs on while a group commits and the calls begun meanwhile gather
-        in the next one: the busier the loop, the larger the groups."""
+    async def _write_groups(self) -> None:
+        """Commit the pending rows group by group apart from the event loop's thread (Store.apart),
+        so the loop runs on while a group commits and the calls begun meanwhile gather in the next
+        one: the busier the loop, the larger the groups."""
         while self._pending:
             rows, group = self._pending, self._group
             self._pending, self._group = [], None
             try:
-                await asyncio.get_running_loop().run_in_executor(_WRITER, self._insert_pending, con, rows)
-            except BaseException as exc:  # the group's callers learn their rows were not written
+                await asyncio.wrap_future(self._store.apart(partial(self._insert_pending, rows)))
+            except asyncio.CancelledError:
+                group.cancel()
+                raise
+            except Exception as exc:  # the group's callers learn their rows were not written
                 group.set_exception(exc)
-                if not isinstance(exc, Exception):
-                    raise
             else:
                 group.set_result(None)
 
-    def _insert_pending(self, con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
-        """One statement on the store's autocommit connection: one transaction, durable on return."""
+    def _insert_pending(self, rows: list[dict[str, Any]], con: duckdb.DuckDBPyConnection) -> None:
+        """One statement: one transaction, durable on return."""
         columns = tuple(rows[0])  # every pending row has the columns of Gateway._row without an outcome
         self._store.insert("llm_calls_pending", columns, [[row[c] for c in columns] for row in rows], con=con)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import importlib
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 
@@ -23,6 +24,7 @@ from muse_core.run_lock import DEFAULT_WAIT_S, hold
 # The folder sql/ of the checkout, installed as the package muse_sql: found wherever muse is installed
 # (a wheel or an editable checkout); read through the Traversable API only (iterdir, read_text).
 SQL_DIR: Traversable = files("muse_sql")
+T = TypeVar("T")
 ROWS_AS_VALUES = 16  # Store.batch: up to this many rows as a VALUES list, more as an Arrow table
 _MIGRATION = re.compile(r"^[0-9]{3}_.*\.sql$")  # sql/schema/NNN_<name>.sql
 EXTENSIONS = ("fts", "vss")
@@ -113,7 +115,8 @@ class Store:
         # Buffered writes (the gateway's call records): every transaction writes them first, so an
         # entity never commits ahead of the calls behind it.
         self.buffers: list[Buffer] = []
-        self._autocommit: duckdb.DuckDBPyConnection | None = None
+        self._apart: ThreadPoolExecutor | None = None  # Store.apart: a thread...
+        self._apart_con: duckdb.DuckDBPyConnection | None = None  # ...and a connection of its own
         if read_only and not self.path.exists():
             raise StoreError(f"no database at {self.path}: run `muse run --offline` or `muse ingest` first")
         if not read_only:
@@ -190,18 +193,22 @@ class Store:
                 self.flush()
         finally:
             self.buffers.clear()
-            if self._autocommit is not None:
-                self._autocommit.close()
+            if self._apart is not None:
+                self._apart.shutdown(wait=True)  # its statements finish before their connection closes
+            if self._apart_con is not None:
+                self._apart_con.close()
             self.con.close()
             self._lock.close()
 
-    @property
-    def autocommit(self) -> duckdb.DuckDBPyConnection:
-        """A second connection to this database whose every statement commits on its own, whatever
-        transaction `con` has open (the gateway's pending rows must be durable before a request goes out)."""
-        if self._autocommit is None:
-            self._autocommit = self.con.cursor()
-        return self._autocommit
+    def apart(self, statements: Callable[[duckdb.DuckDBPyConnection], T]) -> Future[T]:
+        """Run `statements(con)` on a second connection to this database, on a thread of its own, one
+        call at a time: each statement commits by itself whatever transaction `self.con` has open,
+        and the caller's thread runs on meanwhile (DuckDB lets go of the GIL while it works)."""
+        if self._apart_con is None:
+            self._apart_con = self.con.cursor()
+        if self._apart is None:
+            self._apart = ThreadPoolExecutor(1, thread_name_prefix="muse-store")
+        return self._apart.submit(statements, self._apart_con)
 
     def __enter__(self) -> Store:
         return self
@@ -268,7 +275,7 @@ class Store:
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, verb: str = "INSERT",
                con: duckdb.DuckDBPyConnection | None = None) -> None:
         """Insert many rows in one statement (`executemany` would run one per row). `verb`: "INSERT OR
-        REPLACE" / "INSERT OR IGNORE"; `con`: another connection to this database (`autocommit`)."""
+        REPLACE" / "INSERT OR IGNORE"; `con`: the connection `apart` gives its statements."""
         if rows:
             con = con or self.con
             with self.batch(columns, rows, con) as (source, params):

@@ -139,7 +139,7 @@ def in_flight(store: Store) -> list[str]:
 
 def test_pending_rows_of_one_turn_share_one_commit_and_are_durable_when_begin_returns(store: Store) -> None:
     log = CallLog(store, batched=True)
-    counting = store._autocommit = Counting(store.con.cursor())
+    counting = store._apart_con = Counting(store.con.cursor())
     seen = []
 
     async def call(text: str) -> None:

@@ -81,3 +81,33 @@ def test_a_damaged_file_is_called_damaged(tmp_path: Path, damage: str) -> None:
     for read_only in (True, False):
         with pytest.raises(StoreError, match="damaged"):
             Store(db, read_only=read_only)
+
+
+def test_statements_apart_commit_on_their_own_and_finish_before_close(tmp_path: Path) -> None:
+    import threading
+
+    db, started = tmp_path / "apart.duckdb", threading.Event()
+
+    def slow(con: duckdb.DuckDBPyConnection) -> str:
+        started.set()
+        threading.Event().wait(0.3)  # still running when close() is called
+        con.execute("CREATE TABLE written_apart AS SELECT 42 AS answer")
+        return threading.current_thread().name
+
+    store = Store(db)
+    store.con.execute("BEGIN TRANSACTION")
+    done = store.apart(slow)
+    assert started.wait(5)
+    store.con.execute("ROLLBACK")  # the open transaction of `con` is not theirs
+    store.close()
+    assert done.result().startswith("muse-store")
+    with Store(db, read_only=True) as again:
+        assert again.scalar("SELECT answer FROM written_apart") == 42
+
+
+@pytest.mark.parametrize("rows", [1, 16, 17, 200])
+def test_a_batch_reads_the_same_as_values_or_as_arrow(store: Store, rows: int) -> None:
+    data = [[i, f"text {i}" if i % 3 else None, i / 2] for i in range(rows)]
+    store.con.execute("CREATE TABLE t (n INTEGER, s VARCHAR, x DOUBLE)")
+    store.insert("t", ["n", "s", "x"], data)
+    assert [list(r) for r in store.con.execute("SELECT * FROM t ORDER BY n").fetchall()] == data
