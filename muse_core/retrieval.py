@@ -63,6 +63,17 @@ def hits_from_scores(ids: list[str], scores: list[float]) -> list[Hit]:
     return [Hit(pid, float(score), rank) for rank, (pid, score) in enumerate(zip(ids, scores), start=1)]
 
 
+def best_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest finite scores, best first, ties by lower index (retrievers keep
+    their rows in product-id order, so ties go by product id); -inf rows never return."""
+    k = min(k, int(np.isfinite(scores).sum()))
+    if k <= 0:
+        return np.array([], dtype=np.int64)
+    kth = -np.partition(-scores, k - 1)[k - 1]
+    candidates = np.flatnonzero(scores >= kth)  # every row tied with the k-th competes
+    return candidates[np.lexsort((candidates, -scores[candidates]))][:k]
+
+
 def get_embedder(config: MuseConfig) -> Embedder:
     """The configured embedder, loaded once per process (models take seconds to load)."""
     from muse_core.plugins import registry

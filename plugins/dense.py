@@ -15,7 +15,7 @@ import numpy as np
 from muse_core.config import MuseConfig
 from muse_core.hookspecs import hookimpl
 from muse_core.indexing import docs_to_embed
-from muse_core.retrieval import QUERY_VECTORS, Embedder, Hit, get_embedder, hits_from_scores
+from muse_core.retrieval import QUERY_VECTORS, Embedder, Hit, best_rows, get_embedder, hits_from_scores
 from muse_core.store import Store
 
 
@@ -36,12 +36,7 @@ def top_k(matrix: np.ndarray, query: np.ndarray, k: int, banned: np.ndarray | No
     scores = matrix @ query
     if banned is not None and banned.any():
         scores = np.where(banned, -np.inf, scores)
-    k = min(k, int(np.isfinite(scores).sum()))
-    if k <= 0:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
-    kth = -np.partition(-scores, k - 1)[k - 1]
-    candidates = np.flatnonzero(scores >= kth)  # every row tied with the k-th competes
-    order = candidates[np.lexsort((candidates, -scores[candidates]))][:k]  # ties: lower row first
+    order = best_rows(scores, k)
     return order, scores[order]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from muse_core import batch
 from muse_core.progress import Progress
 from tests.helpers import over_http, run_conversation_stages
 
@@ -21,5 +22,8 @@ class PrintingProgress(Progress):
 
 
 if __name__ == "__main__":
+    # commit each group of finished conversations soon (not after 0.2 s): 12 offline conversations
+    # can all finish within 0.2 s, and a test must be able to kill this process between commits
+    batch.WAIT_S = 0.005
     overrides = over_http(sys.argv[3]) if len(sys.argv) > 3 else {}
     run_conversation_stages(Path(sys.argv[1]), int(sys.argv[2]), PrintingProgress(), **overrides)
