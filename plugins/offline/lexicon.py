@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 
 PRODUCT_TYPES = {
     # phrase -> (product type, group)
@@ -117,14 +118,17 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _whole_word(phrase: str) -> str:
+@lru_cache(maxsize=4096)
+def _whole_word(phrase: str) -> re.Pattern[str]:
     """A pattern for `phrase` (lower-case) between non-letters: "tie" is not found in "tiered"."""
-    return rf"(?<![a-z]){re.escape(phrase)}(?![a-z])"
+    return re.compile(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])")
 
 
 def has_word(text: str, phrase: str) -> bool:
     """Whether the lower-case `phrase` occurs in `text` as whole words (case-insensitive)."""
-    return re.search(_whole_word(phrase), text.lower()) is not None
+    lowered = text.lower()
+    # the substring test first: most phrases are absent, and it is a hundred times cheaper
+    return phrase in lowered and _whole_word(phrase).search(lowered) is not None
 
 
 def find_all(text: str, phrases) -> list[str]:
@@ -132,7 +136,7 @@ def find_all(text: str, phrases) -> list[str]:
     lowered = text.lower()
     hits = []
     for phrase in phrases:
-        match = re.search(_whole_word(phrase), lowered)
+        match = _whole_word(phrase).search(lowered) if phrase in lowered else None  # see has_word
         if match:
             hits.append((match.start(), phrase))
     # A phrase inside a longer hit ("blue" in "navy blue") is not a separate mention.

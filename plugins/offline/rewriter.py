@@ -124,6 +124,8 @@ def _swap_word(m: re.Match[str], rng: random.Random) -> str:
     return new
 
 
+_COMPILED_SWAPS = [(re.compile(pattern), choices) for pattern, choices in SWAPS]  # once, not per utterance
+
 FILLERS = ["Honestly", "So", "Okay", "Well", "Oh", "Look", "Right", "Alright", "See", "Hmm", "Yeah", "Listen"]
 TAGS = [" for sure", " to be honest", ", you know", ", no kidding", " - love that", ", I reckon", ", right",
         ", if you ask me", ", honestly", " if that makes sense", ", I'd say"]
@@ -162,9 +164,9 @@ def _drift(text: str, rng: random.Random) -> str:
 def rewrite(inputs: dict[str, Any], images: list[ImageFacts], rng: random.Random,
             options: OfflineConfig) -> str:
     text = inputs["text"]
-    for pattern, choices in SWAPS:
-        if re.search(pattern, text) and rng.random() < 0.6:
-            text = re.sub(pattern, rng.choice(choices), text, count=1)
+    for pattern, choices in _COMPILED_SWAPS:
+        if pattern.search(text) and rng.random() < 0.6:
+            text = pattern.sub(rng.choice(choices), text, count=1)
     text = _ARTICLE_WORD.sub(lambda m: _swap_word(m, rng), text)
     if rng.random() < options.rewrite_drift_p:
         text = _drift(text, rng)
