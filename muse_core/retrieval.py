@@ -126,6 +126,23 @@ async def off_loop(fn: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(embedding_executor(), fn, *args)
 
 
+def encode_batches(lengths: Sequence[int], run: Callable[[list[int]], np.ndarray], *, alone: bool,
+                   batch_size: int = BATCH) -> np.ndarray:
+    """FlagEmbedding's batching of texts of these token lengths: sorted longest first, `batch_size`
+    texts a pass, or each alone with `alone` (see encode_texts). `run(indices)` gives the
+    (len(indices), dim) unit vectors of those texts, padded to the longest of them."""
+    order = [int(i) for i in np.argsort([-n for n in lengths])]  # FlagEmbedding's order
+    step = 1 if alone else batch_size
+    out: np.ndarray | None = None
+    for start in range(0, len(order), step):
+        batch = order[start : start + step]
+        vectors = run(batch)
+        if out is None:
+            out = np.empty((len(lengths), vectors.shape[1]), dtype=np.float32)
+        out[batch] = vectors
+    return out
+
+
 def encode_texts(tokenizer: Any, forward: Callable[[dict], Any], texts: Sequence[str], *,
                  alone: bool, batch_size: int = BATCH, max_length: int = MAX_LENGTH) -> np.ndarray:
     """Unit vectors of `texts` with one forward pass per batch (FlagEmbedding's own encode first
@@ -145,19 +162,14 @@ def encode_texts(tokenizer: Any, forward: Callable[[dict], Any], texts: Sequence
         return np.zeros((0, 0), dtype=np.float32)
     tokens = tokenizer(list(texts), truncation=True, max_length=max_length)
     items = [{key: tokens[key][i] for key in tokens.keys()} for i in range(len(texts))]
-    order = [int(i) for i in np.argsort([-len(item["input_ids"]) for item in items])]  # FlagEmbedding's order
-    step = 1 if alone else batch_size
-    out: np.ndarray | None = None
+
+    def run(batch: list[int]) -> np.ndarray:
+        inputs = tokenizer.pad({key: [items[i][key] for i in batch] for key in items[0]},
+                               padding=True, return_tensors="pt")
+        return forward(inputs).float().cpu().numpy()
+
     with torch.inference_mode():
-        for start in range(0, len(order), step):
-            batch = order[start : start + step]
-            inputs = tokenizer.pad({key: [items[i][key] for i in batch] for key in items[0]},
-                                   padding=True, return_tensors="pt")
-            vectors = forward(inputs).float().cpu().numpy()
-            if out is None:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[batch] = vectors
-    return out
+        return encode_batches([len(item["input_ids"]) for item in items], run, alone=alone, batch_size=batch_size)
 
 
 class QueryVectors:
