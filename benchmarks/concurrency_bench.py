@@ -1,6 +1,6 @@
 """Provider concurrency: how close muse gets to what a model server allows (issue 14, benchmarks 1 and 2).
 
-    python benchmarks/concurrency_bench.py [--calls 640] [--latency 0.2] [--concurrency 64]
+    python benchmarks/concurrency_bench.py [--calls 3200] [--latency 0.2] [--concurrency 64]
                                            [--rpm 600] [--seconds 120] [--skip-throttled]
 
 The model server is `muse offline-server` in its own process (as a real one would be), on loopback.
@@ -11,7 +11,9 @@ The model server is `muse offline-server` in its own process (as a real one woul
    machine's event loop), the gateway with an in-process fake provider that sleeps (no HTTP), the
    limiter around the litellm provider (litellm -> openai client -> HTTP, no gateway), the real
    path (Gateway -> litellm provider -> HTTP), and the same two with the lean `openai-compatible`
-   provider (aiohttp -> HTTP). Every call has its own inputs: no cache hit. Beside each ratio, the
+   provider (aiohttp -> HTTP). Every call has its own inputs: no cache hit. All calls are started
+   at once, so the first rounds run in step (every call of a round rendered, recorded and answered
+   together); 3,200 calls (50 rounds) measure the steady state a long run lives in. Beside each ratio, the
    client's CPU per call (time.process_time of this process / calls; the server is another
    process): at 320 calls/s on 2 cores, client and server share about 6 ms a call.
 2. Throttled provider: a fresh server answering 429 above `--rpm` requests in the trailing 60 s,
@@ -256,7 +258,7 @@ def throttled(args: argparse.Namespace, folder: Path, provider_name: str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--calls", type=int, default=640)
+    parser.add_argument("--calls", type=int, default=3200)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--rpm", type=int, default=600)
