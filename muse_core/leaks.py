@@ -24,7 +24,20 @@ def leak(con: duckdb.DuckDBPyConnection, text: str, product: dict[str, Any]) -> 
     """Why `text` gives `product` away (brand, title, a run of distinctive title words, a
     distinctive detail phrase), or None. `product` needs title; store, details (the listing's
     details) and attributes (the summary's) are used when present."""
-    row = con.execute("SELECT target_leak(?, ?, ?, ?, ?)",
-                      [text, product["title"], product.get("store"), _as_json(product.get("details")),
-                       _as_json(product.get("attributes"))]).fetchone()
-    return row[0]
+    return leaks(con, [(text, product)])[0]
+
+
+def leaks(con: duckdb.DuckDBPyConnection, checks: list[tuple[str, dict[str, Any]]]) -> list[str | None]:
+    """`leak` of each (text, product), in one query: DuckDB plans the macro's large expression once
+    for them all (about 15 ms), where evaluating it takes about 1 ms a text."""
+    if not checks:
+        return []
+    columns = list(zip(*[(text, product["title"], product.get("store"), _as_json(product.get("details")),
+                          _as_json(product.get("attributes"))) for text, product in checks]))
+    rows = con.execute(
+        "SELECT target_leak(c.said, c.title, c.store, c.details, c.attributes) FROM (SELECT"
+        " unnest(?::VARCHAR[]) AS said, unnest(?::VARCHAR[]) AS title, unnest(?::VARCHAR[]) AS store,"
+        " unnest(?::VARCHAR[]) AS details, unnest(?::VARCHAR[]) AS attributes,"
+        " generate_subscripts(?::VARCHAR[], 1) AS i) c ORDER BY c.i",  # the macro's columns must come from a table
+        [list(column) for column in columns] + [list(columns[0])]).fetchall()
+    return [row[0] for row in rows]

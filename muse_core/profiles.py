@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from muse_core.dedup import DedupMetric
 from muse_core.dialogue import product_inputs
 from muse_core.domain import Domain
-from muse_core.leaks import leak
+from muse_core.leaks import leaks
 from muse_core.config import ProfilesConfig
 from muse_core.context import StageContext
 from muse_core.llm import LLMCallError, SkillResult
@@ -184,10 +184,14 @@ async def build_profiles(ctx: StageContext, profile_set: str) -> ProfileReport:
             drawn = await draw_candidates(range(k, k + settings.batch))
             batch = await asyncio.gather(*(screen_with_models(c) for c in drawn))
             decided = Decisions()
+            # the leak rule of the backstories that reach it, in one query (sql/views/leak_rule.sql)
+            storied = [c for c in batch if c.failure is None and c.judge.value.answer == "Yes"]
+            why_leaks = dict(zip((c.k for c in storied),
+                                 leaks(ctx.store.con, [(c.story.value.backstory, c.target) for c in storied])))
             for c in batch:
                 if have >= settings.n:
                     break
-                have += _decide(ctx, metric, profile_set, c, decided)
+                have += _decide(ctx, metric, profile_set, c, why_leaks.get(c.k), decided)
                 k = c.k + 1
             decided.commit(ctx.store)  # an exception before this loses the batch, the stage and its metric
             progress.advance(len(decided.backstories))
@@ -221,10 +225,11 @@ class Decisions:
                          self.profiles)
 
 
-def _decide(ctx: StageContext, metric: DedupMetric, profile_set: str, c: _Candidate, decided: Decisions) -> int:
+def _decide(ctx: StageContext, metric: DedupMetric, profile_set: str, c: _Candidate, why_leak: str | None,
+            decided: Decisions) -> int:
     """Run the remaining screens of one candidate in order and add its rows to `decided`; 1 if it
     became a profile (its backstory joins the metric's kept set at once: the next candidate of the
-    batch is compared with it)."""
+    batch is compared with it). `why_leak`: the leak rule's answer for its backstory."""
     run_id, domain = ctx.run_id, ctx.domain.name
     if c.failure is not None:
         screens = [["model", False, redact(c.failure), None, None]]
@@ -234,9 +239,8 @@ def _decide(ctx: StageContext, metric: DedupMetric, profile_set: str, c: _Candid
         failed = None if screens[0][1] else "judge"
     if failed is None:
         story: Backstory = c.story.value
-        why = leak(ctx.store.con, story.backstory, c.target)  # the rule of sql/views/leak_rule.sql
-        screens.append(["leak", why is None, why, None, c.story.cache_key])
-        failed = "leak" if why else None
+        screens.append(["leak", why_leak is None, why_leak, None, c.story.cache_key])
+        failed = "leak" if why_leak else None
     if failed is None:
         decision = metric.check(story.backstory)
         screens.append(["dedup", decision.keep, None if decision.keep else

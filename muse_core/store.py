@@ -6,6 +6,7 @@ their own `Store` for the length of the task.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
 import uuid
@@ -139,8 +140,8 @@ class Store:
             if read_only:
                 self._lock_down()
             else:
-                self.migrate()
-                self.create_views()
+                migrated = self.migrate()
+                self.create_views(always=bool(migrated))
             self.store_id = self.scalar("SELECT value FROM store_meta WHERE key = 'store_id'")
         except duckdb.IOException as exc:  # e.g. a truncated file: its header reads, its blocks do not
             self.close()
@@ -256,20 +257,28 @@ class Store:
             applied.append(file.name.removesuffix(".sql"))
         return applied
 
-    def create_views(self) -> None:
+    def create_views(self, *, always: bool = True) -> None:
         """(Re)create every view of sql/views; each file is one CREATE OR REPLACE VIEW. A view that
-        reads another view is retried once the views it needs exist."""
-        pending = sorted((f for f in (SQL_DIR / "views").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+        reads another view is retried once the views it needs exist. Unless `always`, nothing is
+        done when the files are those the views were last made from (a run opens its database many
+        times, and making the views costs more than the rest of an open)."""
+        files = sorted((f for f in (SQL_DIR / "views").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+        texts = {f: f.read_text() for f in files}
+        digest = hashlib.sha256("\0".join(f"{f.name}\0{text}" for f, text in texts.items()).encode()).hexdigest()
+        if not always and self.scalar("SELECT value FROM store_meta WHERE key = 'views_sha256'") == digest:
+            return
+        pending = files
         while pending:
             waiting = []
             for file in pending:
                 try:
-                    self.con.execute(file.read_text())
+                    self.con.execute(texts[file])
                 except duckdb.CatalogException:
                     waiting.append(file)
             if len(waiting) == len(pending):  # no progress: show the first real error
-                self.con.execute(waiting[0].read_text())
+                self.con.execute(texts[waiting[0]])
             pending = waiting
+        self.con.execute("INSERT OR REPLACE INTO store_meta VALUES ('views_sha256', ?)", [digest])
 
     # -- writes ------------------------------------------------------------------------------
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, verb: str = "INSERT",

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from muse_core.leaks import leak
+from muse_core.leaks import leak, leaks
 from muse_core.store import Store
 
 BOOTS = {"product_id": "P1", "title": "Marlowe Waterproof Leather Hiking Boots", "store": "Kestrel Outdoor",
@@ -170,3 +170,10 @@ def test_a_read_only_connection_queries_the_leak_views(tmp_path: Path) -> None:
     shown = subprocess.run([sys.executable, "-m", "muse_flows.cli", "sql", "--db", str(db),
                             "SELECT conversation_id, why FROM target_leaks"], capture_output=True, text=True, check=True)
     assert "leaky" in shown.stdout and "names the brand" in shown.stdout
+
+
+def test_many_texts_in_one_query_get_what_each_gets_alone(store: Store) -> None:
+    checks = [("Something from Ostra would be nice.", CHINOS), ("I need mens white chino trousers in linen.", CHINOS),
+              ("The aurora zephyr one, please.", _jacket({"Fit": "Aurora Zephyr"})), ("", BOOTS)]
+    assert leaks(store.con, checks) == [leak(store.con, text, product) for text, product in checks]
+    assert leaks(store.con, checks)[0] == "names the brand 'Ostra'" and leaks(store.con, []) == []

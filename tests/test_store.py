@@ -111,3 +111,19 @@ def test_a_batch_reads_the_same_as_values_or_as_arrow(store: Store, rows: int) -
     store.con.execute("CREATE TABLE t (n INTEGER, s VARCHAR, x DOUBLE)")
     store.insert("t", ["n", "s", "x"], data)
     assert [list(r) for r in store.con.execute("SELECT * FROM t ORDER BY n").fetchall()] == data
+
+
+def test_views_are_made_again_only_when_their_files_changed(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "views.duckdb"
+    with Store(db) as store:
+        store.con.execute("DROP VIEW llm_usage")
+    with Store(db) as store:  # the same files: an open does not make them again
+        assert store.scalar("SELECT count(*) FROM duckdb_views() WHERE view_name = 'llm_usage'") == 0
+    views = tmp_path / "sql" / "views"
+    views.mkdir(parents=True)
+    for file in (SQL_DIR / "views").glob("*.sql"):
+        (views / file.name).write_text(file.read_text() + ("\n-- changed" if file.name == "catalog.sql" else ""))
+    (tmp_path / "sql" / "schema").symlink_to(SQL_DIR / "schema")
+    monkeypatch.setattr("muse_core.store.SQL_DIR", tmp_path / "sql")
+    with Store(db) as store:  # another text: every view is made again
+        assert store.scalar("SELECT count(*) FROM duckdb_views() WHERE view_name = 'llm_usage'") == 1
