@@ -229,7 +229,7 @@ class CallLog:
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-    """Rows of different columns (a provider that gave no usage, say): one insert for each shape."""
+    """Rows of different columns (a caller may leave optional ones out): one insert for each shape."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)
