@@ -217,8 +217,10 @@ class CallLog:
             columns = ("call_id", *outcomes[0][1])
             values = [[call_id, *outcome.values()] for call_id, outcome in outcomes]
             with self._store.batch(columns, values) as (source, params):
-                con.execute(f"INSERT INTO llm_calls BY NAME SELECT p.*, _muse_batch.* EXCLUDE (call_id)"
-                            f" FROM {source} JOIN llm_calls_pending p USING (call_id)", params)
+                moved = con.execute(f"INSERT INTO llm_calls BY NAME SELECT p.*, _muse_batch.* EXCLUDE (call_id)"
+                                    f" FROM {source} JOIN llm_calls_pending p USING (call_id)", params).fetchone()[0]
+                if moved != len(outcomes):  # the join would drop an outcome whose pending row is gone
+                    raise RuntimeError(f"{len(outcomes) - moved} call outcome(s) have no row in llm_calls_pending")
                 con.execute(f"DELETE FROM llm_calls_pending WHERE call_id IN (SELECT call_id FROM {source})", params)
         for key in abandoned:  # the chain's rows were written above, or earlier
             con.execute(f"UPDATE llm_calls SET status = 'abandoned' WHERE status = 'invalid'"

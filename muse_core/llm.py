@@ -422,8 +422,9 @@ class Gateway:
             async with self.limit.slot(tokens):
                 started = time.perf_counter()
                 # Written before the request goes out: a kill while it is in flight leaves a row in
-                # llm_calls_pending (moved to llm_calls as 'interrupted' by the next run), so no paid call goes unrecorded. A provider
-                # in this process (the offline engine) bills nothing and dies with it: one write is enough.
+                # llm_calls_pending (moved to llm_calls as 'interrupted' by the next run), so no paid
+                # call goes unrecorded. A provider in this process (the offline engine) bills nothing
+                # and dies with it: one write is enough.
                 call_id = None if getattr(call.provider, "in_process", False) else await self._begin(call, attempt)
                 try:
                     response = await call.provider.complete(call.request)

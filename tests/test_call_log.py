@@ -190,3 +190,11 @@ def test_a_group_that_cannot_be_written_fails_every_call_in_it(store: Store) -> 
     results = asyncio.run(main())
     assert all(isinstance(r, duckdb.Error) for r in results), results
     assert in_flight(store) == []  # the group's statement failed whole
+
+
+def test_an_outcome_without_its_pending_row_fails_the_write_instead_of_vanishing(store: Store) -> None:
+    log = CallLog(store, batched=True)
+    log.settle(uuid.uuid4().hex, outcome("lost"), key("lost"))  # begin never wrote its row
+    with pytest.raises(RuntimeError, match="1 call outcome"):
+        store.flush()
+    assert stored(store) == []
