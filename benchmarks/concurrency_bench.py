@@ -15,7 +15,9 @@ The model server is `muse offline-server` in its own process (as a real one woul
    at once, so the first rounds run in step (every call of a round rendered, recorded and answered
    together); 3,200 calls (50 rounds) measure the steady state a long run lives in. Beside each ratio, the
    client's CPU per call (time.process_time of this process / calls; the server is another
-   process): at 320 calls/s on 2 cores, client and server share about 6 ms a call.
+   process): at 320 calls/s on 2 cores, client and server share about 6 ms a call; and, for the
+   gateway's paths to the server, the median time a call waited for its pending row to be durable
+   (it holds its place in the window meanwhile).
 2. Throttled provider: a fresh server answering 429 above `--rpm` requests in the trailing 60 s,
    64 workers calling for `--seconds` (a multiple of 60: the server's window is a minute) with no
    client-side rpm cap. Achieved rate over R (answers the server gave in the run / R per minute) and
@@ -33,12 +35,14 @@ import json
 import logging
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +52,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from muse_core.call_log import CallLog  # noqa: E402
 from muse_core.concurrency import AdaptiveLimit  # noqa: E402
 from muse_core.config import MuseConfig, RoleConfig  # noqa: E402
 from muse_core.llm import Gateway, LLMRequest, LLMResponse, ProviderError  # noqa: E402
@@ -180,15 +185,37 @@ def rate(calls: int, make: Callable[[int], Awaitable[Any]], concurrency: int) ->
     return asyncio.run(go())
 
 
-def efficiency(args: argparse.Namespace, folder: Path) -> list[tuple[str, float, float, float | None]]:
-    """(path, achieved / ideal, client CPU ms per call, server CPU ms per call or None) for each path."""
+@contextmanager
+def begin_waits() -> Iterator[list[float]]:
+    """The ms each call of the gateway waited in CallLog.begin (until its pending row was durable,
+    holding its place in the window), while the block runs."""
+    waits: list[float] = []
+    real = CallLog.begin
+
+    async def timed(log: CallLog, row: dict[str, Any]) -> None:
+        started = time.perf_counter()
+        await real(log, row)
+        waits.append((time.perf_counter() - started) * 1000)
+
+    CallLog.begin = timed
+    try:
+        yield waits
+    finally:
+        CallLog.begin = real
+
+
+def efficiency(args: argparse.Namespace,
+               folder: Path) -> list[tuple[str, float, float, float | None, float | None]]:
+    """(path, achieved / ideal, client CPU ms per call, server CPU ms per call or None, median ms a
+    call waited for its pending row or None) for each path."""
     ideal, rows = args.concurrency / args.latency, []
 
     def row(name: str, make: Callable[[int], Awaitable[Any]], server: Server | None = None) -> None:
         server_cpu = server.cpu_seconds() if server else 0.0
-        per_second, cpu_ms = rate(args.calls, make, args.concurrency)
+        with begin_waits() as waits:
+            per_second, cpu_ms = rate(args.calls, make, args.concurrency)
         server_ms = (server.cpu_seconds() - server_cpu) * 1000 / (args.calls + 1) if server else None
-        rows.append((name, per_second / ideal, cpu_ms, server_ms))
+        rows.append((name, per_second / ideal, cpu_ms, server_ms, statistics.median(waits) if waits else None))
 
     limit = AdaptiveLimit(args.concurrency, None, None)
 
@@ -266,7 +293,7 @@ def main() -> None:
     parser.add_argument("--skip-throttled", action="store_true")
     args = parser.parse_args()
     logging.getLogger("muse.llm").setLevel(logging.ERROR)  # the gateway's retry warnings would flood the tables
-    console = Console(width=max(Console().width, 110))  # the path names fit on one line
+    console = Console(width=max(Console().width, 140))  # the path names fit on one line
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "fake").mkdir()
@@ -276,8 +303,10 @@ def main() -> None:
         table.add_column("achieved / ideal", justify="right")
         table.add_column("client CPU / call", justify="right")
         table.add_column("server CPU / call", justify="right")
-        for name, ratio, cpu_ms, server_ms in efficiency(args, folder):
-            table.add_row(name, f"{ratio:.1%}", f"{cpu_ms:.2f} ms", "-" if server_ms is None else f"{server_ms:.2f} ms")
+        table.add_column("pending-row wait (median)", justify="right")
+        for name, ratio, cpu_ms, server_ms, wait_ms in efficiency(args, folder):
+            table.add_row(name, f"{ratio:.1%}", f"{cpu_ms:.2f} ms", "-" if server_ms is None else f"{server_ms:.2f} ms",
+                          "-" if wait_ms is None else f"{wait_ms:.1f} ms")
         console.print(table)
         if args.skip_throttled:
             return

@@ -41,4 +41,4 @@ def test_main_job_benchmark_runs_small() -> None:
 def test_concurrency_benchmark_runs_small() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "concurrency_bench.py"), "--calls", "64",
                           "--skip-throttled"], capture_output=True, text=True, timeout=600, check=True, cwd=ROOT).stdout
-    assert "openai-compatible" in out and "litellm" in out and "%" in out
+    assert "openai-compatible" in out and "litellm" in out and "%" in out and "pending-row wait" in out
