@@ -17,7 +17,7 @@ The model server is `muse offline-server` in its own process (as a real one woul
    client's CPU per call (time.process_time of this process / calls; the server is another
    process): at 320 calls/s on 2 cores, client and server share about 6 ms a call; and, for the
    gateway's paths to the server, the median time a call waited for its pending row to be durable
-   (it holds its place in the window meanwhile).
+   (before it takes its place in the window, while the calls ahead of it are in flight).
 2. Throttled provider: a fresh server answering 429 above `--rpm` requests in the trailing 60 s,
    64 workers calling for `--seconds` (a multiple of 60: the server's window is a minute) with no
    client-side rpm cap. Achieved rate over R (answers the server gave in the run / R per minute) and
@@ -187,8 +187,8 @@ def rate(calls: int, make: Callable[[int], Awaitable[Any]], concurrency: int) ->
 
 @contextmanager
 def begin_waits() -> Iterator[list[float]]:
-    """The ms each call of the gateway waited in CallLog.begin (until its pending row was durable,
-    holding its place in the window), while the block runs."""
+    """The ms each call of the gateway waited in CallLog.begin (until its pending row was durable),
+    while the block runs."""
     waits: list[float] = []
     real = CallLog.begin
 

@@ -8,9 +8,13 @@
 - pacing from the provider's rate-limit headers: the budget left before its reset is spread over
   the time to the reset instead of bursting into 429s; a Retry-After pauses every new start.
 
-    async with limit.slot(tokens):
+    async with limit.slot(tokens, prepare=record_attempt) as record:
         response = await provider.complete(request)   # one attempt
         limit.succeeded(response.rate_limits)          # or limit.throttled(error.retry_after) on 429/timeout
+
+`prepare` (optional) runs before the attempt waits for its place, with at most max_concurrency
+attempts preparing or waiting at a time: the gateway makes the attempt's record durable there, so
+that write overlaps the attempts in flight instead of holding a place in the window.
 """
 
 from __future__ import annotations
@@ -18,15 +22,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from typing import TypeVar
 
 from muse_core.ratelimit import RateLimiter
 
 # The number of the current task's latest attempt (attempts are numbered as they start): a throttle
 # of an attempt that started before the last decrease is the same congestion event, not a new one.
 _attempt_number: ContextVar[int | None] = ContextVar("muse_attempt_number", default=None)
+
+T = TypeVar("T")
 
 
 class AdaptiveLimit:
@@ -56,6 +63,7 @@ class AdaptiveLimit:
         self._tokens_per_attempt = 0.0  # running mean of the slot sizes, to read a token budget as attempts
         self._admission: asyncio.Lock | None = None  # made in the running loop (the limit may be built outside one)
         self._freed: asyncio.Event | None = None
+        self._ahead: asyncio.Semaphore | None = None  # attempts preparing or waiting for a place
 
     # -- the state shown and tested ----------------------------------------------------------
     @property
@@ -77,11 +85,17 @@ class AdaptiveLimit:
 
     # -- entering and leaving ------------------------------------------------------------------
     @asynccontextmanager
-    async def slot(self, tokens: int) -> AsyncIterator[None]:
-        """One provider attempt: waits for a place in the window, the rpm/tpm buckets and any pause."""
-        await self._enter(tokens)
+    async def slot(self, tokens: int, prepare: Callable[[], Awaitable[T]] | None = None) -> AsyncIterator[T | None]:
+        """One provider attempt: waits for a place in the window, the rpm/tpm buckets and any pause.
+        Yields what `prepare` returned; it ran first, while at most max_concurrency attempts were
+        preparing or waiting (so what it makes for attempts not yet sent stays bounded)."""
+        if self._ahead is None:
+            self._ahead = asyncio.Semaphore(self.max_concurrency)
+        async with self._ahead:
+            prepared = await prepare() if prepare is not None else None
+            await self._enter(tokens)
         try:
-            yield
+            yield prepared
         finally:
             self.in_flight -= 1
             if self._freed is not None:

@@ -6,6 +6,7 @@ API keys are never part of the configuration: providers read them from the envir
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Any, Literal, NamedTuple
@@ -49,6 +50,7 @@ ENDPOINT_FIELDS = ("provider", "model", "api_base", "api_key_env", "vision", "st
 Structured = Literal["auto", "json_schema", "json_object_schema", "json_object", "prompt"]
 
 
+@lru_cache(maxsize=64)  # a pure function of a few endpoints, asked once per call
 def api_base_host(api_base: str | None) -> str | None:
     """host[:port] of an api_base URL: what is shown and stored (never a path or a query)."""
     if not api_base:

@@ -252,6 +252,7 @@ class Gateway:
         self.skill_dirs = skill_dirs
         self._jitter = random.Random(derive_seed(config.seed, run_id, "backoff"))
         self.calls = CallLog(store, batched=batch_writes)
+        self._working: asyncio.Semaphore | None = None  # made in the running loop, on the first call
         self._images: dict[str, tuple[bytes, str, str]] = {}  # product id -> main photo, read once
         self._catalog_ids: set[str] | None = None  # read once, on the first answer checked
         self._id_shape: re.Pattern[str] | None = None
@@ -274,6 +275,15 @@ class Gateway:
     ) -> SkillResult[T]:
         """`role`: play the skill with this model instead of its configured role's (the
         evaluation tasks compare several models on one skill)."""
+        # At most two windows' worth of calls are worked on at a time: when a stage starts thousands
+        # together, the first requests go out at once instead of after every call has been rendered.
+        if self._working is None:
+            self._working = asyncio.Semaphore(2 * self._config.gateway.max_concurrency)
+        async with self._working:
+            return await self._run(skill_name, inputs, output, image_product_ids, entity_id, role)
+
+    async def _run(self, skill_name: str, inputs: dict[str, Any], output: type[T] | None,
+                   image_product_ids: list[str], entity_id: str, role: RoleConfig | None) -> SkillResult[T]:
         skill = load_skill(skill_name, self.skill_dirs)
         role = role or self._config.role(skill.role)
         provider = self.registry.get("llm_provider", role.provider)
@@ -419,48 +429,59 @@ class Gateway:
         gw = self._config.gateway
         tokens = estimate_tokens(call.request.messages, call.request.max_tokens)
         for attempt in range(gw.max_retries + 1):
-            async with self.limit.slot(tokens):
-                started = time.perf_counter()
-                # Written before the request goes out: a kill while it is in flight leaves a row in
-                # llm_calls_pending (moved to llm_calls as 'interrupted' by the next run), so no paid
-                # call goes unrecorded. A provider in this process (the offline engine) bills nothing
-                # and dies with it: one write is enough.
-                call_id = None if getattr(call.provider, "in_process", False) else await self._begin(call, attempt)
-                try:
+            # The attempt's row is written before the request goes out: a kill while it is in flight
+            # leaves a row in llm_calls_pending (moved to llm_calls as 'interrupted' by the next run),
+            # so no paid call goes unrecorded. It is written before the attempt takes its place in the
+            # window, while the attempts ahead are in flight, so the commit costs the window nothing.
+            # A provider in this process (the offline engine) bills nothing and dies with it: one write
+            # is enough.
+            call_id: str | None = None
+
+            async def begin() -> None:
+                nonlocal call_id
+                call_id = await self._begin(call, attempt)
+
+            started: float | None = None
+            remote = not getattr(call.provider, "in_process", False)
+            try:
+                async with self.limit.slot(tokens, prepare=begin if remote else None):
+                    started = time.perf_counter()
                     response = await call.provider.complete(call.request)
-                except asyncio.CancelledError:  # cancelled in a live process: not a kill, but no outcome either
-                    if call_id is not None:
-                        self._settle(call, call_id, attempt, started, status="interrupted",
-                                     error="cancelled before the answer was recorded; outcome unknown")
-                    raise
-                except ProviderError as exc:
-                    if exc.throttled:  # a 429 or a timeout: fewer in flight for a while
-                        self.limit.throttled(exc.retry_after, exc.rate_limits)
-                    message = self._redact(f"{type(exc).__name__}: {exc}")
-                    self._settle(call, call_id, attempt, started, status="error", error=message)
-                    if not exc.retryable or attempt == gw.max_retries:
-                        self.calls.flush()  # a call that failed for good is on record before anyone hears of it
-                        hint = ""
-                        if call.images_sent and exc.status in (400, 422, 500):  # e.g. llama.cpp: "can only concatenate"
-                            hint = (f"; if {call.request.model} takes no images, set vision = false in "
-                                    f"[roles.{call.role}] (or [all_roles])")
-                        raise LLMCallError(
-                            f"{call.provider.name}/{call.request.model} failed for skill '{call.request.skill}' "
-                            f"after {attempt + 1} attempt(s): {message}{hint}"
-                        ) from None
-                    delay = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
-                    log.warning("%s/%s skill %s attempt %d failed, retrying in %.2fs: %s", call.provider.name,
-                                call.request.model, call.request.skill, attempt + 1, delay, message)
-                else:
-                    self.limit.succeeded(response.rate_limits)
-                    status, error = "ok", None
-                    try:
-                        self._parse(response.text, call)
-                    except ValueError as problem:
-                        status, error = "invalid", str(problem)
-                    self._settle(call, call_id, attempt, started, status=status, error=error, response=response)
-                    # a proxy that echoes a key into an answer must not put it in turns or exports
-                    return self._redact(response.text), False, response.cost_usd
+            except asyncio.CancelledError:  # cancelled in a live process: not a kill, but no outcome either
+                if call_id is not None:
+                    error = ("cancelled before the request was sent" if started is None
+                             else "cancelled before the answer was recorded; outcome unknown")
+                    self._settle(call, call_id, attempt, started or time.perf_counter(), status="interrupted",
+                                 error=error)
+                raise
+            except ProviderError as exc:
+                if exc.throttled:  # a 429 or a timeout: fewer in flight for a while
+                    self.limit.throttled(exc.retry_after, exc.rate_limits)
+                message = self._redact(f"{type(exc).__name__}: {exc}")
+                self._settle(call, call_id, attempt, started, status="error", error=message)
+                if not exc.retryable or attempt == gw.max_retries:
+                    self.calls.flush()  # a call that failed for good is on record before anyone hears of it
+                    hint = ""
+                    if call.images_sent and exc.status in (400, 422, 500):  # e.g. llama.cpp: "can only concatenate"
+                        hint = (f"; if {call.request.model} takes no images, set vision = false in "
+                                f"[roles.{call.role}] (or [all_roles])")
+                    raise LLMCallError(
+                        f"{call.provider.name}/{call.request.model} failed for skill '{call.request.skill}' "
+                        f"after {attempt + 1} attempt(s): {message}{hint}"
+                    ) from None
+                delay = exc.retry_after if exc.retry_after is not None else self._backoff(attempt)
+                log.warning("%s/%s skill %s attempt %d failed, retrying in %.2fs: %s", call.provider.name,
+                            call.request.model, call.request.skill, attempt + 1, delay, message)
+            else:
+                self.limit.succeeded(response.rate_limits)
+                status, error = "ok", None
+                try:
+                    self._parse(response.text, call)
+                except ValueError as problem:
+                    status, error = "invalid", str(problem)
+                self._settle(call, call_id, attempt, started, status=status, error=error, response=response)
+                # a proxy that echoes a key into an answer must not put it in turns or exports
+                return self._redact(response.text), False, response.cost_usd
             await asyncio.sleep(delay)  # outside the slot: a backing-off call holds no place
         raise AssertionError("unreachable: the retry loop returns or raises")
 

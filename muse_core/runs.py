@@ -30,7 +30,10 @@ def mark_interrupted(store: Store) -> tuple[int, int]:
     holding the database's run lock with no run of this process open. Returns (runs, calls) marked."""
     runs = store.con.execute("UPDATE runs SET status = 'interrupted', error = 'the process was killed',"
                              " finished_at = NULL WHERE status = 'running'").fetchone()[0]
-    killed = "the process was killed while this request was in flight: the provider may have answered (and billed) it"
+    # a row is written just before its request goes out (at most max_concurrency of them wait for a
+    # place in the window): a killed one may not have been sent, or may have been answered and billed
+    killed = ("the process was killed while this request was in flight or about to be sent: the provider"
+              " may have answered (and billed) it")
     with store.transaction() as con:
         calls = con.execute("INSERT INTO llm_calls BY NAME SELECT *, 'interrupted' AS status, ? AS error,"
                             " 0.0 AS latency_ms FROM llm_calls_pending", [killed]).fetchone()[0]

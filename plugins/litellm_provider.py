@@ -118,6 +118,7 @@ def retry_after(headers: Mapping[str, Any]) -> float | None:
     return None
 
 
+@lru_cache(maxsize=64)  # a pure function of a few endpoints, asked once per call
 def is_local(api_base: str | None) -> bool:
     """A server on this machine or a private network (vLLM, Ollama, llama.cpp): no per-token price."""
     if not api_base:

@@ -109,6 +109,32 @@ def test_throttles_of_one_round_trip_halve_the_window_once(clock: Clock) -> None
     asyncio.run(go())
 
 
+def test_prepare_runs_before_the_place_is_taken_for_at_most_max_concurrency_attempts(clock: Clock) -> None:
+    limit, waiting, most_waiting, in_flight_when_prepared = limit_with(clock, 3), [0], [0], []
+
+    async def prepare() -> int:
+        in_flight_when_prepared.append(limit.in_flight)
+        number = len(in_flight_when_prepared)
+        waiting[0] += 1
+        most_waiting[0] = max(most_waiting[0], waiting[0])
+        await asyncio.sleep(0)
+        return number
+
+    async def attempt() -> int:
+        async with limit.slot(10, prepare=prepare) as prepared:
+            waiting[0] -= 1
+            for _ in range(3):
+                await asyncio.sleep(0.01)
+            return prepared
+
+    async def go() -> list[int]:
+        return await asyncio.gather(*(attempt() for _ in range(12)))
+
+    assert sorted(asyncio.run(go())) == list(range(1, 13))  # each attempt got what its prepare returned
+    assert most_waiting[0] == 3  # prepared but not yet in flight: never more than max_concurrency
+    assert max(in_flight_when_prepared) == 3  # preparing while the window was full
+
+
 def test_attempts_in_flight_never_exceed_the_window(clock: Clock) -> None:
     limit, peak = limit_with(clock, 4), []
 

@@ -185,6 +185,33 @@ def test_a_cancelled_call_is_marked_interrupted_not_left_pending(store: Store) -
     assert [r["status"] for r in calls(store)] == ["interrupted"]
 
 
+def test_a_call_waiting_for_its_place_is_on_record_and_a_cancel_says_it_was_not_sent(store: Store) -> None:
+    # The pending row is written before the attempt takes its place in the window (the commit overlaps
+    # the attempts in flight), so a call queued behind a full window already has one.
+    class Hanging(Scripted):
+        async def complete(self, request: LLMRequest) -> LLMResponse:
+            await asyncio.sleep(30)
+
+    async def go() -> None:
+        gw = gateway(store, Hanging(), max_concurrency=1)
+        first, second = (asyncio.ensure_future(gw.run("probe", {"thing": e}, output=Answer, entity_id=e))
+                         for e in ("e1", "e2"))
+        await asyncio.sleep(0.3)
+        assert gw.limit.in_flight == 1 and store.scalar("SELECT count(*) FROM llm_calls_pending") == 2
+        for task in (second, first):
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        gw.calls.flush()
+
+    asyncio.run(go())
+    rows = store.rows("SELECT entity_id, status, error FROM llm_calls ORDER BY entity_id")
+    assert rows == [{"entity_id": "e1", "status": "interrupted",
+                     "error": "cancelled before the answer was recorded; outcome unknown"},
+                    {"entity_id": "e2", "status": "interrupted", "error": "cancelled before the request was sent"}]
+    assert store.scalar("SELECT count(*) FROM llm_calls_pending") == 0
+
+
 def test_a_missing_input_is_a_clear_error(store: Store) -> None:
     from muse_core.skills import SkillError
 
