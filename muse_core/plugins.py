@@ -35,6 +35,8 @@ DEFAULT_PLUGINS = (
     "muse_plugins.parquet_export",
     "muse_plugins.hf_export",
     "muse_plugins.finetune_export",
+    "muse_plugins.study",
+    "muse_plugins.finetune",
 )
 
 # kind shown to users -> hook that registers it

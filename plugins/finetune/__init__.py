@@ -1,0 +1,1 @@
+"""LoRA fine-tuning on the exported tasks (paper Tables 4-6): the `muse finetune` command."""
