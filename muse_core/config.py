@@ -228,6 +228,22 @@ OFFLINE_READERS = {"need_vague_p": "user_", "need_omit_p": "user_", "need_wrong_
                    "judge_noise": "judge_conversation"}
 
 
+class ScaleConfig(Section):
+    """Where the parallel stages run (docs/scale-out.md): one process when neither is set."""
+    workers: int | None = Field(None, ge=1)  # a local Dask cluster of this many worker processes
+    cluster: str | None = None  # the address of a running dask.distributed scheduler
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ScaleConfig:
+        if self.workers is not None and self.cluster:
+            raise ValueError("give either workers (a local cluster) or cluster (an existing scheduler), not both")
+        return self
+
+    @property
+    def sharded(self) -> bool:
+        return self.workers is not None or bool(self.cluster)
+
+
 class MuseConfig(Section):
     db: Path = Path("muse.duckdb")
     seed: int = 0
@@ -243,6 +259,7 @@ class MuseConfig(Section):
     evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
     querier: QuerierConfig = Field(default_factory=QuerierConfig)
     offline: OfflineConfig = Field(default_factory=OfflineConfig)
+    scale: ScaleConfig = Field(default_factory=ScaleConfig)
 
     @model_validator(mode="before")
     @classmethod
