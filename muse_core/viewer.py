@@ -306,31 +306,46 @@ def create_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | None = None
     @app.get("/image/{product_id:path}")
     def image(product_id: str) -> Response:
         with store.con.cursor() as con:
-            row = con.execute("SELECT image, mime FROM product_images WHERE product_id = ?"
-                              " ORDER BY variant <> 'MAIN', variant LIMIT 1", [product_id]).fetchone()
-        if row is None:
-            raise HTTPException(404, f"no image stored for product {product_id!r}")
-        blob, mime = row
-        if mime not in IMAGE_MIMES:
-            raise HTTPException(415, f"stored image of {product_id!r} has type {mime!r}, not a raster image")
-        return Response(bytes(blob), media_type=mime,
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})
+            return image_response(con, product_id)
 
     return app
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8700, *, allow_remote: bool = False) -> None:
+def image_response(con: duckdb.DuckDBPyConnection, product_id: str) -> Response:
+    """A product's stored photo (variant MAIN first) with its stored mime type, raster types only."""
+    row = con.execute("SELECT image, mime FROM product_images WHERE product_id = ?"
+                      " ORDER BY variant <> 'MAIN', variant LIMIT 1", [product_id]).fetchone()
+    if row is None:
+        raise HTTPException(404, f"no image stored for product {product_id!r}")
+    blob, mime = row
+    if mime not in IMAGE_MIMES:
+        raise HTTPException(415, f"stored image of {product_id!r} has type {mime!r}, not a raster image")
+    return Response(bytes(blob), media_type=mime,
+                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"})
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8700, *, allow_remote: bool = False,
+          annotate: bool = False) -> None:
     """Run the viewer with uvicorn until interrupted. Loopback only unless `allow_remote`: the
-    pages show the whole dataset and have no login. Raises ValueError for a refused host and
-    StoreError for a missing or locked database, before anything listens."""
+    pages show the whole dataset and have no login. `annotate`: serve the annotators' pages of
+    human evaluation studies instead (muse_core/study_viewer.py), which write study tables only.
+    Raises ValueError for a refused host and StoreError for a missing or locked database, before
+    anything listens."""
     import uvicorn
 
     if not allow_remote and not is_loopback(host):
         raise ValueError(f"refusing to listen on {host}: the viewer binds loopback only (127.0.0.1, ::1, localhost)"
                          " unless remote access is allowed explicitly (muse view --allow-remote)")
     # the loopback address it was told to bind (127.0.0.2 too) is a name it answers
-    app = create_app(db_path, allowed_hosts=None if allow_remote else (*LOOPBACK_HOSTS, host, f"[{host}]"))
+    hosts = None if allow_remote else (*LOOPBACK_HOSTS, host, f"[{host}]")
+    if annotate:
+        from muse_core.study_viewer import create_annotate_app
+
+        app = create_annotate_app(db_path, allowed_hosts=hosts)
+    else:
+        app = create_app(db_path, allowed_hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     # uvicorn's own startup lines are silenced below; this is the one line a user needs.
-    print(f"muse view of {Path(db_path).resolve()} on http://{shown}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
+    mode = "annotation pages (open the private links muse study create printed)" if annotate else "muse view"
+    print(f"{mode} of {Path(db_path).resolve()} on http://{shown}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="warning")
