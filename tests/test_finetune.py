@@ -1,0 +1,132 @@
+"""`muse finetune` on CPU: a tiny Llama built here from a config (no download) trained with LoRA for
+a few steps on a small offline export; the validation loss goes down, the adapter loads back and
+plays the evaluation tasks through the gateway beside its base; bad input stops with one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from muse_core.exports import export_finetune
+from muse_core.finetune import (FinetuneError, load_examples, photo_summaries, split_by_conversation)
+from muse_core.store import Store
+from tests.helpers import build_profiles_db, run_conversation_stages
+
+N = 6
+
+
+def muse(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "muse_flows.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "200"}, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[Path, Path]:
+    """(database, finetune export folder) of six offline conversations, all kept."""
+    folder = tmp_path_factory.mktemp("finetune")
+    db = build_profiles_db(folder / "ft.duckdb", N)
+    run_conversation_stages(db, N)
+    with Store(db) as store:
+        store.con.execute("UPDATE reviews SET kept = TRUE")
+        export_finetune(store, folder / "export")
+    return db, folder / "export"
+
+
+@pytest.fixture(scope="module")
+def tiny_base(exported, tmp_path_factory) -> Path:
+    """A 2-layer Llama and a word-level tokenizer learned from the export: built, not downloaded."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-base")
+    texts = [json.dumps(json.loads(line)) for name in ("recommendation_query.jsonl", "response.jsonl")
+             for line in (exported[1] / name).read_text().splitlines()]
+    raw = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    raw.pre_tokenizer = pre_tokenizers.Whitespace()
+    raw.train_from_iterator(texts, trainers.WordLevelTrainer(vocab_size=2000, special_tokens=["<pad>", "<unk>", "<eos>"]))
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, pad_token="<pad>", unk_token="<unk>", eos_token="<eos>")
+    tokenizer.save_pretrained(folder)
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
+                         pad_token_id=0, eos_token_id=2, bos_token_id=2, tie_word_embeddings=True)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    return folder
+
+
+def test_the_split_keeps_each_conversation_on_one_side_and_photos_become_summaries(exported) -> None:
+    examples = load_examples(exported[1], "response")
+    train, validation = split_by_conversation(examples, 0.3, seed=0)
+    assert train and validation and len(train) + len(validation) == len(examples)
+    assert not {e.conversation_id for e in train} & {e.conversation_id for e in validation}
+    assert split_by_conversation(examples, 0.3, seed=0) == (train, validation)  # seeded
+    message = {"role": "user", "content": [{"type": "text", "text": "Hi"},
+                                           {"type": "image_url", "image_url": {"url": "images/P1.jpg"}}]}
+    assert photo_summaries([message], {"P1": "a red coat"}, {}) == (
+        [{"role": "user", "content": "Hi\nPhoto of product P1: a red coat"}], 1)
+
+
+def test_finetune_lowers_validation_loss_and_the_adapter_loads_back(exported, tiny_base, tmp_path: Path) -> None:
+    import torch
+
+    from muse_core.finetune import adapter_info, load_base, load_tuned, resolve_base
+
+    db, data = exported
+    out = tmp_path / "adapter"
+    done = muse("finetune", "--task", "rec-query", "--base", str(tiny_base), "--out", str(out), "--data", str(data),
+                "--db", str(db), "--max-steps", "24", "--learning-rate", "5e-3", "--batch-size", "4",
+                "--lora-r", "16", "--lora-alpha", "32", "--validation-share", "0.34", "--eval-every", "8",
+                "--save-every", "12", "--max-length", "256", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "validation loss" in done.stdout
+    with Store(db, read_only=True) as store:
+        run = store.rows("SELECT * FROM finetune_runs")[-1]
+        steps = store.rows("SELECT step, train_loss, validation_loss FROM finetune_steps WHERE run_id = ?"
+                           " ORDER BY step", [run["run_id"]])
+    assert run["task"] == "rec-query" and run["base"] == str(tiny_base) and run["steps"] == 24
+    assert run["photos"] in ("product-summaries", "none") and json.loads(run["settings"])["learning_rate"] == 5e-3
+    assert len(steps) == 25 and all(s["train_loss"] is not None for s in steps[1:])
+    measured = [s["validation_loss"] for s in steps if s["validation_loss"] is not None]
+    assert len(measured) == 4 and measured[-1] < measured[0] - 0.1, measured
+    assert (out / "adapter_model.safetensors").is_file() and (out / "checkpoints" / "step-12").is_dir()
+    assert adapter_info(out)["data_sha256"] == run["data_sha256"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".adapter.")]  # no temp folder left
+
+    tuned, tokenizer = load_tuned(out, threads=1)
+    base, _ = load_base(resolve_base(str(tiny_base)), threads=1)
+    ids = tokenizer("User : I need a red coat", return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        assert not torch.allclose(tuned(input_ids=ids).logits, base(input_ids=ids).logits)
+
+
+def test_bad_input_stops_with_one_line_and_writes_nothing(exported, tiny_base, tmp_path: Path) -> None:
+    db, data = exported
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "response.jsonl").write_text("")
+    (empty / "response.ids.txt").write_text("")
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    cases = [
+        (["--task", "response", "--base", str(tiny_base), "--data", str(empty)], "has no examples of the response task"),
+        (["--task", "response", "--base", str(tmp_path / "nowhere"), "--data", str(data)], "is not on this machine"),
+        (["--task", "response", "--base", "Qwen/Qwen2-VL-7B-Instruct", "--data", str(data)], "is not on this machine"),
+        (["--task", "response", "--base", str(tiny_base), "--data", str(data), "--out", str(taken)], "exists"),
+        (["--task", "chat", "--base", str(tiny_base), "--data", str(data)], "--task"),
+    ]
+    for args, expected in cases:
+        if "--out" not in args:
+            args = [*args, "--out", str(tmp_path / "new")]
+        done = muse("finetune", *args, "--db", str(db), cwd=tmp_path)
+        assert done.returncode == 2, (args, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0] and "Traceback" not in done.stderr, (args, done.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "taken"]  # nothing half-written
+    with pytest.raises(FinetuneError, match="no recommendation_query.jsonl"):
+        load_examples(empty, "rec-query")
