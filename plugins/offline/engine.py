@@ -14,7 +14,8 @@ from typing import Any
 
 from muse_core.config import OfflineConfig
 from muse_plugins.offline import (chatter, elements, evaluator, judge, malformed, outfit, product_summary, profile_match,
-                             purchase_backstory, querier, reviewer, rewriter, scenario_expand, user_simulator)
+                             purchase_backstory, querier, reviewer, rewriter, scenario_expand, study_compare,
+                             user_simulator)
 from muse_plugins.offline.vision import ImageFacts, analyze_image
 
 SkillRule = Callable[[dict[str, Any], list[ImageFacts], random.Random, OfflineConfig], dict[str, Any] | str]
@@ -47,6 +48,7 @@ RULES: dict[str, SkillRule] = {
     "rec_query": evaluator.rec_query,
     "response_generate": evaluator.response,
     "tag_elements": elements.answer,
+    "study_compare": study_compare.answer,
 }
 
 
