@@ -72,6 +72,25 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _studies(store: Store) -> list[str]:
+    """Human evaluation studies (Figure 5, Tables 7 and 9): each study's results beside the paper's."""
+    from muse_core.study_results import results_table, studies_in, study_results
+
+    ids = studies_in(store)
+    if not ids:
+        return []
+    out = ["<h2>Human evaluation (Figure 5, Tables 7 and 9)</h2>",
+           "<p class=note>Shares of muse's side winning, tying and losing, Wilson 95% intervals in brackets; "
+           "agreement on win / tie / loss (muse study results ID --csv FILE exports them).</p>"]
+    for study_id in ids:
+        facts, results = study_results(store, study_id)
+        header, body = results_table(results)
+        out.append(_table([dict(zip(header, row)) for row in body],
+                          f"study {study_id}: {facts['kind']}, {facts['n_items']} items; paper {facts['paper']}: "
+                          f"{facts['paper_note']}"))
+    return out
+
+
 def _plots(store: Store, corpus: Corpus, tokenizer: str) -> list[str]:
     out = []
     grams = top_ngrams(corpus, n=4, k=10, tokenizer=tokenizer)
@@ -194,6 +213,7 @@ def build_report(store: Store, path: Path, tokenizer: str = "whitespace") -> Pat
         _table(store.rows("SELECT * FROM target_outcomes ORDER BY ALL"), "organic vs injected, leaks, grounding"),
         _table(store.rows("SELECT * FROM review_pass_rate"), "reviewer"),
         _table3(store),
+        *_studies(store),
         "<h2>Tasks</h2>",
         _rec_task(store),
         _table(store.rows("SELECT method, turns, bleu_4, rouge_1, rouge_l, distinct_4, avg_words FROM"
