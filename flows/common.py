@@ -82,5 +82,13 @@ def stage_context(store: Store, run_id: str, catalog: Path | None = None) -> Sta
 
 
 async def run_stage(stage: str, config: MuseConfig, run_id: str, **params: Any) -> dict[str, Any]:
-    """The stage's task, named after the stage so the Prefect UI shows one task per stage."""
-    return await stage_task.with_options(name=stage)(stage, str(config.db), run_id, **params)
+    """The stage's task, named after the stage so the Prefect UI shows one task per stage; split
+    over the cluster's workers when the configuration gives some and the stage shards."""
+    def whole() -> Any:
+        return stage_task.with_options(name=stage)(stage, str(config.db), run_id, **params)
+
+    if config.scale.sharded and BY_NAME[stage].shards:
+        from muse_flows.scale import run_sharded  # Dask is imported only by runs that use it
+
+        return await run_sharded(stage, config, run_id, whole)
+    return await whole()

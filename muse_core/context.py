@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from muse_core.config import MuseConfig
 from muse_core.domain import Domain
 from muse_core.progress import Progress
+from muse_core.shards import Shard
 from muse_core.store import Store
 
 if TYPE_CHECKING:  # the gateway imports litellm-free but heavy modules; only types are needed here
@@ -32,10 +33,11 @@ class StageContext:
     gateway: Gateway
     progress: Progress = field(default_factory=Progress.silent)
     catalog: Path | None = None  # ingest's catalog file; None: the domain's bundled sample
+    shard: Shard | None = None  # a sharded stage's part (muse_core/shards.py); None: the whole stage
 
     @classmethod
     def open(cls, store: Store, config: MuseConfig, run_id: str, progress: Progress | None = None,
-             catalog: Path | None = None) -> StageContext:
+             catalog: Path | None = None, shard: Shard | None = None) -> StageContext:
         """The configured domain, and a gateway that looks for the domain's prompt overrides first.
         One per event loop: the gateway's concurrency limits belong to the loop they were made in."""
         from muse_core.llm import Gateway
@@ -45,7 +47,11 @@ class StageContext:
         gateway = Gateway(store, config, run_id, skill_dirs=cls.skill_dirs_of(domain), batch_writes=True)
         progress = progress or Progress.silent()
         progress.watch(gateway.limit.describe)  # calls in flight and per minute, beside each stage's bar
-        return cls(store, config, run_id, domain, gateway, progress, catalog)
+        return cls(store, config, run_id, domain, gateway, progress, catalog, shard)
+
+    def owns(self, entity_id: str) -> bool:
+        """Whether this run of the stage does the entity (every one, unless the stage is sharded)."""
+        return self.shard is None or self.shard.owns(entity_id)
 
     @staticmethod
     def skill_dirs_of(domain: Domain) -> tuple[Path, ...]:

@@ -163,7 +163,7 @@ async def run_conversations(ctx: StageContext, profile_set: str, conv_set: str) 
     jobs = manager.jobs(profile_set, conv_set, config.conversations.n)
     done = {cid for (cid,) in store.con.execute(
         "SELECT conversation_id FROM conversations WHERE conversation_set = ?", [conv_set]).fetchall()}
-    pending = [job for job in jobs if job.conversation_id not in done]
+    pending = [job for job in jobs if job.conversation_id not in done and ctx.owns(job.conversation_id)]
     slots = asyncio.Semaphore(config.conversations.concurrency)
     batch = Batch(store)
 

@@ -66,6 +66,7 @@ async def review_conversations(ctx: StageContext, conv_set: str, rewrite_identit
         " AND EXISTS (SELECT 1 FROM rewrites r WHERE r.conversation_id = c.conversation_id AND r.identity = ?)"
         " AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.conversation_id = c.conversation_id AND v.identity = ?)"
         " ORDER BY k", [conv_set, rewrite_identity, identity])
+    todo = [conv for conv in todo if ctx.owns(conv["conversation_id"])]
     # judged against the listings each conversation was made from, whatever was re-ingested since
     listings = conversation_products(store, ctx.domain.name, [conv["conversation_id"] for conv in todo])
     total = int(store.scalar("SELECT count(*) FROM conversations WHERE conversation_set = ?", [conv_set]))

@@ -48,7 +48,7 @@ async def rewrite_conversations(ctx: StageContext, conv_set: str, identity: str)
             "SELECT conversation_id, (SELECT any_value(r.identity IS DISTINCT FROM ?) FROM rewrites r"
             " WHERE r.conversation_id = c.conversation_id) FROM conversations c WHERE conversation_set = ? ORDER BY k",
             [identity, conv_set]).fetchall():
-        if earlier is None or earlier:  # never rewritten, or rewritten under other settings
+        if (earlier is None or earlier) and ctx.owns(cid):  # never rewritten, or under other settings
             todo.append(cid)
             if earlier:
                 redo.add(cid)

@@ -32,6 +32,10 @@ class Stage:
     skills: tuple[str, ...]  # the skills it calls: their versions and roles' models are part of its identity
     settings: Callable[[MuseConfig], dict[str, Any]]  # the other settings that change its output
     run: Callable[[StageContext], Awaitable[Any]]
+    # Whether a run with workers splits it into shards by entity (muse_core/shards.py), and the
+    # fields of its report that count the run's own work (summed over the shards)
+    shards: bool = False
+    counts: tuple[str, ...] = ()
 
 
 def _no_settings(config: MuseConfig) -> dict[str, Any]:
@@ -171,13 +175,14 @@ STAGES: tuple[Stage, ...] = (
           skills=("user_open", "user_needs", "user_chitchat", "user_compare", "user_reject", "user_accept",
                   "chatter_greet", "chatter_ask", "chatter_recommend", "chatter_chitchat", "querier_analyse",
                   "querier_query", "querier_rerank", "outfit_stylist", "outfit_check"),
-          settings=_simulation_settings, run=_simulate),
+          settings=_simulation_settings, run=_simulate, shards=True, counts=("new_conversations",)),
     Stage("rewrite", "conversations", reads=("turns",), writes=("rewrites", "turns"), after=("simulate",),
           skills=("rewrite_utterance", "rewrite_check"), settings=lambda c: {"p": c.conversations.colloquial_p},
-          run=_rewrite),
+          run=_rewrite, shards=True, counts=("rewritten", "redone")),
     Stage("review", "conversations", reads=("turns", "rewrites", "profiles"), writes=("reviews",),
           after=("rewrite",), skills=("review_conversation",),
-          settings=lambda c: {"threshold": c.conversations.keep_threshold}, run=_review),
+          settings=lambda c: {"threshold": c.conversations.keep_threshold}, run=_review, shards=True,
+          counts=("reviewed", "redone")),
     # `muse evaluate` (paper section 4): each on the same seeded sample of kept conversations; each
     # skips what it already stored for the sample (its rows are keyed by model, not by identity)
     Stage("judge", "evaluate", reads=("reviews", "turns", "conversation_products"), writes=("judge_scores",),
