@@ -283,13 +283,16 @@ def task_view(con: Any, annotator_id: str, task_id: str, *, reveal: bool = False
     item = _item(con, task["item_id"])
     kind = con.execute("SELECT kind FROM studies WHERE study_id = ?", [item["study_id"]]).fetchone()[0]
     turns = item["turns"]
-    view: dict[str, Any] = {"task": task, "kind": kind, "profile": item["profile"], "products": item["products"]}
+    view: dict[str, Any] = {"task": task, "kind": kind, "profile": item["profile"], "products": item["products"],
+                            "shown_items": []}
     if task["task"] == "write":
         slot = next(t for t in turns if t["idx"] == task["slot"])
-        view.update(context=_shown([t for t in turns if t["idx"] < slot["idx"]]), role=slot["role"],
-                    speaker=SPEAKER[slot["role"]], action=slot["action"],
-                    # the products the turn is about (the recommended item), without muse's words
-                    items=[p for p in slot["products"] if p in item["products"]])
+        before = [t for t in turns if t["idx"] < slot["idx"]]
+        # the products the turn is about: those it names, and for a shopper's answer the item just
+        # recommended (Appendix D.5 shows them); never the turn's own words
+        about = slot["products"] + (before[-1]["products"] if slot["role"] == "user" and before else [])
+        view.update(context=_shown(before), role=slot["role"], speaker=SPEAKER[slot["role"]], action=slot["action"],
+                    shown_items=[p for p in dict.fromkeys(about) if p in item["products"]])
         return view
     if not task["ready"]:
         raise Conflict("this comparison waits for a response another annotator has not written yet")
@@ -298,7 +301,7 @@ def task_view(con: Any, annotator_id: str, task_id: str, *, reveal: bool = False
         reply = next(t for t in turns if t["idx"] == item["reply_idx"])
         muse, other = reply["text"], written[item["reply_idx"]]
         view.update(context=_shown([t for t in turns if t["idx"] < item["reply_idx"]]), speaker=SPEAKER[reply["role"]],
-                    items=[p for p in reply["products"] if p in item["products"]])
+                    shown_items=[p for p in reply["products"] if p in item["products"]])
     elif kind == "conversation-ab":
         muse = _shown(turns)
         other = _shown([{**t, "text": written.get(t["idx"], t["text"])} for t in turns])
