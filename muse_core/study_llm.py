@@ -14,7 +14,7 @@ from pydantic import BaseModel, create_model
 
 from muse_core import studies
 from muse_core.config import RoleConfig
-from muse_core.llm import Gateway
+from muse_core.llm import Gateway, LLMCallError
 from muse_core.store import Store
 
 Choice = Literal["A", "B", "tie"]
@@ -83,7 +83,7 @@ async def annotate_with_model(store: Store, gateway: Gateway, study_id: str, rol
         try:
             result = await gateway.run("study_compare", inputs, output=output, image_product_ids=photos,
                                        entity_id=f"study:{study_id}/{task['task_id']}", role=role)
-        except Exception as exc:  # a model that never gave a valid answer: the rest go on
+        except LLMCallError as exc:  # no valid answer after the retries and re-asks: the rest go on
             failed.append(f"task {task['task_id']}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
             return
         store.flush()  # the call's record first, then the judgment that cites it

@@ -482,3 +482,29 @@ def test_two_annotators_in_chromium(base: Path, tmp_path: Path, chromium) -> Non
     assert "human: 12 of 12 tasks done" in table
     for aspect in CHOICES:
         assert re.search(rf"{aspect}\s.*human\s.*6\s", table), table
+
+
+def test_cli_create_prints_one_private_link_per_annotator(base: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = _copy(base, tmp_path)
+    out = muse_output("study", "create", "--kind", "conversation-ab", "--n", "3", "--annotators", "3", "--db", str(db),
+                      "--port", "8711", cwd=tmp_path)
+    links = re.findall(r"annotator \d: (http://127\.0\.0\.1:8711/a/(\S+))", out)
+    assert len(links) == 3 and len({token for _, token in links}) == 3
+    assert all(len(token) >= 32 for _, token in links)  # token_urlsafe(24): 192 random bits
+    assert "muse view --annotate" in out
+    listing = muse_output("study", "list", "--db", str(db), cwd=tmp_path)
+    assert "conversation-ab" in listing
+    app = create_annotate_app(db)
+    with TestClient(app) as client:
+        for _, token in links:
+            page = client.get(f"/a/{token}")
+            assert page.status_code == 200 and "Your tasks" in page.text
+    bad = subprocess.run([sys.executable, "-m", "muse_flows.cli", "study", "create", "--kind", "video", "--db", str(db)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 2 and "unknown study kind 'video'" in bad.stderr and "Traceback" not in bad.stderr
+    missing = subprocess.run([sys.executable, "-m", "muse_flows.cli", "study", "results", "st-nope", "--db", str(db)],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert missing.returncode == 2 and "no study 'st-nope'" in missing.stderr

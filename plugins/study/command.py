@@ -96,7 +96,7 @@ def list_studies(db: DbOpt = None, config: ConfigOpt = None) -> None:
                 " count(r.task_id) + count(DISTINCT j.task_id) AS done, strftime(s.created_at, '%Y-%m-%d %H:%M') AS created FROM studies s"
                 " LEFT JOIN study_tasks t USING (study_id) LEFT JOIN study_responses r ON r.task_id = t.task_id"
                 " LEFT JOIN study_judgments j ON j.task_id = t.task_id AND j.aspect = s.aspects[1]"
-                " GROUP BY ALL ORDER BY s.created_at"):
+                " GROUP BY ALL ORDER BY created"):
             table.add_row(*(str(v) for v in row.values()))
         console.print(table)
 
