@@ -75,8 +75,9 @@ async def annotate_with_model(store: Store, gateway: Gateway, study_id: str, rol
 
     async def one(task: dict[str, Any]) -> None:
         view = studies.task_view(store.con, annotator_id, task["task_id"])
-        photos = [p for name in ("A", "B") if not isinstance(view["sides"][name], str)
-                  for t in view["sides"][name] for p in t["images"]][:6]
+        # the photos the sides show, once each (both sides of a conversation-ab item show the same)
+        photos = list(dict.fromkeys(p for name in ("A", "B") if not isinstance(view["sides"][name], str)
+                                    for t in view["sides"][name] for p in t["images"]))[:6]
         inputs = {"kind": view["kind"], "aspects": view["aspects"], "questions": view["questions"],
                   "profile": _profile(view["profile"]), "context": view["context"], "sides": view["sides"],
                   "speaker": view.get("speaker", "")}

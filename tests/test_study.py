@@ -508,3 +508,58 @@ def test_cli_create_prints_one_private_link_per_annotator(base: Path, tmp_path: 
     missing = subprocess.run([sys.executable, "-m", "muse_flows.cli", "study", "results", "st-nope", "--db", str(db)],
                              capture_output=True, text=True, cwd=tmp_path)
     assert missing.returncode == 2 and "no study 'st-nope'" in missing.stderr
+
+
+def test_conversation_study_replaces_four_turns_in_one_side(base: Path, tmp_path: Path) -> None:
+    import json
+
+    db = _copy(base, tmp_path)
+    created = _create(db, "conversation-ab", 2, 2)
+    app = create_annotate_app(db)
+    with TestClient(app) as client:
+        for label, token in created.links:  # each writes the four turns of one item
+            for k in range(4):
+                url = _next(client, token)
+                page = client.get(url).text
+                assert 'id="response"' in page
+                client.post(url, data={"csrf": _csrf(page), "response": f"Turn {k} by {label}."})
+        con = app.state.store.con
+        for label, token in created.links:
+            url = _next(client, token)
+            page = client.get(url).text
+            _blind(page)
+            sides = {name: re.search(rf'<section class="side" id="side-{name}">(.*?)</section>', page, re.DOTALL)
+                     .group(1) for name in "AB"}
+            task_id = url.rsplit("/", 1)[1]
+            side, turns = con.execute("SELECT t.muse_side, i.turns FROM study_tasks t JOIN study_items i"
+                                      " USING (item_id) WHERE t.task_id = ?", [task_id]).fetchone()
+            other = "B" if side == "A" else "A"
+            writer = "annotator 2" if label == "annotator 1" else "annotator 1"
+            assert sides[other].count(f"by {writer}.") == 4 and f"by {writer}." not in sides[side]
+            assert sides[side].count('class="turn') == sides[other].count('class="turn') == len(json.loads(turns))
+            assert client.post(url, data={"csrf": _csrf(page), "overall": "B"}, follow_redirects=False).status_code \
+                == 303
+        outcomes = con.execute("SELECT j.outcome, t.muse_side FROM study_judgments j JOIN study_tasks t"
+                               " USING (task_id)").fetchall()
+        assert sorted(outcomes) == sorted(("win" if s == "B" else "loss", s) for _, s in outcomes)
+
+
+def test_a_model_that_never_answers_leaves_tasks_open(base: Path, tmp_path: Path) -> None:
+    import asyncio
+
+    from muse_core.config import RoleConfig
+    from muse_core.llm import LLMCallError
+    from muse_core.study_llm import annotate_with_model
+
+    class Refusing:
+        async def run(self, *_: object, **__: object):
+            raise LLMCallError("study_compare: no valid answer after 3 re-asks")
+
+    db = _copy(base, tmp_path)
+    created = _create(db, "image-vs-text", 2, 1)
+    with Store(db) as store:
+        done = asyncio.run(annotate_with_model(store, Refusing(), created.study_id, RoleConfig(model="m")))
+        assert done.judged == 0 and len(done.failed) == 2 and "no valid answer" in done.failed[0]
+        assert store.scalar("SELECT count(*) FROM study_judgments") == 0
+        with pytest.raises(ValueError, match="no study"):
+            asyncio.run(annotate_with_model(store, Refusing(), "st-nope", RoleConfig(model="m")))

@@ -157,6 +157,9 @@ def llm(
                   + (f"; {done.waiting} wait for turns people have not written yet" if done.waiting else ""))
     for line in done.failed:
         err.print(f"[yellow]failed:[/yellow] {line}")
+    if done.failed:  # the calls are in llm_calls; a rerun asks again for the tasks left open
+        _fail(f"{len(done.failed)} comparisons got no valid answer from {done.annotator}; run the command again "
+              "to retry them")
 
 
 def register(app: typer.Typer) -> None:
