@@ -480,7 +480,9 @@ def evaluate(
         help="Only these stages: judge, rec-task, response-task, elements, corpus-judge (the --corpus files only); "
              "repeatable.")] = None,
     task_model: Annotated[Optional[list[str]], typer.Option(
-        "--task-model", help="Another litellm model for the two tasks (zero-shot); repeatable.")] = None,
+        "--task-model", help="Another model for the two tasks: a litellm model (zero-shot), or local:DIR (an "
+                             "adapter `muse finetune` wrote, played beside its base, with a pairwise judge); "
+                             "repeatable.")] = None,
     corpus: Annotated[Optional[list[str]], typer.Option(
         "--corpus", help="Also judge a seeded sample of an external corpus for Table 3: redial:PATH (raw JSONL) or "
                          "inspired:PATH (tsv); repeatable.")] = None,
@@ -489,7 +491,9 @@ def evaluate(
     with --corpus, the judge on ReDial / INSPIRED too (Table 3)."""
     from muse_core.corpora import read_corpus
     from muse_core.judge import judge_warnings, table3, table3_rows
-    from muse_core.rec_task import method_label
+    from muse_core.finetune import FinetuneError, adapter_info
+    from muse_core.rec_task import LOCAL, method_label
+    from muse_core.response_task import win_ratios
     from muse_core.store import StoreError
 
     cfg = _with(_config(config, db, False, model, api_base, seed=seed), "evaluation", sample=sample,
@@ -501,7 +505,15 @@ def evaluate(
             read_corpus(spec)
     except (ValueError, FileNotFoundError) as exc:  # a bad --corpus: the user's option
         _usage(str(exc))
-    _preflight(cfg, "evaluate")
+    local = [m for m in cfg.evaluation.task_models if m.startswith(LOCAL)]
+    try:
+        for m in local:  # a wrong folder fails here, before any work
+            adapter_info(Path(m[len(LOCAL):]).expanduser())
+    except FinetuneError as exc:
+        _usage(f"--task-model {m}: {exc}")
+    # models on this machine need no endpoint check: the local provider loads them on the first call
+    _preflight(_with(cfg, "evaluation", task_models=[m for m in cfg.evaluation.task_models if m not in local]),
+               "evaluate")
     for warning in judge_warnings(cfg):
         err.print(f"[yellow]warning:[/yellow] {warning}")
     _own_prefect_server()
@@ -536,6 +548,11 @@ def evaluate(
             rows = store.rows(query, [result["run_id"]] if "?" in query else None)
             if rows:
                 show(title, list(rows[0]), [list(r.values()) for r in rows])
+        ratios = win_ratios(store)
+        if ratios:
+            show("pairwise judge (Table 6): fine-tuned vs its zero-shot base, forced choice, Wilson 95% interval",
+                 ["fine-tuned", "zero-shot base", "pairs", "fine-tuned wins", "win ratio", "95% low", "95% high"],
+                 [[w.method, w.baseline, w.pairs, w.wins, w.ratio, w.low, w.high] for w in ratios])
     console.print(f"Try: muse report --db {cfg.db} --out report.html")
 
 

@@ -191,7 +191,8 @@ class EvaluationConfig(Section):
 
     sample: int = Field(200, ge=1)  # conversations drawn (seeded) for the judge, tasks and element tagging
     judge_rounds: int = Field(3, ge=1)  # independent scoring rounds, averaged (paper D.4)
-    task_models: list[str] = Field(default_factory=list)  # extra litellm models for the two tasks
+    # extra models for the two tasks: litellm strings, or local:DIR (an adapter of `muse finetune`)
+    task_models: list[str] = Field(default_factory=list)
     ranks: int = Field(20, ge=1)  # how deep the recommendation task looks for the gold item
 
 
@@ -289,7 +290,10 @@ class MuseConfig(Section):
             for name, role in self.roles.items()
         }
         gateway = self.gateway.model_copy(update={"requests_per_minute": None, "tokens_per_minute": None})
-        evaluation = self.evaluation.model_copy(update={"task_models": []})  # the engine is the only model
+        # the engine is the only remote-free model, except models on this machine (`local:DIR`, an
+        # adapter `muse finetune` wrote): they call no API either, and are what is being evaluated
+        evaluation = self.evaluation.model_copy(update={"task_models": [
+            m for m in self.evaluation.task_models if m.startswith("local:")]})
         return self.model_copy(update={"roles": roles, "all_roles": AllRoles(), "gateway": gateway,
                                        "evaluation": evaluation})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
@@ -40,11 +41,46 @@ class RecTaskReport:
     new_rows: int
 
 
+LOCAL = "local:"  # a task model `local:DIR`: an adapter `muse finetune` wrote, played beside its base
+
+
+def local_roles(evaluator: RoleConfig, spec: str) -> list[RoleConfig]:
+    """`local:DIR` as two models of the `local` provider: the adapter on its base, and the base
+    alone (zero-shot), so every table shows the fine-tuned model beside the model it came from."""
+    from muse_core.finetune import adapter_info
+
+    folder = Path(spec[len(LOCAL):]).expanduser().resolve()
+    base = adapter_info(folder)["base"]
+    local = {"provider": "local", "api_base": None, "api_key_env": None, "vision": False, "send_inputs": False,
+             "structured": "prompt"}
+    return [evaluator.model_copy(update={**local, "model": f"adapter:{folder}"}),
+            evaluator.model_copy(update={**local, "model": f"base:{base}"})]
+
+
 def model_methods(config) -> list[tuple[str, RoleConfig]]:
-    """The evaluator role's model, then any extra task models (litellm strings)."""
+    """The evaluator role's model, then any extra task models: litellm strings, and `local:DIR`
+    (an adapter and its base, see local_roles)."""
     evaluator = config.role("evaluator")
-    extra = [evaluator.model_copy(update={"provider": "litellm", "model": m}) for m in config.evaluation.task_models]
-    return [(f"model:{role.model}", role) for role in [evaluator, *extra]]
+    extra = []
+    for m in config.evaluation.task_models:
+        extra += (local_roles(evaluator, m) if m.startswith(LOCAL)
+                  else [evaluator.model_copy(update={"provider": "litellm", "model": m})])
+    methods = [(f"model:{role.model}", role) for role in [evaluator, *extra]]
+    return list(dict(methods).items())  # two adapters of one base: the base once
+
+
+def tuned_pairs(methods: list[tuple[str, RoleConfig]]) -> list[tuple[str, str]]:
+    """(tuned method, its base's method) for every local adapter among the methods."""
+    from muse_core.finetune import adapter_info
+
+    names = dict(methods)
+    pairs = []
+    for name, role in methods:
+        if role.provider == "local" and role.model.startswith("adapter:"):
+            base = f"model:base:{adapter_info(Path(role.model[len('adapter:'):]))['base']}"
+            if base in names:
+                pairs.append((name, base))
+    return pairs
 
 
 def rank_of(product_ids: list[str], gold: str) -> int | None:

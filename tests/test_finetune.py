@@ -49,7 +49,8 @@ def tiny_base(exported, tmp_path_factory) -> Path:
              for line in (exported[1] / name).read_text().splitlines()]
     raw = Tokenizer(models.WordLevel(unk_token="<unk>"))
     raw.pre_tokenizer = pre_tokenizers.Whitespace()
-    raw.train_from_iterator(texts, trainers.WordLevelTrainer(vocab_size=2000, special_tokens=["<pad>", "<unk>", "<eos>"]))
+    raw.train_from_iterator(texts, trainers.WordLevelTrainer(vocab_size=2000,
+                                                             special_tokens=["<pad>", "<unk>", "<eos>"]))
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=raw, pad_token="<pad>", unk_token="<unk>", eos_token="<eos>")
     tokenizer.save_pretrained(folder)
     torch.manual_seed(0)
@@ -72,18 +73,26 @@ def test_the_split_keeps_each_conversation_on_one_side_and_photos_become_summari
         [{"role": "user", "content": "Hi\nPhoto of product P1: a red coat"}], 1)
 
 
-def test_finetune_lowers_validation_loss_and_the_adapter_loads_back(exported, tiny_base, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def adapter(exported, tiny_base, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A rec-query adapter of the tiny base: 24 steps of `muse finetune`."""
+    db, data = exported
+    folder = tmp_path_factory.mktemp("adapters")
+    done = muse("finetune", "--task", "rec-query", "--base", str(tiny_base), "--out", str(folder / "adapter"),
+                "--data", str(data), "--db", str(db), "--max-steps", "24", "--learning-rate", "5e-3",
+                "--batch-size", "4", "--lora-r", "16", "--lora-alpha", "32", "--validation-share", "0.34",
+                "--eval-every", "8", "--save-every", "12", "--max-length", "256", cwd=folder)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return folder / "adapter", done
+
+
+def test_finetune_lowers_validation_loss_and_the_adapter_loads_back(exported, tiny_base, adapter) -> None:
     import torch
 
     from muse_core.finetune import adapter_info, load_base, load_tuned, resolve_base
 
     db, data = exported
-    out = tmp_path / "adapter"
-    done = muse("finetune", "--task", "rec-query", "--base", str(tiny_base), "--out", str(out), "--data", str(data),
-                "--db", str(db), "--max-steps", "24", "--learning-rate", "5e-3", "--batch-size", "4",
-                "--lora-r", "16", "--lora-alpha", "32", "--validation-share", "0.34", "--eval-every", "8",
-                "--save-every", "12", "--max-length", "256", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr[-2000:]
+    out, done = adapter
     assert "validation loss" in done.stdout
     with Store(db, read_only=True) as store:
         run = store.rows("SELECT * FROM finetune_runs")[-1]
@@ -96,7 +105,7 @@ def test_finetune_lowers_validation_loss_and_the_adapter_loads_back(exported, ti
     assert len(measured) == 4 and measured[-1] < measured[0] - 0.1, measured
     assert (out / "adapter_model.safetensors").is_file() and (out / "checkpoints" / "step-12").is_dir()
     assert adapter_info(out)["data_sha256"] == run["data_sha256"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".adapter.")]  # no temp folder left
+    assert [p.name for p in out.parent.iterdir()] == ["adapter"]  # no temp folder left
 
     tuned, tokenizer = load_tuned(out, threads=1)
     base, _ = load_base(resolve_base(str(tiny_base)), threads=1)
@@ -114,7 +123,8 @@ def test_bad_input_stops_with_one_line_and_writes_nothing(exported, tiny_base, t
     taken = tmp_path / "taken"
     taken.mkdir()
     cases = [
-        (["--task", "response", "--base", str(tiny_base), "--data", str(empty)], "has no examples of the response task"),
+        (["--task", "response", "--base", str(tiny_base), "--data", str(empty)],
+         "has no examples of the response task"),
         (["--task", "response", "--base", str(tmp_path / "nowhere"), "--data", str(data)], "is not on this machine"),
         (["--task", "response", "--base", "Qwen/Qwen2-VL-7B-Instruct", "--data", str(data)], "is not on this machine"),
         (["--task", "response", "--base", str(tiny_base), "--data", str(data), "--out", str(taken)], "exists"),
@@ -130,3 +140,31 @@ def test_bad_input_stops_with_one_line_and_writes_nothing(exported, tiny_base, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "taken"]  # nothing half-written
     with pytest.raises(FinetuneError, match="no recommendation_query.jsonl"):
         load_examples(empty, "rec-query")
+
+
+def test_evaluate_plays_the_adapter_beside_its_base_and_judges_pairs(exported, adapter, tmp_path: Path) -> None:
+    from muse_core.response_task import wilson
+
+    db, _ = exported
+    out, _ = adapter
+    (tmp_path / "bm25.toml").write_text('[retrieval]\nretriever = "bm25"\n')  # the index the fixture built
+    done = muse("evaluate", "--db", str(db), "--config", str(tmp_path / "bm25.toml"), "--offline", "--sample", "2",
+                "--stage", "rec-task", "--stage", "response-task", "--task-model", f"local:{out}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Table 6" in done.stdout and "win ratio" in done.stdout
+    tuned = f"model:adapter:{out.resolve()}"
+    base = f"model:base:{json.loads((out / 'muse_finetune.json').read_text())['base']}"
+    with Store(db, read_only=True) as store:
+        rec = dict(store.con.execute("SELECT method, count(*) FROM rec_task_rounds GROUP BY ALL").fetchall())
+        responses = dict(store.con.execute("SELECT method, count(*) FROM response_task_turns GROUP BY ALL").fetchall())
+        pairs = store.rows("SELECT * FROM response_pairwise")
+        calls = dict(store.con.execute("SELECT model, count(*) FROM llm_calls WHERE provider = 'local'"
+                                       " GROUP BY ALL").fetchall())
+    assert rec[tuned] == rec[base] > 0 and responses[tuned] == responses[base] > 0
+    assert len(pairs) == responses[tuned] and {p["winner"] for p in pairs} <= {"method", "baseline"}
+    assert {p["first_shown"] for p in pairs} <= {"method", "baseline"}
+    assert calls[tuned.removeprefix("model:")] >= rec[tuned] + responses[tuned]  # every call recorded
+    bad = muse("evaluate", "--db", str(db), "--offline", "--task-model", f"local:{tmp_path}", cwd=tmp_path)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "muse finetune" in bad.stderr
+    low, high = wilson(88, 100)
+    assert 0.80 < low < 0.88 < high < 0.94 and wilson(0, 0) == (0.0, 1.0)

@@ -76,13 +76,17 @@ def finetune_command(
             if row["validation_loss"] is not None:
                 fields["val"] = f"{row['validation_loss']:.3f}"
             progress.update(bar, completed=step, total=total, **fields)
+            if not err.is_terminal and row["validation_loss"] is not None:  # a log file gets the measured points
+                err.print(f"step {step}/{total}: train loss {row['train_loss']:.4f}, "
+                          f"validation loss {row['validation_loss']:.4f}")
 
         try:
             result = finetune(settings, data, out, db, on_step=on_step)
         except FinetuneError as exc:
             stop(str(exc), 1)
     console.print(f"adapter {result.out} ({result.run_id}): {result.train_examples} training examples from "
-                  f"{result.train_conversations} conversations, {len(result.steps) - 1} steps in {result.seconds:.0f} s; "
+                  f"{result.train_conversations} conversations, {len(result.steps) - 1} steps in "
+                  f"{result.seconds:.0f} s; "
                   f"validation loss {result.validation_before:.4f} -> {result.validation_after:.4f} "
                   f"({result.validation_examples} examples, {result.validation_conversations} conversations); "
                   f"photos: {result.photos}")

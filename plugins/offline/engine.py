@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from muse_core.config import OfflineConfig
-from muse_plugins.offline import (chatter, elements, evaluator, judge, malformed, outfit, product_summary, profile_match,
-                             purchase_backstory, querier, reviewer, rewriter, scenario_expand, study_compare,
+from muse_plugins.offline import (chatter, elements, evaluator, judge, malformed, outfit, pairwise, product_summary,
+                             profile_match, purchase_backstory, querier, reviewer, rewriter, scenario_expand,
+                             study_compare,
                              user_simulator)
 from muse_plugins.offline.vision import ImageFacts, analyze_image
 
@@ -49,6 +50,7 @@ RULES: dict[str, SkillRule] = {
     "response_generate": evaluator.response,
     "tag_elements": elements.answer,
     "study_compare": study_compare.answer,
+    "judge_pairwise": pairwise.answer,
 }
 
 
