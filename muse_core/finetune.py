@@ -296,6 +296,7 @@ def finetune(settings: FinetuneSettings, data: Path, out: Path, db: Path | None 
     examples = load_examples(data, settings.task)
     ref = resolve_base(settings.base)
     train, validation = split_by_conversation(examples, settings.validation_share, settings.seed)
+    held_out = validation
     rng = random.Random(settings.seed)
     if settings.max_examples and len(train) > settings.max_examples:
         train = rng.sample(train, settings.max_examples)
@@ -368,7 +369,9 @@ def finetune(settings: FinetuneSettings, data: Path, out: Path, db: Path | None 
         result.seconds = time.monotonic() - started
         info = {"run_id": run_id, "task": settings.task, "base": settings.base, "base_sha256": result.base_hash,
                 "data_sha256": result.data_hash, "photos": photo_mode, "settings": settings.model_dump(),
-                "validation_loss_before": result.validation_before, "validation_loss_after": result.validation_after}
+                "validation_loss_before": result.validation_before, "validation_loss_after": result.validation_after,
+                # held out of training: evaluate on these to score the adapter on unseen conversations
+                "validation_conversations": sorted({e.conversation_id for e in held_out})}
         (work / ADAPTER_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if db is not None:
             record(db, result)

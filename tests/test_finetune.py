@@ -168,3 +168,26 @@ def test_evaluate_plays_the_adapter_beside_its_base_and_judges_pairs(exported, a
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "muse finetune" in bad.stderr
     low, high = wilson(88, 100)
     assert 0.80 < low < 0.88 < high < 0.94 and wilson(0, 0) == (0.0, 1.0)
+
+
+def test_the_local_provider_asks_in_the_training_form_and_wraps_a_bare_query() -> None:
+    from muse_core.exports import QUERY_SYSTEM, RESPONSE_SYSTEM
+    from muse_core.rec_task import RecQuery
+    from muse_plugins.finetune.provider import PHOTOS_AS_TEXT, fit_schema, training_messages
+
+    rendered = [{"role": "system", "content": "skill"},
+                {"role": "user", "content": f"Conversation...\n\n{PHOTOS_AS_TEXT}\nPhoto of product P1: a red coat"}]
+    turns = [{"speaker": "User", "text": "I need a coat"}]
+    assert training_messages("rec_query", {"conversation": turns}, rendered) == [
+        {"role": "system", "content": QUERY_SYSTEM},
+        {"role": "user", "content": "Conversation so far:\nUser: I need a coat\nPhoto of product P1: a red coat"}]
+    product = {"title": "Red Coat", "summary": "wool, red", "price": 50.0}
+    asked = training_messages("response_generate", {"conversation": [], "product": product}, rendered[:1])
+    assert asked[0]["content"] == RESPONSE_SYSTEM and asked[1]["content"] == (
+        "The conversation has not started yet.\n\nProduct to recommend: Red Coat\nSummary: wool, red\nPrice: $50.00")
+    assert training_messages("judge_conversation", {}, rendered) is rendered
+    schema = RecQuery.model_json_schema()
+    assert json.loads(fit_schema("red  wool coat", schema)) == {"query": "red wool coat"}
+    assert fit_schema('{"query": "coat"}', schema) == '{"query": "coat"}'
+    assert json.loads(fit_schema("{broken", schema)) == {"query": "{broken"}
+    assert fit_schema("free text", None) == "free text"

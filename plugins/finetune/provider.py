@@ -52,16 +52,22 @@ def training_messages(skill: str, inputs: dict[str, Any], rendered: list[dict[st
 
 
 def fit_schema(text: str, schema: dict[str, Any] | None) -> str:
-    """A bare answer wrapped into a schema of one string field; anything else as written."""
-    if schema is None or text.lstrip().startswith("{"):
-        return text
-    properties = schema.get("properties") or {}
+    """An answer that is not already a JSON object with the field, wrapped into a schema of one
+    string field; anything else as written. (The prompt of a task skill does not change on a
+    re-ask here, so an answer the gateway refused would come back the same: wrap, not re-ask.)"""
+    properties = (schema or {}).get("properties") or {}
     strings = [name for name, spec in properties.items() if spec.get("type") == "string"]
-    if len(properties) == 1 and strings:
-        limit = properties[strings[0]].get("maxLength")
-        value = " ".join(text.split())
-        return json.dumps({strings[0]: value[:limit] if limit else value})
-    return text
+    if len(properties) != 1 or not strings:
+        return text
+    try:
+        parsed = json.loads(text)
+        if isinstance(parsed, dict) and isinstance(parsed.get(strings[0]), str) and parsed[strings[0]].strip():
+            return text
+    except ValueError:
+        pass
+    limit = properties[strings[0]].get("maxLength")
+    value = " ".join(text.split()) or "-"
+    return json.dumps({strings[0]: value[:limit] if limit else value})
 
 
 class LocalAdapterProvider:
