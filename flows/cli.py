@@ -63,6 +63,11 @@ DbOpt = Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (defaul
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML configuration file.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Play every role with the rule-based offline engine (no key).")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Run seed (every random choice derives from it).")]
+WorkersOpt = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, help="Run the conversation stages on a local Dask cluster of N worker processes "
+                             "(docs/scale-out.md).")]
+ClusterOpt = Annotated[Optional[str], typer.Option(
+    "--cluster", help="Run the conversation stages on an existing dask.distributed scheduler (tcp://host:8786).")]
 ModelOpt = Annotated[Optional[str], typer.Option(
     "--model", help="litellm model for every role, e.g. gpt-4o or openai/<name> for an OpenAI-compatible server "
                     "(a role the config file gives its own model keeps it).")]
@@ -333,12 +338,14 @@ def run(
     conversations: Annotated[Optional[int], typer.Option(
         "--conversations", help="Conversations to simulate (default one per profile; also sets --profiles "
                                 "when that is not given).")] = None,
+    workers: WorkersOpt = None, cluster: ClusterOpt = None,
 ) -> None:
     """The main job: ingest and index a catalog (the bundled sample by default), build profiles,
     simulate conversations, rewrite and review them, and print a summary."""
     from muse_core.plugins import registry
 
     cfg = _config(config, db, offline, model, api_base, seed=seed, domain=domain)
+    cfg = _with(cfg, "scale", workers=workers, cluster=cluster)
     cfg = _with(cfg, "profiles", n=profiles if profiles is not None else conversations)
     cfg = _with(cfg, "conversations", n=conversations)
     _preflight(cfg, "ingest", "profiles", "conversations")
@@ -353,9 +360,11 @@ def conversations_command(
     model: ModelOpt = None, api_base: ApiBaseOpt = None,
     n: Annotated[Optional[int], typer.Option("--n", help="How many (default: one per profile).")] = None,
     policy: Annotated[Optional[str], typer.Option(help="Action-control policy plugin.")] = None,
+    workers: WorkersOpt = None, cluster: ClusterOpt = None,
 ) -> None:
     """Simulate, rewrite and review conversations from the built profiles (resumable)."""
     cfg = _with(_config(config, db, offline, model, api_base, seed=seed), "conversations", n=n, policy=policy)
+    cfg = _with(cfg, "scale", workers=workers, cluster=cluster)
     try:
         from muse_core.plugins import UnknownPluginError, check_config_plugins
 
@@ -859,6 +868,9 @@ def view(
     allow_remote: Annotated[bool, typer.Option(
         "--allow-remote", help="Allow a non-loopback --host (the pages have no login and show the whole dataset).")
     ] = False,
+    annotate: Annotated[bool, typer.Option(
+        "--annotate", help="Serve the annotators' pages of human evaluation studies (muse study create) instead; "
+                           "they write study tables only.")] = False,
 ) -> None:
     """Browse conversations, photos, profiles, lineage and costs in a local read-only web viewer."""
     from muse_core.store import StoreError
@@ -866,7 +878,7 @@ def view(
 
     cfg = _config(config, db, False)
     try:
-        serve(cfg.db, host=host, port=port, allow_remote=allow_remote)
+        serve(cfg.db, host=host, port=port, allow_remote=allow_remote, annotate=annotate)
     except ValueError as exc:  # a --host that needs --allow-remote
         _usage(str(exc))
     except StoreError as exc:

@@ -12,14 +12,15 @@ from muse_core.config import MuseConfig
 from muse_core.stages import stages_of
 from muse_core.store import Store
 from muse_flows.common import recorded_run, run_stage, show_progress
+from muse_flows.scale import cluster
 
 
 @flow(name="muse-conversations")
 async def conversations_flow(config: MuseConfig, command: str = "conversations", progress: bool = False) -> dict:
     """Simulate one conversation per profile (or `conversations.n`), rewrite every utterance, review each."""
     show_progress.set(progress)
-    with recorded_run(config, command) as run:
-        results = {stage.name: await run_stage(stage.name, config, run["run_id"])
+    with recorded_run(config, command) as run, cluster(config) as running:
+        results = {stage.name: await run_stage(stage.name, running, run["run_id"])
                    for stage in stages_of("conversations")}
     conv_set = results["simulate"]["conversation_set"]
     with Store(config.db, read_only=True) as store:

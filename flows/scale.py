@@ -5,6 +5,8 @@ finish anything a shard left and to report the totals. docs/scale-out.md tells t
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,54 @@ from muse_core.store import Store
 async def shard_task(stage: str, path: str, run_id: str, index: int, count: int) -> dict[str, Any]:
     """One shard of a stage, in a worker process, on its own copy of the database."""
     with prepare_shard_store(Path(path)) as store:
-        ctx = StageContext.open(store, run_config(store, run_id), run_id, Progress.silent(), shard=Shard(index, count))
+        config = run_config(store, run_id)
+        ctx = StageContext.open(store, config, run_id, Progress.silent(), shard=Shard(index, count))
+        ctx.gateway.limit.shared = shared_rate(config, run_id)
         return report_dict(await BY_NAME[stage].run(ctx))
+
+
+# -- rate limits for the whole cluster -----------------------------------------------------------
+# Each worker's gateway keeps its own limits; the configured requests and tokens per minute also
+# hold for all of them together through two Prefect global concurrency limits with slot decay (a
+# token bucket on the Prefect server every worker reports to). A bucket of B slots refilled at r per
+# second lets at most B + 60 r through in any minute: B is a tenth of the limit, r the rest over 60 s.
+def _buckets(config: MuseConfig, run_id: str) -> list[tuple[str, int, float]]:
+    """(limit name, slots, decay per second) of each configured per-minute ceiling."""
+    gw, buckets = config.gateway, []
+    for what, per_minute in (("requests", gw.requests_per_minute), ("tokens", gw.tokens_per_minute)):
+        if per_minute is not None:
+            slots = max(1, int(per_minute // 10))
+            buckets.append((f"muse-{run_id}-{what}", slots, max(per_minute - slots, 1.0) / 60))
+    return buckets
+
+
+async def create_rate_limits(config: MuseConfig, run_id: str) -> None:
+    """The run's global concurrency limits on the Prefect server (kept if they exist)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    async with get_client() as client:
+        for name, slots, decay in _buckets(config, run_id):
+            try:
+                await client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=name, limit=slots, slot_decay_per_second=decay))
+            except ObjectAlreadyExists:
+                pass
+
+
+def shared_rate(config: MuseConfig, run_id: str) -> Callable[[int], Awaitable[None]] | None:
+    """What a shard's gateway awaits before each attempt: a slot of each cluster-wide limit (a call
+    larger than the token bucket takes the whole bucket)."""
+    buckets = _buckets(config, run_id)
+    if not buckets:
+        return None
+    from prefect.concurrency.asyncio import rate_limit
+
+    async def take(tokens: int) -> None:
+        for name, slots, _ in buckets:
+            await rate_limit(name, occupy=1 if name.endswith("-requests") else min(tokens, slots))
+    return take
 
 
 @flow(name="muse-shards")
@@ -42,34 +90,36 @@ def shards_flow(stage: str, paths: list[str], run_id: str) -> list[dict[str, Any
     return outcomes
 
 
-def task_runner(scale: ScaleConfig) -> Any:
-    """Prefect's Dask task runner: an existing scheduler, or a local cluster of worker processes
-    (one thread each: a shard is one event loop) that report to this process's Prefect server."""
+@contextmanager
+def cluster(config: MuseConfig) -> Iterator[MuseConfig]:
+    """The configuration the stages of a flow run with: for `workers`, a local Dask cluster of that
+    many worker processes (one thread each: a shard is one event loop), started once for all the
+    stages and named as the scheduler they use; otherwise `config` as it is."""
+    if config.scale.workers is None:
+        yield config
+        return
+    from distributed import LocalCluster
     from prefect.settings import PREFECT_API_URL
-    from prefect_dask import DaskTaskRunner
 
-    # Dask's own INFO lines (workers and scheduler starting and closing) only when muse logs INFO too
+    # Dask's own INFO lines (workers starting and closing) only when muse logs INFO too
     level = logging.getLevelName(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
     logging.getLogger("distributed").setLevel(level)
-    if scale.cluster:
-        return DaskTaskRunner(address=scale.cluster)
     env = {"DASK_LOGGING__DISTRIBUTED": level.lower()}
-    if PREFECT_API_URL.value():
+    if PREFECT_API_URL.value():  # the workers report their task runs to this process's Prefect server
         env["PREFECT_API_URL"] = PREFECT_API_URL.value()
-    return DaskTaskRunner(cluster_kwargs={"n_workers": scale.workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None, "env": env})
+    with LocalCluster(n_workers=config.scale.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      env=env) as local:
+        yield config.model_copy(update={"scale": ScaleConfig(cluster=local.scheduler_address)})
 
 
-def shard_count(scale: ScaleConfig) -> int:
-    """One shard per worker."""
-    if scale.workers is not None:
-        return scale.workers
+def shard_count(address: str) -> int:
+    """One shard per worker of the scheduler at `address`."""
     from distributed import Client
 
-    with Client(scale.cluster, timeout=30) as client:
+    with Client(address, timeout=30) as client:
         workers = len(client.scheduler_info()["workers"])
     if not workers:
-        raise RuntimeError(f"the Dask scheduler at {scale.cluster} has no workers")
+        raise RuntimeError(f"the Dask scheduler at {address} has no workers")
     return workers
 
 
@@ -81,8 +131,14 @@ async def run_sharded(stage: str, config: MuseConfig, run_id: str, last_pass) ->
     if left:
         with Store(config.db) as store:
             merge_shards(store, definition.writes, left)
-    paths = [str(path) for _, path in make_shards(config.db, stage, shard_count(config.scale))]
-    outcomes = shards_flow.with_options(task_runner=task_runner(config.scale), name=f"muse-{stage}-shards")(
+    from prefect_dask import DaskTaskRunner
+
+    address = config.scale.cluster
+    if address is None:
+        raise RuntimeError("a sharded stage runs inside `cluster(config)`, which names its scheduler")
+    await create_rate_limits(config, run_id)
+    paths = [str(path) for _, path in make_shards(config.db, stage, shard_count(address))]
+    outcomes = shards_flow.with_options(task_runner=DaskTaskRunner(address=address), name=f"muse-{stage}-shards")(
         stage, paths, run_id)
     with Store(config.db) as store:  # what every shard finished, failed ones included
         merge_shards(store, definition.writes, [Path(p) for p in paths if Path(p).exists()])

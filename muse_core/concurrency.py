@@ -64,6 +64,9 @@ class AdaptiveLimit:
         self._admission: asyncio.Lock | None = None  # made in the running loop (the limit may be built outside one)
         self._freed: asyncio.Event | None = None
         self._ahead: asyncio.Semaphore | None = None  # attempts preparing or waiting for a place
+        # A limit shared with other processes (a cluster's workers: flows/scale.py), awaited with the
+        # attempt's tokens once this process's own limits let it start.
+        self.shared: Callable[[int], Awaitable[None]] | None = None
 
     # -- the state shown and tested ----------------------------------------------------------
     @property
@@ -121,6 +124,8 @@ class AdaptiveLimit:
                     await asyncio.sleep(delay)  # then look again: a pause may have grown meanwhile
                     continue
                 break
+            if self.shared is not None:
+                await self.shared(tokens)
             self._rate.take(tokens)
             now = self._clock()
             if self._budget is not None:

@@ -34,9 +34,13 @@ class Shard:
     count: int
 
     def owns(self, entity_id: str) -> bool:
-        """Whether this shard does the entity: a stable hash of its id, so any process agrees."""
-        digest = hashlib.sha256(entity_id.encode()).digest()
-        return int.from_bytes(digest[:8], "big") % self.count == self.index
+        """Whether this shard does the entity."""
+        return shard_of(entity_id, self.count) == self.index
+
+
+def shard_of(entity_id: str, count: int) -> int:
+    """The shard of `count` that does an entity: a stable hash of its id, so every process agrees."""
+    return int.from_bytes(hashlib.sha256(entity_id.encode()).digest()[:8], "big") % count
 
 
 def work_folder(db: Path, stage: str) -> Path:
@@ -115,6 +119,8 @@ def merge_shards(store: Store, stage_tables: tuple[str, ...], paths: list[Path])
         with prepare_shard_store(path):
             pass
     con = store.con
+    if "muse_shard_of" not in {r[0] for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()}:
+        con.create_function("muse_shard_of", shard_of, ["VARCHAR", "INTEGER"], "INTEGER", side_effects=False)
     aliases = [f"shard_{i}" for i in range(len(paths))]
     for alias, path in zip(aliases, paths):  # attached outside the transaction: detaching needs it closed
         con.execute(f"ATTACH '{_quoted(path)}' AS {alias} (READ_ONLY)")
@@ -122,8 +128,6 @@ def merge_shards(store: Store, stage_tables: tuple[str, ...], paths: list[Path])
         with store.transaction():
             for alias, path in zip(aliases, paths):
                 shard = _shard_of(path)
-                owned = [cid for (cid,) in con.execute(f"SELECT conversation_id FROM {alias}.conversations").fetchall()
-                         if shard.owns(cid)]
                 for table in tables:
                     columns = _columns(store, table)
                     if table == "llm_calls":
@@ -133,9 +137,9 @@ def merge_shards(store: Store, stage_tables: tuple[str, ...], paths: list[Path])
                         continue
                     verb = "INSERT OR REPLACE" if _has_key(store, table) else "INSERT"
                     sql = (f"{verb} INTO {table} ({columns}) SELECT {columns} FROM {alias}.{table}"
-                           f" WHERE list_contains(?, {_entity_column(store, table)})"
+                           f" WHERE muse_shard_of({_entity_column(store, table)}, ?) = ?"
                            f" EXCEPT SELECT {columns} FROM {table}")
-                    written[table] += con.execute(sql, [owned]).fetchone()[0]
+                    written[table] += con.execute(sql, [shard.count, shard.index]).fetchone()[0]
     finally:
         for alias in aliases:
             con.execute(f"DETACH {alias}")
