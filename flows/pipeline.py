@@ -47,10 +47,13 @@ def deployment_config(config: Optional[str], model: Optional[str], api_base: Opt
 
 def pipeline_config(db: str, conversations: int, seed: int, domain: str, offline: bool,
                     models: Optional[dict[str, str]], retriever: Optional[str], config: Optional[str] = None,
-                    model: Optional[str] = None, api_base: Optional[str] = None) -> MuseConfig:
+                    model: Optional[str] = None, api_base: Optional[str] = None, workers: Optional[int] = None,
+                    cluster: Optional[str] = None) -> MuseConfig:
     """The configuration the deployment's parameters describe (models: role -> litellm model)."""
     overrides: dict[str, Any] = {"db": db, "seed": seed, "domain": domain,
                                  "profiles": {"n": conversations}, "conversations": {"n": conversations}}
+    if workers or cluster:
+        overrides["scale"] = {"workers": workers, "cluster": cluster}
     if models:
         overrides["roles"] = {role: {"model": m} for role, m in models.items()}
     if retriever:
@@ -65,11 +68,14 @@ def pipeline_config(db: str, conversations: int, seed: int, domain: str, offline
 async def pipeline_flow(db: str = "muse.duckdb", catalog: Optional[str] = None, conversations: int = 200, seed: int = 0,
                   domain: str = "fashion", offline: bool = False, models: Optional[dict[str, str]] = None,
                   retriever: Optional[str] = None, evaluate: bool = False, config: Optional[str] = None,
-                  model: Optional[str] = None, api_base: Optional[str] = None) -> dict:
+                  model: Optional[str] = None, api_base: Optional[str] = None, workers: Optional[int] = None,
+                  cluster: Optional[str] = None) -> dict:
     """Ingest a catalog (default: the domain's bundled sample), build one profile per conversation,
     simulate, rewrite and review the conversations, and optionally run the evaluation. `config`: a
-    TOML file path or TOML text; `model` / `api_base`: every role's model and server."""
-    cfg = pipeline_config(db, conversations, seed, domain, offline, models, retriever, config, model, api_base)
+    TOML file path or TOML text; `model` / `api_base`: every role's model and server; `workers` /
+    `cluster`: the conversation stages on a local Dask cluster or an existing scheduler."""
+    cfg = pipeline_config(db, conversations, seed, domain, offline, models, retriever, config, model, api_base,
+                          workers, cluster)
     stages = ("ingest", "profiles", "conversations") + (("evaluate",) if evaluate else ())
     with exclusive_run(cfg.db, "pipeline", cfg.lock_wait_s):
         preflight(cfg, stages)

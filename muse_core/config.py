@@ -142,6 +142,12 @@ class GatewayConfig(Section):
     structured_retries: int = Field(2, ge=0)
     preflight_ttl_s: float = Field(3600, ge=0)  # a passed endpoint check is trusted this long; 0: always check
 
+    @field_validator("requests_per_minute", "tokens_per_minute", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """TOML has no null: "off" is no ceiling (a server of one's own that never throttles)."""
+        return None if value == "off" else value
+
 
 class IngestConfig(Section):
     allow_text_only: bool = False

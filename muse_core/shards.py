@@ -145,6 +145,7 @@ def merge_shards(store: Store, stage_tables: tuple[str, ...], paths: list[Path])
             con.execute(f"DETACH {alias}")
     for path in paths:
         path.unlink()
+        path.with_name(path.name + ".lock").unlink(missing_ok=True)  # the store's lock file beside it
     return written
 
 
