@@ -191,3 +191,23 @@ def test_the_local_provider_asks_in_the_training_form_and_wraps_a_bare_query() -
     assert fit_schema('{"query": "coat"}', schema) == '{"query": "coat"}'
     assert json.loads(fit_schema("{broken", schema)) == {"query": "{broken"}
     assert fit_schema("free text", None) == "free text"
+
+
+def test_a_killed_run_leaves_nothing(exported, tiny_base, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    db, data = exported
+    process = subprocess.Popen(
+        [sys.executable, "-m", "muse_flows.cli", "finetune", "--task", "rec-query", "--base", str(tiny_base),
+         "--out", str(tmp_path / "adapter"), "--data", str(data), "--db", str(db), "--max-steps", "100000"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".adapter.*")) and time.monotonic() < deadline:  # training has started
+        time.sleep(0.2)
+    assert list(tmp_path.glob(".adapter.*")), "training never started"
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) != 0
+    assert list(tmp_path.iterdir()) == []
+    with Store(db, read_only=True) as store:
+        assert not store.scalar("SELECT count(*) FROM finetune_runs WHERE settings->>'max_steps' = '100000'")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -80,6 +82,8 @@ def finetune_command(
                 err.print(f"step {step}/{total}: train loss {row['train_loss']:.4f}, "
                           f"validation loss {row['validation_loss']:.4f}")
 
+        # a kill (SIGTERM) becomes SystemExit, so the temporary folder is removed like on Ctrl-C
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         try:
             result = finetune(settings, data, out, db, on_step=on_step)
         except FinetuneError as exc:
