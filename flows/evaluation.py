@@ -14,6 +14,7 @@ from muse_core.judge import judge_corpus
 from muse_core.stages import report_dict, stages_of
 from muse_core.store import Store
 from muse_flows.common import recorded_run, run_stage, show_progress, stage_context
+from muse_flows.scale import cluster
 
 MUSE_STAGES = tuple(stage.name for stage in stages_of("evaluate"))  # on muse's own sample, in order
 STAGES = (*MUSE_STAGES, "corpus-judge")  # corpus-judge works on the --corpus files
@@ -51,8 +52,8 @@ async def evaluate_flow(config: MuseConfig, stages: list[str] | None = None, cor
     chosen = chosen_stages(stages, corpora)
     show_progress.set(progress)
     db = str(config.db)
-    with recorded_run(config, "evaluate") as run:
-        results: dict = {stage: await run_stage(stage, config, run["run_id"]) for stage in chosen
+    with recorded_run(config, "evaluate") as run, cluster(config) as running:
+        results: dict = {stage: await run_stage(stage, running, run["run_id"]) for stage in chosen
                          if stage in MUSE_STAGES}
         if "corpus-judge" in chosen:
             results["corpus-judge"] = [

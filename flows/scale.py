@@ -30,7 +30,15 @@ async def shard_task(stage: str, path: str, run_id: str, index: int, count: int)
         config = run_config(store, run_id)
         ctx = StageContext.open(store, config, run_id, Progress.silent(), shard=Shard(index, count))
         ctx.gateway.limit.shared = shared_rate(config, run_id)
-        return report_dict(await BY_NAME[stage].run(ctx))
+        before = _cache_counts(store, run_id)
+        report = report_dict(await BY_NAME[stage].run(ctx))
+        ctx.gateway.flush_stats()
+        after = _cache_counts(store, run_id)
+        return {"report": report, "cache_hits": after[0] - before[0], "cache_misses": after[1] - before[1]}
+
+
+def _cache_counts(store: Store, run_id: str) -> tuple[int, int]:
+    return store.con.execute("SELECT cache_hits, cache_misses FROM runs WHERE run_id = ?", [run_id]).fetchone()
 
 
 # -- rate limits for the whole cluster -----------------------------------------------------------
@@ -140,11 +148,16 @@ async def run_sharded(stage: str, config: MuseConfig, run_id: str, last_pass) ->
     paths = [str(path) for _, path in make_shards(config.db, stage, shard_count(address))]
     outcomes = shards_flow.with_options(task_runner=DaskTaskRunner(address=address), name=f"muse-{stage}-shards")(
         stage, paths, run_id)
+    done = [o for o in outcomes if isinstance(o, dict)]
     with Store(config.db) as store:  # what every shard finished, failed ones included
         merge_shards(store, definition.writes, [Path(p) for p in paths if Path(p).exists()])
+        # the shards' calls count in the run's row (a failed shard's are lost with its report)
+        store.con.execute("UPDATE runs SET cache_hits = cache_hits + ?, cache_misses = cache_misses + ?"
+                          " WHERE run_id = ?", [sum(o["cache_hits"] for o in done),
+                                                sum(o["cache_misses"] for o in done), run_id])
     failed = [o for o in outcomes if isinstance(o, str)]
     if failed:
         raise RuntimeError(f"{len(failed)} of {len(paths)} shard(s) of stage {stage} failed (their finished work "
                            f"is merged; run again to finish): {failed[0]}")
     final = await last_pass()
-    return combine_reports(final, [o for o in outcomes if isinstance(o, dict)], definition.counts)
+    return combine_reports(final, [o["report"] for o in done], definition.counts)

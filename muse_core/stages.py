@@ -107,7 +107,7 @@ def _sample(ctx: StageContext) -> list[str]:
 async def _judge(ctx: StageContext):
     from muse_core.judge import judge_conversations
 
-    return await judge_conversations(ctx, _sample(ctx))
+    return await judge_conversations(ctx, [cid for cid in _sample(ctx) if ctx.owns(cid)])
 
 
 async def _rec_task(ctx: StageContext):
@@ -125,7 +125,7 @@ async def _response_task(ctx: StageContext):
 async def _elements(ctx: StageContext):
     from muse_core.elements import tag_elements
 
-    return await tag_elements(ctx, _sample(ctx))
+    return await tag_elements(ctx, [cid for cid in _sample(ctx) if ctx.owns(cid)])
 
 
 def _uses_vectors(config: MuseConfig) -> bool:
@@ -187,7 +187,8 @@ STAGES: tuple[Stage, ...] = (
     # skips what it already stored for the sample (its rows are keyed by model, not by identity)
     Stage("judge", "evaluate", reads=("reviews", "turns", "conversation_products"), writes=("judge_scores",),
           after=("review",), skills=("judge_conversation",),
-          settings=lambda c: {"sample": c.evaluation.sample, "rounds": c.evaluation.judge_rounds}, run=_judge),
+          settings=lambda c: {"sample": c.evaluation.sample, "rounds": c.evaluation.judge_rounds}, run=_judge,
+          shards=True, counts=("scored",)),
     Stage("rec-task", "evaluate", reads=("reviews", "turns", "querier_rounds"), writes=("rec_task_rounds",),
           after=("review",), skills=("rec_query",),
           settings=lambda c: {"sample": c.evaluation.sample, "models": c.evaluation.task_models,
@@ -197,7 +198,8 @@ STAGES: tuple[Stage, ...] = (
           settings=lambda c: {"sample": c.evaluation.sample, "models": c.evaluation.task_models},
           run=_response_task),
     Stage("elements", "evaluate", reads=("reviews", "turns"), writes=("utterance_elements",), after=("review",),
-          skills=("tag_elements",), settings=lambda c: {"sample": c.evaluation.sample}, run=_elements),
+          skills=("tag_elements",), settings=lambda c: {"sample": c.evaluation.sample}, run=_elements,
+          shards=True, counts=("tagged",)),
 )
 BY_NAME: dict[str, Stage] = {stage.name: stage for stage in STAGES}
 # the stages that build a dataset (what `muse run` and `muse estimate` run): all but the evaluation

@@ -44,10 +44,24 @@ def test_two_workers_give_the_bytes_of_one_process_and_a_rerun_makes_no_call(sin
     made = calls(db)
     muse_output(*RUN, "--workers", "2", "--db", "sharded.duckdb", cwd=tmp_path)
     assert calls(db) == made
-    with Store(db, read_only=True) as store:
-        assert store.rows("SELECT cache_misses FROM runs WHERE command = 'run' ORDER BY started_at DESC LIMIT 1") \
-            == [{"cache_misses": 0}]
+    with Store(db, read_only=True) as store:  # one row per flow: ingest, profiles, conversations; twice
+        misses = [r["cache_misses"] for r in store.rows("SELECT cache_misses FROM runs ORDER BY started_at")]
+    assert len(misses) == 6 and misses[2] > 0  # the first run's conversation calls, made in its shards
+    assert sum(misses[3:]) == 0
     assert export_bytes(db) == single_process
+
+    # the judge and the element tagger shard too, with the rows of one process
+    (tmp_path / "alone.duckdb").write_bytes(db.read_bytes())
+    (tmp_path / "scale.toml").write_text("[scale]\nworkers = 2\n")
+    evaluate = ("evaluate", "--offline", "--stage", "judge", "--stage", "elements")
+    muse_output(*evaluate, "--config", "scale.toml", "--db", "sharded.duckdb", cwd=tmp_path)
+    muse_output(*evaluate, "--db", "alone.duckdb", cwd=tmp_path)
+    scored = []
+    for name in ("sharded.duckdb", "alone.duckdb"):
+        with Store(tmp_path / name, read_only=True) as store:
+            scored.append([store.rows(f"SELECT * EXCLUDE (run_id) FROM {table} ORDER BY ALL")
+                           for table in ("judge_scores", "utterance_elements")])
+    assert scored[0] == scored[1] and all(scored[0])
 
 
 def _tree(pid: int) -> list[int]:
