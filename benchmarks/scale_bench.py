@@ -9,8 +9,9 @@ database with the bundled sample and `--conversations` offline profiles is built
 `--workdir`, reused); each worker count then runs `muse conversations --workers N` on a fresh copy
 of it, as a user would (the CLI, its Prefect server, a local Dask cluster). Printed per count: wall
 seconds, conversations per second, and the efficiency, throughput / (N x the throughput of one
-worker). Beside them, the same command on the finished copy again (every call replayed): the
-fixed cost of a sharded run (start-up, cluster, copies, merges), and the rates with it taken off.
+worker). Beside them, "fixed s": the same command on the finished copy again (every call
+replayed), the fixed cost of a sharded run (start-up, cluster, copies, merges); and "net": the
+rates with it taken off.
 """
 
 from __future__ import annotations
@@ -94,8 +95,7 @@ def main() -> None:
     one_net = args.conversations / (rows[0][1] - rows[0][2]) if one else None
     table = Table(title=f"{args.conversations} conversations, {args.latency * 1000:.0f} ms per call, 8 in flight "
                         "per worker")
-    for column in ("workers", "wall s", "conversations/s", "efficiency", "fixed cost s (replayed run)",
-                   "conversations/s without it", "efficiency without it"):
+    for column in ("workers", "wall s", "conv/s", "efficiency", "fixed s", "conv/s net", "efficiency net"):
         table.add_column(column, justify="right")
     for n, wall, fixed in rows:
         rate, net = args.conversations / wall, args.conversations / max(wall - fixed, 1e-9)
