@@ -10,8 +10,10 @@ Three kinds:
   replaced by each product's stored summary (the configured model's description of it), overall.
 
 Blinding: a compare task shows two sides named A and B; which one is muse's is drawn per (item,
-annotator) from the study's seed and kept in `study_tasks.muse_side`, never sent to a page. Item
-and task ids are random. Results: muse_core/study_results.py."""
+annotator) by the operating system's random source, half each way within an annotator's queue
+(never from the seed, which is in the configuration, so no one can work it out), kept in
+`study_tasks.muse_side` and never sent to a page. Item and task ids are random. Results:
+muse_core/study_results.py."""
 
 from __future__ import annotations
 
@@ -27,7 +29,6 @@ from muse_core.evaluation_sample import seeded_sample
 from muse_core.seeding import derive_seed, rng_for
 from muse_core.store import Store
 
-Kind = Literal["utterance-ab", "conversation-ab", "image-vs-text"]
 KINDS: tuple[str, ...] = ("utterance-ab", "conversation-ab", "image-vs-text")
 ASPECTS: dict[str, tuple[str, ...]] = {
     "utterance-ab": ("logical", "informative", "natural", "coherent"),
@@ -42,7 +43,8 @@ ASPECT_QUESTIONS = {
     "coherent": "Coherent: which response is more consistent with the conversation so far?",
     "overall": "Overall: which conversation is better and smoother as a whole?",
 }
-CHOICES = ("A", "B", "tie")
+Choice = Literal["A", "B", "tie"]  # as shown; outcome() turns it into win / tie / loss
+WAITING = "this comparison waits for a response another annotator has not written yet"
 MAX_TEXT = 4000  # characters of a written turn or a comment
 REPLY_ACTIONS = ("recommend", "chitchat", "reject", "accept")  # the turns Appendix D.5 asks annotators to write
 SPEAKER = {"assistant": "Assistant", "user": "Shopper"}
@@ -79,7 +81,7 @@ class WrittenTurn(BaseModel):
 class Judgment(BaseModel):
     """A compare task's form: one choice (A, B or tie) per aspect, and an optional comment."""
 
-    choices: dict[str, Literal["A", "B", "tie"]]
+    choices: dict[str, Choice]
     comment: str = Field(default="", max_length=MAX_TEXT)
 
 
@@ -107,7 +109,8 @@ def _kept(store: Store, kind: str) -> list[str]:
 
 
 def _slots(kind: str, turns: list[dict[str, Any]], rng: Any) -> tuple[int | None, list[int]]:
-    """(reply_idx, slots) of one conversation; reply_idx None when it has no turn to answer."""
+    """(reply_idx, slots) of one conversation: the turn to answer (utterance-ab) and the turns
+    annotators write; no slots when a conversation has too few turns for its kind."""
     if kind == "utterance-ab":
         candidates = [t["idx"] for t in turns if t["idx"] >= 2 and t["action"] in REPLY_ACTIONS]
         if not candidates:
@@ -117,8 +120,9 @@ def _slots(kind: str, turns: list[dict[str, Any]], rng: Any) -> tuple[int | None
     if kind == "conversation-ab":  # two turns of each side (Appendix B.2), the greeting and opening kept
         users = [t["idx"] for t in turns if t["role"] == "user" and t["idx"] >= 2]
         assistants = [t["idx"] for t in turns if t["role"] == "assistant" and t["idx"] >= 2]
-        chosen = rng.sample(users, min(2, len(users))) + rng.sample(assistants, min(2, len(assistants)))
-        return None, sorted(chosen)
+        if len(users) < 2 or len(assistants) < 2:
+            return None, []
+        return None, sorted(rng.sample(users, 2) + rng.sample(assistants, 2))
     return None, []
 
 
@@ -140,8 +144,8 @@ def create_study(store: Store, kind: str, n: int, annotators: int, seed: int = 0
     if n < 1:
         raise ValueError("--n must be at least 1")
     if annotators < 1 or (kind != "image-vs-text" and annotators < 2):
-        raise ValueError(f"a {kind} study needs at least {1 if kind == 'image-vs-text' else 2} annotators "
-                         "(one writes, another compares)")
+        raise ValueError(f"--annotators: {kind} studies need at least 2 annotators (one writes, another compares)"
+                         if kind != "image-vs-text" else "--annotators must be at least 1")
     kept = _kept(store, kind)
     if not kept:
         what = "kept conversations with a photo" if kind == "image-vs-text" else "kept conversations"
@@ -156,7 +160,7 @@ def create_study(store: Store, kind: str, n: int, annotators: int, seed: int = 0
                   "images": list(t["image_product_ids"]), "products": list(t["product_ids"])}
                  for t in store.rows("SELECT * FROM turns WHERE conversation_id = ? ORDER BY idx", [cid])]
         reply, slots = _slots(kind, turns, rng_for(seed, "study", kind, cid))
-        if kind == "utterance-ab" and reply is None:
+        if kind != "image-vs-text" and not slots:
             continue
         ids = sorted({p for t in turns for p in (*t["images"], *t["products"])})
         products = {r["product_id"]: {"title": r["title"], "summary": r["summary"]} for r in store.rows(
@@ -172,7 +176,7 @@ def create_study(store: Store, kind: str, n: int, annotators: int, seed: int = 0
     if len(items) < n:
         notes.append(f"only {len(items)} usable kept conversations; the study has {len(items)} items, not {n}")
     if not items:
-        raise ValueError("no kept conversation has a turn annotators could write")
+        raise ValueError(f"no kept conversation has the turns a {kind} study asks annotators to write")
 
     people = [(secrets.token_hex(8), f"annotator {i + 1}", secrets.token_urlsafe(24)) for i in range(annotators)]
     with store.transaction() as con:
@@ -182,6 +186,10 @@ def create_study(store: Store, kind: str, n: int, annotators: int, seed: int = 0
             con.execute("INSERT INTO study_annotators (annotator_id, study_id, label, kind, token_sha256)"
                         " VALUES (?, ?, ?, 'human', ?)", [annotator_id, study_id, label, _token_hash(token)])
         queues = {annotator_id: 0 for annotator_id, _, _ in people}
+        item_ids = [secrets.token_urlsafe(9) for _ in items]
+        writers = [people[position % annotators][0] if item["slots"] else None for position, item in enumerate(items)]
+        sides = {annotator_id: balanced_sides(sum(writer != annotator_id for writer in writers))
+                 for annotator_id, _, _ in people}
 
         def task(item_id: str, annotator_id: str, what: str, slot: int | None, side: str | None) -> None:
             con.execute("INSERT INTO study_tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -189,28 +197,26 @@ def create_study(store: Store, kind: str, n: int, annotators: int, seed: int = 0
                          queues[annotator_id]])
             queues[annotator_id] += 1
 
-        item_ids = []
-        for position, item in enumerate(items):
-            item_id = secrets.token_urlsafe(9)
-            item_ids.append(item_id)
-            writer = people[position % annotators][0] if item["slots"] else None
+        for position, (item_id, item, writer) in enumerate(zip(item_ids, items, writers)):
             con.execute("INSERT INTO study_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [item_id, study_id, position, item["cid"], json.dumps(item["turns"]), item["reply"],
                          item["slots"], json.dumps(item["products"]), json.dumps(item["profile"], default=str),
                          json.dumps(item["text_turns"]) if item["text_turns"] is not None else None, writer])
             for slot in item["slots"]:  # writes first in every queue: comparing waits for them
                 task(item_id, writer, "write", slot, None)
-        for position, (item_id, item) in enumerate(zip(item_ids, items)):
-            writer = people[position % annotators][0] if item["slots"] else None
-            for annotator_id, label, _ in people:
+        for item_id, writer in zip(item_ids, writers):
+            for annotator_id, _, _ in people:
                 if annotator_id != writer:
-                    task(item_id, annotator_id, "compare", None, muse_side(seed, position, label))
+                    task(item_id, annotator_id, "compare", None, sides[annotator_id].pop())
     return CreatedStudy(study_id, kind, len(items), [(label, token) for _, label, token in people], notes)
 
 
-def muse_side(seed: int, position: int, label: str) -> str:
-    """Where muse's side sits for one annotator on one item: A or B, half and half over a study."""
-    return "AB"[derive_seed(seed, "study-side", position, label) % 2]
+def balanced_sides(k: int) -> list[str]:
+    """Where muse's side sits in each of an annotator's k comparisons: A and B half each (one more
+    A when k is odd), in an order drawn from the operating system's random source."""
+    sides = ["AB"[i % 2] for i in range(k)]
+    secrets.SystemRandom().shuffle(sides)
+    return sides
 
 
 # -- an annotator's view ------------------------------------------------------------------------------
@@ -249,7 +255,7 @@ def queue(con: Any, annotator_id: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _task(con: Any, annotator_id: str, task_id: str) -> dict[str, Any]:
+def find_task(con: Any, annotator_id: str, task_id: str) -> dict[str, Any]:
     """One of this annotator's tasks; NotFound for any other id (another annotator's included)."""
     found = [t for t in queue(con, annotator_id) if t["task_id"] == task_id]
     if not found:
@@ -279,7 +285,7 @@ def _shown(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def task_view(con: Any, annotator_id: str, task_id: str, *, reveal: bool = False) -> dict[str, Any]:
     """What a task's page shows. A compare task's sides are A and B only; `reveal` adds which is
     muse's (for the LLM annotator's bookkeeping, never for a page)."""
-    task = _task(con, annotator_id, task_id)
+    task = find_task(con, annotator_id, task_id)
     item = _item(con, task["item_id"])
     kind = con.execute("SELECT kind FROM studies WHERE study_id = ?", [item["study_id"]]).fetchone()[0]
     turns = item["turns"]
@@ -295,7 +301,7 @@ def task_view(con: Any, annotator_id: str, task_id: str, *, reveal: bool = False
                     shown_items=[p for p in dict.fromkeys(about) if p in item["products"]])
         return view
     if not task["ready"]:
-        raise Conflict("this comparison waits for a response another annotator has not written yet")
+        raise Conflict(WAITING)
     written = _written(con, task["item_id"])
     if kind == "utterance-ab":
         reply = next(t for t in turns if t["idx"] == item["reply_idx"])
@@ -322,14 +328,25 @@ def task_side(con: Any, task_id: str) -> str:
 
 # -- saving answers: the only writes annotation makes ----------------------------------------------------
 
+ASKS = {"write": "a written response", "compare": "a comparison"}
+
+
+def _open_task(con: Any, annotator_id: str, task_id: str, what: str) -> dict[str, Any]:
+    """One of this annotator's `what` tasks that is ready and not answered yet, or the refusal."""
+    task = find_task(con, annotator_id, task_id)
+    if task["task"] != what:
+        raise StudyError(f"this task asks for {ASKS[task['task']]}, not {ASKS[what]}")
+    if task["done"]:
+        raise Conflict(f"{ASKS[what]} was saved for this task already; it cannot be changed")
+    if not task["ready"]:
+        raise Conflict(WAITING)
+    return task
+
+
 def save_response(store: Store, annotator_id: str, task_id: str, answer: WrittenTurn) -> None:
     """Save a write task's turn once (Conflict if it was saved already)."""
     with store.transaction() as con:
-        task = _task(con, annotator_id, task_id)
-        if task["task"] != "write":
-            raise StudyError("this task asks for a comparison, not a written response")
-        if task["done"]:
-            raise Conflict("this response was saved already; it cannot be changed")
+        _open_task(con, annotator_id, task_id, "write")
         con.execute("INSERT INTO study_responses (task_id, text) VALUES (?, ?)", [task_id, answer.text])
 
 
@@ -341,20 +358,14 @@ def outcome(choice: str, side: str) -> str:
 def save_judgment(store: Store, annotator_id: str, task_id: str, answer: Judgment, cache_key: str | None = None) -> None:
     """Save a compare task's choices, all aspects at once (Conflict if saved already or not ready)."""
     with store.transaction() as con:
-        task = _task(con, annotator_id, task_id)
-        if task["task"] != "compare":
-            raise StudyError("this task asks for a written response, not a comparison")
-        if task["done"]:
-            raise Conflict("this comparison was saved already; it cannot be changed")
-        if not task["ready"]:
-            raise Conflict("this comparison waits for a response another annotator has not written yet")
-        study = con.execute("SELECT s.aspects FROM studies s JOIN study_tasks t USING (study_id) WHERE t.task_id = ?",
-                            [task_id]).fetchone()[0]
-        if set(answer.choices) != set(study):
-            raise StudyError(f"choose A, B or tie for each of: {', '.join(study)}")
+        _open_task(con, annotator_id, task_id, "compare")
+        aspects = con.execute("SELECT s.aspects FROM studies s JOIN study_tasks t USING (study_id)"
+                              " WHERE t.task_id = ?", [task_id]).fetchone()[0]
+        if set(answer.choices) != set(aspects):
+            raise StudyError(f"choose A, B or tie for each of: {', '.join(aspects)}")
         side = task_side(con, task_id)
         comment = answer.comment.strip() or None
-        for aspect in study:
+        for aspect in aspects:
             choice = answer.choices[aspect]
             con.execute("INSERT INTO study_judgments (task_id, aspect, choice, outcome, comment, cache_key)"
                         " VALUES (?, ?, ?, ?, ?, ?)", [task_id, aspect, choice, outcome(choice, side), comment,

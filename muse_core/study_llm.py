@@ -1,14 +1,14 @@
 """A model as an annotator of a study's compare tasks (skill study_compare, the judge role by
 default), through the Gateway like every other model call, so human-vs-model agreement can be
 reported. The model gets the same blind view a person gets: sides A and B, drawn per (item,
-annotator) from the study's seed."""
+annotator) like a person's (studies.balanced_sides)."""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, create_model
 
@@ -16,8 +16,6 @@ from muse_core import studies
 from muse_core.config import RoleConfig
 from muse_core.llm import Gateway, LLMCallError
 from muse_core.store import Store
-
-Choice = Literal["A", "B", "tie"]
 
 
 @dataclass
@@ -30,7 +28,7 @@ class LLMAnnotation:
 
 def verdict_model(aspects: list[str]) -> type[BaseModel]:
     """The answer the skill must give: {"choices": {aspect: "A" | "B" | "tie", ...}}, every aspect."""
-    choices = create_model("StudyChoices", **{aspect: (Choice, ...) for aspect in aspects})
+    choices = create_model("StudyChoices", **{aspect: (studies.Choice, ...) for aspect in aspects})
     return create_model("StudyVerdict", choices=(choices, ...))
 
 
@@ -47,10 +45,10 @@ def _annotator(store: Store, study: dict[str, Any], model: str) -> str:
                     [annotator_id, study["study_id"], label, model])
         items = con.execute("SELECT item_id, position FROM study_items WHERE study_id = ? ORDER BY position",
                             [study["study_id"]]).fetchall()
-        for item_id, position in items:
+        sides = studies.balanced_sides(len(items))
+        for (item_id, position), side in zip(items, sides):
             con.execute("INSERT INTO study_tasks VALUES (?, ?, ?, ?, 'compare', NULL, ?, ?)",
-                        [secrets.token_urlsafe(12), study["study_id"], item_id, annotator_id,
-                         studies.muse_side(study["seed"], position, label), position])
+                        [secrets.token_urlsafe(12), study["study_id"], item_id, annotator_id, side, position])
     return annotator_id
 
 

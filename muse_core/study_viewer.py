@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from muse_core import studies
-from muse_core.store import Store
+from muse_core.store import Store, StoreError
 from muse_core.viewer import SECURITY_HEADERS, _environment, image_response
 
 MAX_FORM_BYTES = 64_000
@@ -43,12 +43,16 @@ def _lock_down(store: Store) -> None:
     store.con.execute("SET lock_configuration = true")
 
 
-def _form(body: bytes, content_type: str) -> dict[str, str]:
-    """A urlencoded form's fields (the last value of each); 4xx for anything else."""
-    if not content_type.startswith("application/x-www-form-urlencoded"):
+async def _form(request: Request) -> dict[str, str]:
+    """A urlencoded form's fields (the last value of each); 4xx for anything else. The body is read
+    only up to MAX_FORM_BYTES, so a huge one costs no memory."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         raise HTTPException(415, "send the form as application/x-www-form-urlencoded")
-    if len(body) > MAX_FORM_BYTES:
-        raise HTTPException(413, "the form is too large")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise HTTPException(413, "the form is too large")
     try:
         fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError:
@@ -60,8 +64,6 @@ def create_annotate_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | No
     """The annotation app over one database, opened for writing once (StoreError if it is missing
     or another process holds it). `allowed_hosts` as for the viewer."""
     if not Path(db_path).exists():
-        from muse_core.store import StoreError
-
         raise StoreError(f"no database at {db_path}: run `muse run --offline` and `muse study create` first")
     store = Store(db_path)
     _lock_down(store)
@@ -138,14 +140,12 @@ def create_annotate_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | No
         origin = request.headers.get("origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
             raise HTTPException(403, "a form from another site cannot save answers here")
-        fields = _form(await request.body(), request.headers.get("content-type", ""))
+        fields = await _form(request)
         with lock:
             who = annotator(token)
             if not hmac.compare_digest(fields.get("csrf", ""), page_token(who["annotator_id"], task_id)):
                 raise HTTPException(403, "this form is out of date: reload the task and answer again")
-            task = next((t for t in studies.queue(store.con, who["annotator_id"]) if t["task_id"] == task_id), None)
-            if task is None:
-                raise HTTPException(404, "no such task in your assignments")
+            task = studies.find_task(store.con, who["annotator_id"], task_id)
             try:
                 if task["task"] == "write":
                     studies.save_response(store, who["annotator_id"], task_id,

@@ -47,7 +47,7 @@ CREATE TABLE study_tasks (
     annotator_id  VARCHAR NOT NULL,
     task          VARCHAR NOT NULL,      -- write | compare
     slot          INTEGER,               -- write: the turn written
-    muse_side     VARCHAR,               -- compare: 'A' or 'B', drawn from the seed per (item, annotator)
+    muse_side     VARCHAR,               -- compare: 'A' or 'B', drawn at random per (item, annotator), half each
     position      INTEGER NOT NULL,      -- order in the annotator's queue
     UNIQUE (annotator_id, item_id, task, slot)
 );
