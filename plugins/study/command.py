@@ -40,6 +40,8 @@ def _config(config: Path | None, db: Path | None, offline: bool = False, model: 
 
 
 def _store(path: Path, read_only: bool = False):
+    import duckdb
+
     from muse_core.store import Store, StoreError
 
     if not path.exists():
@@ -48,6 +50,8 @@ def _store(path: Path, read_only: bool = False):
         return Store(path, read_only=read_only)
     except StoreError as exc:
         _fail(str(exc))
+    except duckdb.Error as exc:  # e.g. a file no muse command has written yet, opened read-only
+        _fail(f"{path} is not a muse database ({str(exc).splitlines()[0]}): run `muse run --offline` first")
 
 
 @study_app.command("create")
@@ -96,7 +100,7 @@ def list_studies(db: DbOpt = None, config: ConfigOpt = None) -> None:
                 " count(r.task_id) + count(DISTINCT j.task_id) AS done, strftime(s.created_at, '%Y-%m-%d %H:%M') AS created FROM studies s"
                 " LEFT JOIN study_tasks t USING (study_id) LEFT JOIN study_responses r ON r.task_id = t.task_id"
                 " LEFT JOIN study_judgments j ON j.task_id = t.task_id AND j.aspect = s.aspects[1]"
-                " GROUP BY ALL ORDER BY created"):
+                " GROUP BY ALL ORDER BY min(s.created_at), s.study_id"):  # to the second, not the minute shown
             table.add_row(*(str(v) for v in row.values()))
         console.print(table)
 
@@ -124,7 +128,10 @@ def results(
         table.add_row(*row)
     console.print(table)
     if csv is not None:
-        csv.write_text(results_csv(rows), encoding="utf-8")
+        try:
+            csv.write_text(results_csv(rows), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {csv}: {exc.strerror}")
         console.print(f"wrote {csv}")
 
 
