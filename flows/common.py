@@ -25,6 +25,7 @@ from muse_core.context import StageContext
 from muse_core.progress import Progress
 from muse_core.run_lock import exclusive_run
 from muse_core.runs import finish_run, mark_interrupted, run_config, start_run
+from muse_core.shards import merge_leftovers
 from muse_core.stages import BY_NAME, report_dict
 from muse_core.store import Store
 
@@ -87,6 +88,8 @@ async def run_stage(stage: str, config: MuseConfig, run_id: str, **params: Any) 
     def whole() -> Any:
         return stage_task.with_options(name=stage)(stage, str(config.db), run_id, **params)
 
+    if BY_NAME[stage].shards:  # what a killed sharded run finished first, so it is not done again
+        merge_leftovers(config.db, stage, BY_NAME[stage].writes)
     if config.scale.sharded and BY_NAME[stage].shards:
         from muse_flows.scale import run_sharded  # Dask is imported only by runs that use it
 

@@ -18,7 +18,7 @@ from muse_core.config import MuseConfig, ScaleConfig
 from muse_core.context import StageContext
 from muse_core.progress import Progress
 from muse_core.runs import run_config
-from muse_core.shards import Shard, combine_reports, leftovers, make_shards, merge_shards, prepare_shard_store
+from muse_core.shards import Shard, combine_reports, make_shards, merge_shards, prepare_shard_store
 from muse_core.stages import BY_NAME, report_dict
 from muse_core.store import Store
 
@@ -81,7 +81,7 @@ def shared_rate(config: MuseConfig, run_id: str) -> Callable[[int], Awaitable[No
 
     async def take(tokens: int) -> None:
         for name, slots, _ in buckets:
-            await rate_limit(name, occupy=1 if name.endswith("-requests") else min(tokens, slots))
+            await rate_limit(name, occupy=1 if name.endswith("-requests") else min(tokens, slots), strict=True)
     return take
 
 
@@ -132,14 +132,11 @@ def shard_count(address: str) -> int:
 
 
 async def run_sharded(stage: str, config: MuseConfig, run_id: str, last_pass) -> dict[str, Any]:
-    """Merge what a killed run's shards finished, run the shards, merge them, then `last_pass` (the
-    stage in this process: it finds the shards' work done and reports the totals)."""
-    definition = BY_NAME[stage]
-    left = leftovers(config.db, stage)
-    if left:
-        with Store(config.db) as store:
-            merge_shards(store, definition.writes, left)
+    """Run the shards, merge them, then `last_pass` (the stage in this process: it finds the
+    shards' work done and reports the totals)."""
     from prefect_dask import DaskTaskRunner
+
+    definition = BY_NAME[stage]
 
     address = config.scale.cluster
     if address is None:

@@ -3,14 +3,14 @@
 DuckDB has one writer per file, so a shard works on a copy of the run's database: it reads
 everything the stage reads (the catalog, profiles, indexes, and `llm_calls`, so the call cache
 works across shards), does the entities it owns, and writes them to its copy. The merge folds
-into the run's database, in one transaction, every row a shard added or changed in the tables the
-stage writes and in the call log: a row equal in both files is left alone, so merging a shard
-twice changes nothing. Which entities a shard owns depends only on their ids (a stable hash), so
+into the run's database, in one transaction, the rows of those entities that the shard added or
+changed in the tables the stage writes, and the calls it made: a row equal in both files is left
+alone, so merging a shard twice changes nothing. Which entities a shard owns depends only on their ids (a stable hash), so
 the rows equal those of a run in one process with the same seed.
 
 Shard files live in the run's work folder (`<db>.work/<stage>/`) until they are merged; a run
 killed before its merge leaves them there, and the next run of the stage merges them first, so a
-killed worker loses only the entities it had not finished.
+killed worker loses only the entities it had not finished (`merge_leftovers`).
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def shard_path(db: Path, stage: str, shard: Shard) -> Path:
 
 
 def make_shards(db: Path, stage: str, count: int) -> list[tuple[Shard, Path]]:
-    """Copy the run's database once per shard (it must be closed: the copy is of the file). A shard
-    file left by a killed run is merged first (`merge_leftovers`), never copied over."""
+    """Copy the run's database once per shard (it must be closed: the copy is of the file). Shard
+    files a killed run left must be merged first (`merge_leftovers`): these copies replace them."""
     folder = work_folder(db, stage)
     folder.mkdir(parents=True, exist_ok=True)
     with Store(db) as store:  # everything in the file itself, none of it in a write-ahead log beside it
@@ -76,10 +76,10 @@ def prepare_shard_store(path: Path) -> Store:
     return store
 
 
-def _columns(store: Store, table: str) -> str:
-    return ", ".join(f'"{r[0]}"' for r in store.con.execute(
+def _columns(store: Store, table: str) -> list[str]:
+    return [r[0] for r in store.con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ?"
-        " ORDER BY column_index", [table]).fetchall())
+        " ORDER BY column_index", [table]).fetchall()]
 
 
 def _has_key(store: Store, table: str) -> bool:
@@ -92,14 +92,14 @@ def _entity_column(store: Store, table: str) -> str:
     """The SQL naming the conversation a row belongs to: its conversation_id, or the id its
     entity_id starts with (screens and failures: `<conversation>` or `<conversation>/t<turn>`)."""
     columns = _columns(store, table)
-    if '"conversation_id"' in columns.split(", "):
+    if "conversation_id" in columns:
         return "conversation_id"
-    if '"entity_id"' in columns.split(", "):
+    if "entity_id" in columns:
         return "split_part(entity_id, '/', 1)"
     raise ValueError(f"table {table} names no conversation: it cannot be merged from a shard")
 
 
-def _shard_of(path: Path) -> Shard:
+def _shard_in(path: Path) -> Shard:
     _, index, _, count = path.stem.split("-")  # shard-<i>-of-<n>
     return Shard(int(index), int(count))
 
@@ -127,9 +127,9 @@ def merge_shards(store: Store, stage_tables: tuple[str, ...], paths: list[Path])
     try:
         with store.transaction():
             for alias, path in zip(aliases, paths):
-                shard = _shard_of(path)
+                shard = _shard_in(path)
                 for table in tables:
-                    columns = _columns(store, table)
+                    columns = ", ".join(f'"{c}"' for c in _columns(store, table))
                     if table == "llm_calls":
                         sql = (f"INSERT INTO llm_calls ({columns}) SELECT {columns} FROM {alias}.llm_calls"
                                " WHERE call_id NOT IN (SELECT call_id FROM llm_calls)")
@@ -149,12 +149,19 @@ def merge_shards(store: Store, stage_tables: tuple[str, ...], paths: list[Path])
     return written
 
 
-def leftovers(db: Path, stage: str) -> list[Path]:
-    """Shard files of this stage that a killed run did not merge."""
+def merge_leftovers(db: Path, stage: str, stage_tables: tuple[str, ...]) -> int:
+    """Merge the shard files of this stage that a killed run left (whether or not this run shards);
+    returns how many there were."""
     folder = work_folder(db, stage)
+    if not folder.is_dir():
+        return 0
     for partial in folder.glob("*.copying"):
         partial.unlink()
-    return sorted(folder.glob("shard-*.duckdb"))
+    left = sorted(folder.glob("shard-*.duckdb"))
+    if left:
+        with Store(db) as store:
+            merge_shards(store, stage_tables, left)
+    return len(left)
 
 
 def _quoted(path: Path) -> str:

@@ -14,8 +14,8 @@ import pytest
 
 from muse_core.config import load_config
 from muse_core.plugins import registry
-from muse_core.shards import merge_shards, shard_of
-from muse_core.stages import conversation_set
+from muse_core.shards import Shard, merge_leftovers, merge_shards, shard_of, shard_path
+from muse_core.stages import BY_NAME, conversation_set
 from muse_core.store import Store
 from muse_plugins.offline.server import BackgroundServer, Faults
 from tests.helpers import build_profiles_db, export_bytes, muse_output
@@ -167,21 +167,22 @@ scenarios = 70
     assert {shard_of(f"{conv_set}-{k}", 2) for k in range(6)} == {0, 1}  # both workers had conversations
 
 
-def test_merging_a_shard_twice_changes_nothing(tmp_path) -> None:
+def test_a_left_shard_is_merged_by_the_next_run_and_merging_it_twice_changes_nothing(tmp_path) -> None:
     db = build_profiles_db(tmp_path / "m.duckdb", 2)
     with Store(db) as store:
         store.con.execute("INSERT INTO stage_failures (stage, entity_id, error, run_id) VALUES ('s', 'c-1', 'e', 'r')")
-    shard = tmp_path / "shard-0-of-1.duckdb"
-    shard.write_bytes(db.read_bytes())
-    with Store(shard) as store:
+    shard = Shard(0, 1)
+    left = shard_path(db, "simulate", shard)  # as a killed run leaves it, with work its shard finished
+    left.parent.mkdir(parents=True)
+    left.write_bytes(db.read_bytes())
+    with Store(left) as store:
         store.con.execute("INSERT INTO stage_failures (stage, entity_id, error, run_id) VALUES ('s', 'c-2', 'e', 'r')")
-    copy = tmp_path / "again.duckdb"
-    copy.write_bytes(shard.read_bytes())
+    again = left.read_bytes()
+    assert merge_leftovers(db, "simulate", BY_NAME["simulate"].writes) == 1
+    assert not left.exists() and merge_leftovers(db, "simulate", BY_NAME["simulate"].writes) == 0
     with Store(db) as store:
-        merge_shards(store, (), [shard])
-        assert not shard.exists()
         after_one = store.rows("SELECT * FROM stage_failures ORDER BY entity_id")
-        (tmp_path / "shard-0-of-1.duckdb").write_bytes(copy.read_bytes())
-        merge_shards(store, (), [tmp_path / "shard-0-of-1.duckdb"])
+        left.write_bytes(again)
+        merge_shards(store, BY_NAME["simulate"].writes, [left])
         assert store.rows("SELECT * FROM stage_failures ORDER BY entity_id") == after_one
     assert [r["entity_id"] for r in after_one] == ["c-1", "c-2"]
