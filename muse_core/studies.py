@@ -372,6 +372,6 @@ def save_judgment(store: Store, annotator_id: str, task_id: str, answer: Judgmen
                                                        cache_key])
 
 
-def next_open(con: Any, annotator_id: str) -> str | None:
-    """The first task of the queue that is open and ready, if any."""
-    return next((t["task_id"] for t in queue(con, annotator_id) if not t["done"] and t["ready"]), None)
+def next_open(tasks: list[dict[str, Any]]) -> str | None:
+    """The first task of a queue (`queue()`) that is open and ready, if any."""
+    return next((t["task_id"] for t in tasks if not t["done"] and t["ready"]), None)

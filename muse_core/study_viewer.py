@@ -122,8 +122,7 @@ def create_annotate_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | No
         with lock:
             who = annotator(token)
             tasks = studies.queue(store.con, who["annotator_id"])
-        following = next((t["task_id"] for t in tasks if not t["done"] and t["ready"]), None)
-        return render("annotate_queue.html", token=token, who=who, tasks=tasks, following=following,
+        return render("annotate_queue.html", token=token, who=who, tasks=tasks, following=studies.next_open(tasks),
                       done=sum(t["done"] for t in tasks))
 
     @app.get("/a/{token}/task/{task_id}", response_class=HTMLResponse)
@@ -157,7 +156,7 @@ def create_annotate_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | No
             except ValidationError as exc:
                 problem = exc.errors()[0]
                 raise HTTPException(422, f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}") from None
-            following = studies.next_open(store.con, who["annotator_id"])
+            following = studies.next_open(studies.queue(store.con, who["annotator_id"]))
         target = f"/a/{token}/task/{following}" if following else f"/a/{token}"
         return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
 
