@@ -12,7 +12,7 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
-from prefect.futures import wait
+from prefect.futures import as_completed
 
 from muse_core.config import MuseConfig, ScaleConfig
 from muse_core.context import StageContext
@@ -90,11 +90,16 @@ def shards_flow(stage: str, paths: list[str], run_id: str) -> list[dict[str, Any
     """Every shard's task at once; each one's report, or why it failed."""
     futures = [shard_task.with_options(name=f"{stage}-shard-{i}").submit(stage, path, run_id, i, len(paths))
                for i, path in enumerate(paths)]
-    wait(futures)
+    from muse_flows.common import progress, show_progress  # (a module global would be pickled with the task)
+
+    bar = progress(show_progress.get())  # the workers draw nothing: here, shards as they finish
+    with bar.task(f"{stage}: shards on the cluster", total=len(futures)):
+        for _ in as_completed(futures):
+            bar.advance()
     outcomes: list[dict[str, Any] | str] = []
     for future in futures:
-        state = future.state
-        outcomes.append(future.result() if state.is_completed() else f"{state.name}: {state.message}")
+        result = future.result(raise_on_failure=False)  # a failed shard's exception
+        outcomes.append(result if isinstance(result, dict) else f"{type(result).__name__}: {result}")
     return outcomes
 
 
