@@ -110,12 +110,16 @@ class LocalAdapterProvider:
             messages = training_messages(request.skill, request.inputs, request.messages)
             ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
             torch.manual_seed(request.seed)
+            # A turn ends at any special token: the end token a muse adapter learned (the tokenizer's
+            # eos, which a GGUF may set to <|im_start|>) or the chat template's end of turn.
+            stops = sorted(set(tokenizer.all_special_ids))
             with torch.no_grad():
                 out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
                                      max_new_tokens=request.max_tokens or ANSWER_TOKENS.get(request.skill, 128),
-                                     pad_token_id=tokenizer.pad_token_id)
-            answer = out[0][ids.shape[1]:]
-            return tokenizer.decode(answer, skip_special_tokens=True).strip(), int(ids.shape[1]), int(len(answer))
+                                     pad_token_id=tokenizer.pad_token_id, eos_token_id=stops)
+            answer = out[0][ids.shape[1]:].tolist()
+            ended = next((i for i, token in enumerate(answer) if token in stops), len(answer))
+            return tokenizer.decode(answer[:ended]).strip(), int(ids.shape[1]), len(answer)
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         text, prompt_tokens, completion_tokens = await asyncio.to_thread(self._generate, request)
