@@ -163,9 +163,9 @@ def create_study(store: Store, kind: str, n: int, annotators: int, seed: int = 0
         if kind != "image-vs-text" and not slots:
             continue
         ids = sorted({p for t in turns for p in (*t["images"], *t["products"])})
-        products = {r["product_id"]: {"title": r["title"], "summary": r["summary"]} for r in store.rows(
-            "SELECT product_id, title, summary FROM conversation_products WHERE conversation_id = ?"
-            " AND list_contains(?, product_id)", [cid, ids])}
+        products = {r["product_id"]: {"title": r["title"], "summary": r["summary"], "image_sha256": r["image_sha256"]}
+                    for r in store.rows("SELECT product_id, title, summary, image_sha256 FROM conversation_products"
+                                        " WHERE conversation_id = ? AND list_contains(?, product_id)", [cid, ids])}
         profile = next(iter(store.rows(
             "SELECT u.name, u.gender, u.age, u.profession, s.text AS scenario, p.backstory"
             " FROM conversations c JOIN profiles p USING (profile_id) LEFT JOIN users u USING (user_id)"
@@ -320,6 +320,20 @@ def task_view(con: Any, annotator_id: str, task_id: str, *, reveal: bool = False
     if reveal:
         view["muse_side"] = task_side(con, task_id)
     return view
+
+
+def photo(con: Any, annotator_id: str, product_id: str) -> tuple[bytes, str]:
+    """The photo of a product one of this annotator's items shows, as it was when the conversation
+    was made (bytes and mime type); NotFound for any other product."""
+    shas = set()
+    for (products,) in con.execute("SELECT DISTINCT i.products FROM study_tasks t JOIN study_items i USING (item_id)"
+                                   " WHERE t.annotator_id = ?", [annotator_id]).fetchall():
+        shas.add(json.loads(products).get(product_id, {}).get("image_sha256"))
+    row = con.execute("SELECT image, image_mime FROM product_history WHERE product_id = ? AND image IS NOT NULL"
+                      " AND list_contains(?, image_sha256) LIMIT 1", [product_id, sorted(shas - {None})]).fetchone()
+    if row is None:
+        raise NotFound("no photo of that item in your tasks")
+    return bytes(row[0]), row[1]
 
 
 def task_side(con: Any, task_id: str) -> str:

@@ -2,7 +2,8 @@
 
 Each annotator opens a private link `/a/<token>` and sees only their own tasks: *write* (a context,
 write the next turn) and *compare* (two sides named A and B, a choice per aspect, a comment). No
-page says which side is muse's, and none of the dataset's pages are served in this mode.
+page says which side is muse's, and none of the dataset's pages are served in this mode: photos
+only for the products an annotator's items show, through their link.
 
 Least privilege: the file is opened for writing (DuckDB has no per-table rights), with DuckDB's
 file and network access off and its configuration locked, and the app writes only through
@@ -32,7 +33,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from muse_core import studies
 from muse_core.store import Store, StoreError
-from muse_core.viewer import SECURITY_HEADERS, _environment, image_response
+from muse_core.viewer import SECURITY_HEADERS, _environment, raster_response
 
 MAX_FORM_BYTES = 64_000
 
@@ -160,9 +161,11 @@ def create_annotate_app(db_path: str | Path, allowed_hosts: tuple[str, ...] | No
         target = f"/a/{token}/task/{following}" if following else f"/a/{token}"
         return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
 
-    @app.get("/image/{product_id:path}")
-    def image(product_id: str) -> Response:
+    @app.get("/a/{token}/image/{product_id:path}")
+    def image(token: str, product_id: str) -> Response:
+        """Only the photos this annotator's items show, as they were when each conversation was made."""
         with lock:
-            return image_response(store.con, product_id)
+            who = annotator(token)
+            return raster_response(*studies.photo(store.con, who["annotator_id"], product_id), product_id)
 
     return app

@@ -317,7 +317,11 @@ def image_response(con: duckdb.DuckDBPyConnection, product_id: str) -> Response:
                       " ORDER BY variant <> 'MAIN', variant LIMIT 1", [product_id]).fetchone()
     if row is None:
         raise HTTPException(404, f"no image stored for product {product_id!r}")
-    blob, mime = row
+    return raster_response(*row, product_id)
+
+
+def raster_response(blob: bytes, mime: str, product_id: str) -> Response:
+    """A stored photo served with its stored mime type, raster types only (IMAGE_MIMES)."""
     if mime not in IMAGE_MIMES:
         raise HTTPException(415, f"stored image of {product_id!r} has type {mime!r}, not a raster image")
     return Response(bytes(blob), media_type=mime,

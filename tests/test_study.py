@@ -278,7 +278,22 @@ def test_compare_validates_every_aspect(base: Path, tmp_path: Path) -> None:
     with TestClient(app) as client:
         url = _next(client, token)
         page = client.get(url).text
-        assert "<script" not in page and 'src="/image/' in page
+        assert "<script" not in page
+        photos = re.findall(r'<img src="(/a/[^/"]+/image/([^"]+))"', page)
+        assert photos and all(link.startswith(f"/a/{token}/image/") for link, _ in photos)
+        shown = client.get(photos[0][0])
+        assert shown.status_code == 200 and shown.headers["content-type"].startswith("image/")
+        with Store(base, read_only=True) as store:  # the photo as stored when the conversation was made
+            assert shown.content == bytes(store.scalar(
+                "SELECT h.image FROM conversation_products c JOIN product_history h USING (product_id, image_sha256)"
+                " WHERE c.product_id = ? LIMIT 1", [photos[0][1]]))
+        elsewhere = app.state.store.con.execute(
+            "SELECT product_id FROM products WHERE product_id NOT IN"
+            " (SELECT unnest(json_keys(products)) FROM study_items) LIMIT 1").fetchone()[0]
+        # only the photos of this annotator's items, only through their link; the viewer's route is not served
+        assert client.get(f"/a/{token}/image/{elsewhere}").status_code == 404
+        assert client.get(f"/a/not-a-token/image/{photos[0][1]}").status_code == 404
+        assert client.get(f"/image/{photos[0][1]}").status_code == 404
         _blind(page)
         before = _study_rows(app.state.store.con)
         missing = client.post(url, data={"csrf": _csrf(page)})

@@ -21,7 +21,7 @@ CREATE TABLE study_items (
     turns            JSON NOT NULL,        -- the conversation as shown: [{idx, role, action, text, images: [product_id]}]
     reply_idx        INTEGER,              -- utterance-ab: the turn to answer (the context is the turns before it)
     slots            INTEGER[] NOT NULL,   -- turns annotators write (utterance-ab: [reply_idx]; conversation-ab: 4)
-    products         JSON NOT NULL,        -- {product_id: {title, summary}} of the products shown
+    products         JSON NOT NULL,        -- {product_id: {title, summary, image_sha256}} of the products shown
     profile          JSON,                 -- the shopper's persona and backstory (Appendix D.5 shows it)
     text_turns       JSON,                 -- image-vs-text: the turns with each photo replaced by its description
     writer           VARCHAR,              -- annotator_id who writes the slots (NULL: nothing to write)
