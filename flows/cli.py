@@ -139,6 +139,17 @@ def _preflight(cfg: MuseConfig, *stages: str) -> None:
         err.print(f"[dim]preflight: {note}[/dim]")
 
 
+def _check_cluster(cfg: MuseConfig) -> None:
+    """An existing Dask scheduler answers before any work starts, or exit 1 with one line."""
+    if cfg.scale.cluster:
+        from muse_flows.scale import shard_count
+
+        try:
+            shard_count(cfg.scale.cluster)
+        except RuntimeError as exc:
+            _fail(str(exc))
+
+
 def _print_ingest(result: dict, cfg: MuseConfig) -> None:
     ingest, summaries, index = result["ingest"], result["summaries"], result["index"]
     table = Table(title=f"ingest of {ingest['source']}", show_header=False)
@@ -349,6 +360,7 @@ def run(
     cfg = _with(cfg, "profiles", n=profiles if profiles is not None else conversations)
     cfg = _with(cfg, "conversations", n=conversations)
     _preflight(cfg, "ingest", "profiles", "conversations")
+    _check_cluster(cfg)
     _run_ingest(cfg, catalog or registry().get("domain", cfg.domain).sample_catalog, "run")
     _run_profiles(cfg, "run")
     _run_conversations(cfg, "run")
@@ -372,6 +384,7 @@ def conversations_command(
     except UnknownPluginError as exc:  # --policy names a plugin that is not installed
         _usage(str(exc))
     _preflight(cfg, "conversations")
+    _check_cluster(cfg)
     _run_conversations(cfg, "conversations")
 
 

@@ -126,13 +126,18 @@ def cluster(config: MuseConfig) -> Iterator[MuseConfig]:
 
 
 def shard_count(address: str) -> int:
-    """One shard per worker of the scheduler at `address`."""
+    """One shard per worker of the scheduler at `address`; a scheduler that cannot be reached or
+    has no worker is a RuntimeError of one line."""
     from distributed import Client
 
-    with Client(address, timeout=30) as client:
-        workers = len(client.scheduler_info()["workers"])
+    try:
+        with Client(address, timeout=10) as client:
+            workers = len(client.scheduler_info()["workers"])
+    except OSError as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler at {address} ({exc}); is it running? "
+                           "(docs/scale-out.md)") from None
     if not workers:
-        raise RuntimeError(f"the Dask scheduler at {address} has no workers")
+        raise RuntimeError(f"the Dask scheduler at {address} has no workers: start some (dask worker {address})")
     return workers
 
 

@@ -5,6 +5,7 @@ the workers report to), so these tests take minutes."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -186,3 +187,15 @@ def test_a_left_shard_is_merged_by_the_next_run_and_merging_it_twice_changes_not
         merge_shards(store, BY_NAME["simulate"].writes, [left])
         assert store.rows("SELECT * FROM stage_failures ORDER BY entity_id") == after_one
     assert [r["entity_id"] for r in after_one] == ["c-1", "c-2"]
+
+
+def test_an_unreachable_scheduler_is_one_line_before_any_work(tmp_path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = subprocess.run([sys.executable, "-m", "muse_flows.cli", "run", "--offline", "--cluster",
+                             f"tcp://127.0.0.1:{port}", "--db", "u.duckdb"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.stderr
+    assert not (tmp_path / "u.duckdb").exists()  # nothing ingested
