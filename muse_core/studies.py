@@ -282,9 +282,9 @@ def _shown(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for t in turns]
 
 
-def task_view(con: Any, annotator_id: str, task_id: str, *, reveal: bool = False) -> dict[str, Any]:
-    """What a task's page shows. A compare task's sides are A and B only; `reveal` adds which is
-    muse's (for the LLM annotator's bookkeeping, never for a page)."""
+def task_view(con: Any, annotator_id: str, task_id: str) -> dict[str, Any]:
+    """What a task's page (or the model annotator) is shown. A compare task's sides are A and B
+    only: which one is muse's is not in the view."""
     task = find_task(con, annotator_id, task_id)
     item = _item(con, task["item_id"])
     kind = con.execute("SELECT kind FROM studies WHERE study_id = ?", [item["study_id"]]).fetchone()[0]
@@ -317,8 +317,6 @@ def task_view(con: Any, annotator_id: str, task_id: str, *, reveal: bool = False
         view.update(context=[])
     sides = {"A": muse, "B": other} if task_side(con, task_id) == "A" else {"A": other, "B": muse}
     view.update(sides=sides, aspects=list(ASPECTS[kind]), questions=ASPECT_QUESTIONS)
-    if reveal:
-        view["muse_side"] = task_side(con, task_id)
     return view
 
 
