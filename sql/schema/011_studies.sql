@@ -5,7 +5,7 @@
 CREATE TABLE studies (
     study_id      VARCHAR PRIMARY KEY,   -- short random id, e.g. st-3f9a1c2b
     kind          VARCHAR NOT NULL,      -- utterance-ab | conversation-ab | image-vs-text
-    seed          INTEGER NOT NULL,      -- the sample, the replaced turns and the sides follow it
+    seed          INTEGER NOT NULL,      -- the sample and the turns to write follow it (not the sides)
     n_items       INTEGER NOT NULL,
     annotators    INTEGER NOT NULL,      -- human annotators
     aspects       VARCHAR[] NOT NULL,    -- asked per compare task (logical, informative, ... or overall)
