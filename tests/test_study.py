@@ -678,8 +678,10 @@ def test_cli_refuses_bad_input_in_one_line(base: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "absent").exists()
     # a model that cannot be reached: each comparison named, exit 1, nothing saved
     (tmp_path / "no-retries.toml").write_text("[gateway]\nmax_retries = 0\n")
-    unreachable = muse("study", "llm", created.study_id, "--db", str(db), "-c", str(tmp_path / "no-retries.toml"),
-                       "--model", "openai/x", "--api-base", "http://127.0.0.1:9")
+    with socket.socket() as closed:  # bound, never listening: every connection is refused
+        closed.bind(("127.0.0.1", 0))
+        unreachable = muse("study", "llm", created.study_id, "--db", str(db), "-c", str(tmp_path / "no-retries.toml"),
+                           "--model", "openai/x", "--api-base", f"http://127.0.0.1:{closed.getsockname()[1]}")
     assert unreachable.returncode == 1 and "Traceback" not in unreachable.stderr, unreachable.stderr
     assert "1 comparisons got no valid answer from llm:openai/x" in unreachable.stderr
     with Store(db, read_only=True) as store:
