@@ -194,7 +194,8 @@ STAGES: tuple[Stage, ...] = (
           settings=lambda c: {"sample": c.evaluation.sample, "models": c.evaluation.task_models,
                               "ranks": c.evaluation.ranks, "retrieval": _retrieval(c)}, run=_rec_task),
     Stage("response-task", "evaluate", reads=("reviews", "turns", "conversation_products"),
-          writes=("response_task_turns", "response_task_scores"), after=("review",), skills=("response_generate",),
+          writes=("response_task_turns", "response_task_scores"), after=("review",),
+          skills=("response_generate", "judge_pairwise"),
           settings=lambda c: {"sample": c.evaluation.sample, "models": c.evaluation.task_models},
           run=_response_task),
     Stage("elements", "evaluate", reads=("reviews", "turns"), writes=("utterance_elements",), after=("review",),
@@ -202,6 +203,8 @@ STAGES: tuple[Stage, ...] = (
           shards=True, counts=("tagged",)),
 )
 BY_NAME: dict[str, Stage] = {stage.name: stage for stage in STAGES}
+# Skills no stage calls: a model annotating a human-evaluation study (muse_core/study_llm.py)
+UNSTAGED_SKILLS: tuple[str, ...] = ("study_compare",)
 # the stages that build a dataset (what `muse run` and `muse estimate` run): all but the evaluation
 DATASET_STAGES: tuple[Stage, ...] = tuple(stage for stage in STAGES if stage.command != "evaluate")
 COMMANDS: tuple[str, ...] = tuple(dict.fromkeys(stage.command for stage in STAGES))

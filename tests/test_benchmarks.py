@@ -42,3 +42,10 @@ def test_concurrency_benchmark_runs_small() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "concurrency_bench.py"), "--calls", "64",
                           "--skip-throttled"], capture_output=True, text=True, timeout=600, check=True, cwd=ROOT).stdout
     assert "openai-compatible" in out and "litellm" in out and "%" in out and "pending-row wait" in out
+
+
+def test_scale_benchmark_runs_small(tmp_path) -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale_bench.py"), "--conversations", "3",
+                          "--workers", "1,2", "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=900,
+                         check=True, cwd=ROOT).stdout
+    assert "efficiency" in out and "conv/s" in out
