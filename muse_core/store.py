@@ -143,6 +143,10 @@ class Store:
                 migrated = self.migrate()
                 self.create_views(always=bool(migrated))
             self.store_id = self.scalar("SELECT value FROM store_meta WHERE key = 'store_id'")
+        except duckdb.CatalogException:  # only a read-only open gets here: a writer would have migrated it
+            self.close()
+            raise StoreError(f"{self.path} is a DuckDB file that muse did not write (it has no store_meta "
+                             "table): give --db a muse database") from None
         except duckdb.IOException as exc:  # e.g. a truncated file: its header reads, its blocks do not
             self.close()
             raise StoreError(f"cannot read {self.path}: it is damaged ({exc})") from None

@@ -71,6 +71,13 @@ def test_only_a_read_only_store_is_locked_away_from_files(tmp_path: Path) -> Non
         assert reader.store_id  # reading still works
 
 
+def test_a_duckdb_file_muse_did_not_write_is_named_for_readers(tmp_path: Path) -> None:
+    db = tmp_path / "other.duckdb"
+    duckdb.connect(str(db)).execute("CREATE TABLE t (a INTEGER)").close()
+    with pytest.raises(StoreError, match="muse did not write.*give --db a muse database"):
+        Store(db, read_only=True)
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_a_damaged_file_is_called_damaged(tmp_path: Path, damage: str) -> None:
     db = tmp_path / "damaged.duckdb"
