@@ -110,9 +110,9 @@ class LocalAdapterProvider:
             messages = training_messages(request.skill, request.inputs, request.messages)
             ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
             torch.manual_seed(request.seed)
-            # A turn ends at any special token: the end token a muse adapter learned (the tokenizer's
-            # eos, which a GGUF may set to <|im_start|>) or the chat template's end of turn.
-            stops = sorted(set(tokenizer.all_special_ids))
+            # A turn ends at any special or added token: the end token a muse adapter learned (the
+            # tokenizer's eos, which a GGUF may set to <|im_start|>) or the template's <|im_end|>.
+            stops = sorted(set(tokenizer.all_special_ids) | set(tokenizer.added_tokens_decoder))
             with torch.no_grad():
                 out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
                                      max_new_tokens=request.max_tokens or ANSWER_TOKENS.get(request.skill, 128),
