@@ -77,7 +77,8 @@ def _study_rows(con) -> tuple:
 
 def test_create_is_seeded_blind_and_assigns_every_item(base: Path, tmp_path: Path) -> None:
     one, two = _copy(base, tmp_path / "a"), _copy(base, tmp_path / "b")
-    first, second = _create(one), _create(two)
+    first = _create(one)
+    _create(two)
     assert first.items == 6 and len(first.links) == 2
     with Store(one, read_only=True) as a, Store(two, read_only=True) as b:
         sample = "SELECT position, conversation_id, reply_idx FROM study_items ORDER BY position"
@@ -664,7 +665,7 @@ def test_cli_refuses_bad_input_in_one_line(base: Path, tmp_path: Path) -> None:
         "an unwritable CSV": (muse("study", "results", created.study_id, "--db", str(db), "--csv",
                                    str(tmp_path / "absent" / "r.csv")), 1, "cannot write"),
         "a file no muse command wrote": (muse("study", "results", "st-x", "--db", str(unmigrated)), 1,
-                                         "is not a muse database"),
+                                         "muse did not write"),
         "a missing database": (muse("study", "list", "--db", str(tmp_path / "absent.duckdb")), 1, "no database at"),
         "no kept conversations": (muse("study", "create", "--kind", "utterance-ab", "--db", str(none_kept)), 2,
                                   "no kept conversations to sample"),

@@ -40,18 +40,14 @@ def _config(config: Path | None, db: Path | None, offline: bool = False, model: 
 
 
 def _store(path: Path, read_only: bool = False):
-    import duckdb
-
     from muse_core.store import Store, StoreError
 
     if not path.exists():
         _fail(f"no database at {path}: run `muse run --offline` first")
     try:
         return Store(path, read_only=read_only)
-    except StoreError as exc:
+    except StoreError as exc:  # damaged, locked, or a DuckDB file muse did not write
         _fail(str(exc))
-    except duckdb.Error as exc:  # e.g. a file no muse command has written yet, opened read-only
-        _fail(f"{path} is not a muse database ({str(exc).splitlines()[0]}): run `muse run --offline` first")
 
 
 @study_app.command("create")
