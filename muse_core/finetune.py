@@ -356,7 +356,7 @@ def finetune(settings: FinetuneSettings, data: Path, out: Path, db: Path | None 
                 schedule.step()
                 optimizer.zero_grad()
                 step += 1
-                row = {"step": step, "train_loss": float(loss), "validation_loss": None}
+                row = {"step": step, "train_loss": float(loss.detach()), "validation_loss": None}
                 if val_enc and (step % settings.eval_every == 0 or step == total):
                     row["validation_loss"] = mean_loss(model, val_enc, settings.batch_size, pad)
                 result.steps.append(row)
