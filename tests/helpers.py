@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,84 @@ def muse_output(*args: str, cwd: Path, timeout: float = 900) -> str:
                             env={**os.environ, "COLUMNS": "240"}, timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+# a browser test needs Debian's chromium and chromedriver (.ci/run installs them)
+needs_chromium = pytest.mark.skipif(
+    not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()),
+    reason=f"{CHROMIUM} or {CHROMEDRIVER} is absent (apt-get install chromium chromium-driver)")
+
+
+class BackgroundApp:
+    """An ASGI app under uvicorn in a thread, on a free loopback port (`url`)."""
+
+    def __init__(self, app) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as probe:  # a free port; uvicorn binds it right after
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.app = app
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "BackgroundApp":
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@contextmanager
+def headless_chromium(prefix: str, keep_alerts: bool = False):
+    """Debian's Chromium through its own chromedriver, headless, in a throwaway profile; Selenium
+    Manager (which would download drivers) must not be consulted. `keep_alerts`: an alert stays up
+    for the test to see."""
+    import shutil
+    import tempfile
+
+    pytest.importorskip("selenium", reason="selenium is not installed (pip install -e '.[test]')")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common import driver_finder
+
+    profile = tempfile.mkdtemp(prefix=prefix)
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--window-size=1280,1000", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    if keep_alerts:
+        options.unhandled_prompt_behavior = "ignore"
+
+    def no_downloads(*_: object, **__: object) -> dict:
+        raise AssertionError("Selenium Manager was consulted: it would try to download a driver")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(driver_finder.SeleniumManager, "binary_paths", no_downloads)
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

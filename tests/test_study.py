@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +19,9 @@ from fastapi.testclient import TestClient
 from muse_core import studies
 from muse_core.store import Store
 from muse_core.study_viewer import create_annotate_app
-from tests.helpers import build_profiles_db, muse_output, run_conversation_stages
+from tests.helpers import (BackgroundApp, build_profiles_db, headless_chromium, muse_output, needs_chromium,
+                           run_conversation_stages)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # words that would tell an annotator which side is which, or where a text comes from
 GIVEAWAYS = ("muse", "original", "variant", "human", "model", "generated", "dataset", "simulat")
 
@@ -377,67 +373,12 @@ def test_model_annotator_results_csv_and_report(base: Path, tmp_path: Path) -> N
 
 # -- two annotators in headless Chromium ----------------------------------------------------------------
 
-needs_chromium = pytest.mark.skipif(
-    not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()),
-    reason=f"{CHROMIUM} or {CHROMEDRIVER} is absent (apt-get install chromium chromium-driver)")
-
-
-class BackgroundAnnotate:
-    """The annotate app under uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, db: Path) -> None:
-        import uvicorn
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.app = create_annotate_app(db)
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> BackgroundAnnotate:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the annotate app did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture
 def chromium() -> Iterator:
-    pytest.importorskip("selenium", reason="selenium is not installed (pip install -e '.[test]')")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common import driver_finder
-
-    profile = tempfile.mkdtemp(prefix="muse-study-chromium-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--window-size=1280,1000", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-
-    def no_downloads(*_: object, **__: object) -> dict:
-        raise AssertionError("Selenium Manager was consulted: it would try to download a driver")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(driver_finder.SeleniumManager, "binary_paths", no_downloads)
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with headless_chromium("muse-study-chromium-") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _settle(driver, before: str) -> None:
@@ -498,7 +439,7 @@ def test_two_annotators_in_chromium(base: Path, tmp_path: Path, chromium) -> Non
                       for r in store.rows("SELECT * FROM study_items")}
         conversation_ids = [r[0] for r in store.con.execute("SELECT conversation_id FROM study_items").fetchall()]
     driver = chromium
-    with BackgroundAnnotate(db) as server:
+    with BackgroundApp(create_annotate_app(db)) as server:
         con = server.app.state.store.con
         # phase 1: each writes their three responses, from their own link, by keyboard
         for label, token in links.items():

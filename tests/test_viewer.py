@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,12 +18,11 @@ from fastapi.testclient import TestClient
 
 from muse_core.store import Store, StoreError
 from muse_core.viewer import create_app, is_loopback, serve
-from tests.helpers import build_profiles_db, run_conversation_stages
+from tests.helpers import (BackgroundApp, build_profiles_db, headless_chromium, needs_chromium,
+                           run_conversation_stages)
 
 EVIL_TITLE = '<script>alert("x")</script> Evil Chair'
 EVIL_TURN = 'I like it <img src=x onerror=alert(1)> but not the colour'
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 class Fixture:
@@ -219,70 +214,13 @@ def test_missing_database_and_remote_host(tmp_path: Path) -> None:
 
 
 # -- headless Chromium ------------------------------------------------------------------------------
-needs_chromium = pytest.mark.skipif(
-    not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()),
-    reason=f"{CHROMIUM} or {CHROMEDRIVER} is absent (apt-get install chromium chromium-driver)")
-
-
-class BackgroundViewer:
-    """The viewer under uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, db: Path) -> None:
-        import uvicorn
-
-        with socket.socket() as probe:  # a free port; uvicorn binds it right after
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> BackgroundViewer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the viewer did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="module")
 def browser(fx: Fixture):
-    """Chromium from Debian through its own chromedriver; Selenium Manager (which would
-    download drivers) must not be consulted."""
-    pytest.importorskip("selenium", reason="selenium is not installed (pip install -e '.[test]')")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common import driver_finder
-
-    profile = tempfile.mkdtemp(prefix="muse-viewer-chromium-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--window-size=1280,1000", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.unhandled_prompt_behavior = "ignore"  # an alert must stay up so the test can see it
-
-    def no_downloads(*_: object, **__: object) -> dict:
-        raise AssertionError("Selenium Manager was consulted: it would try to download a driver")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(driver_finder.SeleniumManager, "binary_paths", no_downloads)
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        with BackgroundViewer(fx.db) as server:
-            yield driver, server.url
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    with headless_chromium("muse-viewer-chromium-", keep_alerts=True) as driver, \
+            BackgroundApp(create_app(fx.db)) as server:
+        yield driver, server.url
 
 
 def _rows(driver) -> list:
