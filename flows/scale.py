@@ -141,7 +141,8 @@ def shard_count(address: str) -> int:
     return workers
 
 
-async def run_sharded(stage: str, config: MuseConfig, run_id: str, last_pass) -> dict[str, Any]:
+async def run_sharded(stage: str, config: MuseConfig, run_id: str,
+                      last_pass: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
     """Run the shards, merge them, then `last_pass` (the stage in this process: it finds the
     shards' work done and reports the totals)."""
     from prefect_dask import DaskTaskRunner
